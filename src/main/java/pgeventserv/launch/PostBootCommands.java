@@ -1,0 +1,55 @@
+package pgeventserv.launch;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The asadmin commands that give Payara Micro what a full server's admin would configure: the connection
+ * pool and the {@code jdbc/eventserv} resource the WAR's resource reference binds to. Keeping them out of
+ * the WAR is what lets the same WAR run on every server.
+ */
+final class PostBootCommands {
+
+    static final String POOL = "eventserv-pool";
+    static final String RESOURCE = "jdbc/eventserv";
+
+    private PostBootCommands() {
+    }
+
+    static String render(ConnectionSettings db, int maxPoolSize) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("serverName", db.host());
+        properties.put("portNumber", Integer.toString(db.port()));
+        properties.put("databaseName", db.database());
+        properties.put("user", db.user());
+        // Payara's pool refuses to start without a password property, even where the server trusts the client.
+        properties.put("password", db.password());
+        properties.putAll(db.options());
+        String propertyList = properties.entrySet().stream()
+                .map(e -> e.getKey() + "=" + escape(e.getValue()))
+                .collect(Collectors.joining(":"));
+        return "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
+                + " --restype javax.sql.DataSource --steadypoolsize 1 --maxpoolsize " + maxPoolSize
+                + " --property " + propertyList + " " + POOL + "\n"
+                + "create-jdbc-resource --connectionpoolid " + POOL + " " + RESOURCE + "\n";
+    }
+
+    /**
+     * asadmin's property syntax: {@code :} separates properties and {@code =} key from value, so both are
+     * escaped with a backslash; the whole value is quoted so that spaces survive the command-line split.
+     */
+    static String escape(String value) {
+        if (value.isEmpty()) {
+            return "\"\"";
+        }
+        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        for (char c : value.toCharArray()) {
+            if (c == ':' || c == '=' || c == '\\' || c == '"') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.append('"').toString();
+    }
+}

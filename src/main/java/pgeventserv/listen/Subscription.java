@@ -1,0 +1,150 @@
+package pgeventserv.listen;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client on one channel, with its bounded outgoing queue.
+ *
+ * <p>Made during the handshake, before the client can see its socket open, so that every notification
+ * from then on is queued; {@link #attach} hands over the session in {@code @OnOpen} and sending starts.
+ *
+ * <p>Threads: {@link #offer} is called by the listener thread only. Sending is asynchronous with at most
+ * one frame in flight, which keeps frames in order; the completion callback sends the next one. The
+ * {@code wip} counter (a drain loop) makes sure exactly one thread drains at a time without a lock,
+ * and that a callback completing synchronously inside {@code sendText} does not recurse. A client that
+ * stops reading leaves its frame in flight, its queue fills, and it is closed as too slow: the listener
+ * thread never waits for any client.
+ */
+final class Subscription implements SendHandler {
+
+    private final String channel;
+    private final Subscribers owner;
+    private final SessionLimits limits;
+    private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile Session session;
+    private volatile boolean inFlight;
+    private volatile boolean closed;
+
+    Subscription(String channel, Subscribers owner, SessionLimits limits) {
+        this.channel = channel;
+        this.owner = owner;
+        this.limits = limits;
+    }
+
+    String channel() {
+        return channel;
+    }
+
+    boolean attached() {
+        return session != null;
+    }
+
+    void attach(Session opened) {
+        session = opened;
+        if (closed) {
+            owner.closeSlow(this, opened);
+        } else {
+            drain();
+        }
+    }
+
+    void offer(Frame frame) {
+        if (closed) {
+            return;
+        }
+        int messages = queuedMessages.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(frame.bytes());
+        if (messages > limits.messages() || bytes > limits.bytes()) {
+            overflow();
+            return;
+        }
+        queue.offer(frame);
+        drain();
+    }
+
+    /** Stops delivery and leaves the channel; called when the session ends for any reason. */
+    void cancel() {
+        closed = true;
+        queue.clear();
+        owner.unsubscribe(this);
+    }
+
+    /** Closes the session from this thread: only for shutdown, when no executor may be left to do it. */
+    void closeNow(CloseReason reason) {
+        closed = true;
+        queue.clear();
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            try {
+                s.close(reason);
+            } catch (IOException | RuntimeException e) {
+                // The client is gone already; nothing else to tell it.
+            }
+        }
+    }
+
+    @Override
+    public void onResult(SendResult result) {
+        inFlight = false;
+        if (result.isOK()) {
+            owner.sent();
+            drain();
+        } else {
+            closed = true;
+            queue.clear();
+        }
+    }
+
+    private void overflow() {
+        closed = true;
+        queue.clear();
+        owner.unsubscribe(this);
+        Session s = session;
+        if (s != null) {
+            owner.closeSlow(this, s);
+        }
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            Session s = session;
+            if (s != null) {
+                while (!inFlight && !closed) {
+                    Frame frame = queue.poll();
+                    if (frame == null) {
+                        break;
+                    }
+                    queuedMessages.decrementAndGet();
+                    queuedBytes.addAndGet(-frame.bytes());
+                    inFlight = true;
+                    send(s, frame);
+                }
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void send(Session s, Frame frame) {
+        try {
+            s.getAsyncRemote().sendText(frame.payload(), this);
+        } catch (RuntimeException e) {
+            // The session closed under us; its @OnClose cancels this subscription.
+            inFlight = false;
+            closed = true;
+        }
+    }
+}

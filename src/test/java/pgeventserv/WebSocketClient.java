@@ -1,0 +1,111 @@
+package pgeventserv;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client (the JDK's) that collects text frames in order, for assertions with bounded waits. */
+public final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
+
+    public record Close(int code, String reason) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private volatile boolean reading = true;
+    private WebSocket socket;
+
+    public static WebSocketClient connect(URI uri) throws Exception {
+        WebSocketClient client = new WebSocketClient();
+        client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, client).get(30, TimeUnit.SECONDS);
+        return client;
+    }
+
+    /** Stops asking for frames, like a client that no longer reads its socket. */
+    public static WebSocketClient connectNotReading(URI uri) throws Exception {
+        WebSocketClient client = new WebSocketClient();
+        client.reading = false;
+        client.socket = HTTP.newWebSocketBuilder().buildAsync(uri, client).get(30, TimeUnit.SECONDS);
+        return client;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(reading ? 1 : 0);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            messages.add(partial.toString());
+            partial.setLength(0);
+        }
+        if (reading) {
+            webSocket.request(1);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Close(statusCode, reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new Close(1006, String.valueOf(error)));
+    }
+
+    /** The next message, or null when none arrives within the timeout. */
+    public String next(Duration timeout) throws InterruptedException {
+        return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public List<String> take(int count, Duration timeout) throws InterruptedException {
+        List<String> got = new ArrayList<>(count);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (got.size() < count) {
+            long left = deadline - System.nanoTime();
+            String m = left > 0 ? messages.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (m == null) {
+                break;
+            }
+            got.add(m);
+        }
+        return got;
+    }
+
+    public Close awaitClose(Duration timeout) throws Exception {
+        return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    public WebSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        socket.abort();
+    }
+}

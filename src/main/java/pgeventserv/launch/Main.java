@@ -8,7 +8,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +95,9 @@ public final class Main {
                              PrintStream out, PrintStream err) throws IOException, InterruptedException {
         Path home = installation();
         Path runtime = home.resolve("runtime");
-        Path work = Files.createTempDirectory("pg_eventserv");
+        // Owner-only: the post-boot file holds the database password.
+        Path work = Files.createTempDirectory("pg_eventserv",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path postBoot = work.resolve("post-boot.asadmin");
         int poolSize = Integer.parseInt(env.getOrDefault(Setting.DB_POOL_MAX_CONNS.envName(), "4"));
         Files.writeString(postBoot, PostBootCommands.render(db, poolSize), StandardCharsets.UTF_8);
@@ -117,6 +121,7 @@ public final class Main {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            deleteTree(work);
         }));
         String channels = env.getOrDefault(Setting.CHANNELS.envName(), "*");
         if (awaitApplication(server, port)) {
@@ -132,11 +137,19 @@ public final class Main {
         return server.waitFor();
     }
 
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
     /** The directory holding the launcher jar: {@code target/} after a build. */
     private static Path installation() throws IOException {
         try {
             Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isDirectory(jar) ? jar.getParent() : jar.getParent();
+            return jar.getParent();
         } catch (URISyntaxException e) {
             throw new IOException("cannot locate the pg_eventserv installation", e);
         }

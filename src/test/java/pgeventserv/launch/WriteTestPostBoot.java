@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Run by the build before the integration tests: writes the post-boot commands that give the test
- * Payara Micro its {@code jdbc/eventserv} pool, from the test database URL, through the same code
- * the run command uses.
+ * Writes the post-boot commands that give a test Payara Micro its {@code jdbc/eventserv} pool, from a test
+ * database URL, through the same code the run command uses. Run by the build before the integration tests
+ * (for the Arquillian container), and by tests that start a server of their own.
  */
 public final class WriteTestPostBoot {
 
@@ -15,9 +15,11 @@ public final class WriteTestPostBoot {
     }
 
     public static void main(String[] args) throws IOException {
-        String url = args[1];
-        ConnectionSettings db = DatabaseUrl.parse(url, System.getenv(), System.getProperty("user.name"));
-        Path out = Path.of(args[0]);
+        write(Path.of(args[0]), args[1]);
+    }
+
+    public static void write(Path out, String databaseUrl) throws IOException {
+        ConnectionSettings db = DatabaseUrl.parse(databaseUrl, System.getenv(), System.getProperty("user.name"));
         Files.createDirectories(out.getParent());
         Files.writeString(out, PostBootCommands.render(db, 4));
     }

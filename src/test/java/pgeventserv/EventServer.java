@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import pgeventserv.launch.WriteTestPostBoot;
 
 /**
@@ -42,6 +44,7 @@ public final class EventServer implements AutoCloseable {
     /** Boots the server with its pool on {@code databaseUrl} and the settings as system properties; waits until the WAR answers. */
     public static EventServer start(String name, String databaseUrl, Map<String, String> settings) throws Exception {
         Path home = Path.of("target", "it", name).toAbsolutePath();
+        deleteTree(home); // Payara Micro keeps deployed applications in its root directory: start clean
         Path postBoot = home.resolve("post-boot.asadmin");
         WriteTestPostBoot.write(postBoot, databaseUrl);
         Path log = home.resolve("server.log");
@@ -73,6 +76,14 @@ public final class EventServer implements AutoCloseable {
         return server;
     }
 
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     public URL base() {
         try {
             return URI.create("http://127.0.0.1:" + port + "/").toURL();
@@ -85,11 +96,11 @@ public final class EventServer implements AutoCloseable {
         return Deployments.listenUri(base(), channel);
     }
 
-    /** A plain GET; a refused connection (the server is gone) is status 0. */
+    /** A plain GET; no answer (the server is not listening yet, or gone) is status 0. */
     public RawHttp.Response get(String path) {
         try {
             return RawHttp.get(base(), path);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new RawHttp.Response(0, "", e.toString());
         }
     }

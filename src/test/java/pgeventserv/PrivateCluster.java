@@ -73,6 +73,8 @@ public final class PrivateCluster implements AutoCloseable {
                 "full_page_writes = off",
                 "log_connections = on",
                 "log_disconnections = on",
+                "log_statement = 'all'",
+                "log_min_messages = debug1",
                 ""), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         return cluster;
     }

@@ -1,6 +1,7 @@
 package pgeventserv;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real WebSocket client (the JDK's) that collects text frames in order, for assertions with bounded waits. */
 public final class WebSocketClient implements WebSocket.Listener, AutoCloseable {
@@ -23,12 +25,21 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
+    private final AtomicInteger pings = new AtomicInteger();
     private volatile boolean reading = true;
     private WebSocket socket;
 
     public static WebSocketClient connect(URI uri) throws Exception {
         WebSocketClient client = new WebSocketClient();
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, client).get(30, TimeUnit.SECONDS);
+        return client;
+    }
+
+    /** Offers a subprotocol, as {@code new WebSocket(url, protocol)} does in a browser. */
+    public static WebSocketClient connect(URI uri, String subprotocol) throws Exception {
+        WebSocketClient client = new WebSocketClient();
+        client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).subprotocols(subprotocol)
                 .buildAsync(uri, client).get(30, TimeUnit.SECONDS);
         return client;
     }
@@ -57,6 +68,26 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
             webSocket.request(1);
         }
         return null;
+    }
+
+    /** Starts reading again, everything the server has sent meanwhile. */
+    public void resume() {
+        reading = true;
+        socket.request(Long.MAX_VALUE);
+    }
+
+    /** The JDK answers every ping with a pong itself; counting them shows the server's keep-alive at work. */
+    @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        pings.incrementAndGet();
+        if (reading) {
+            webSocket.request(1);
+        }
+        return null;
+    }
+
+    public int pings() {
+        return pings.get();
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 /**
  * Checks {@code /listen/{channel}} requests before the WebSocket upgrade, so a refusal is a plain HTTP
  * answer the client can read: 400 for a name PostgreSQL cannot take, 403 for a channel the allow-list
- * refuses (the original's wording), 426 for a request that is not a WebSocket upgrade.
+ * refuses (the original's wording), 426 for a request that is not a WebSocket upgrade, 503 when
+ * {@code MaxSessions} sessions are open.
  */
 @WebFilter(urlPatterns = "/listen/*", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -24,6 +25,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     ChannelPolicy policy;
+
+    @Inject
+    Subscribers subscribers;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -47,6 +51,11 @@ public class HandshakeFilter extends HttpFilter {
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             response.setHeader("Upgrade", "websocket");
             refuse(response, 426, PREFIX + channel + " is a WebSocket endpoint: connect with a WebSocket client");
+            return;
+        }
+        if (subscribers.full()) {
+            response.setHeader("Retry-After", "10");
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many sessions open: try again later");
             return;
         }
         chain.doFilter(request, response);

@@ -29,7 +29,8 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         String path = request.getRequestURI().getRawPath();
         String channel = ChannelName.fromPathSegment(path.substring(path.lastIndexOf('/') + 1));
         Subscribers subscribers = CDI.current().select(Subscribers.class).get();
-        config.getUserProperties().put(SUBSCRIPTION, subscribers.subscribe(channel));
+        boolean envelope = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL));
+        config.getUserProperties().put(SUBSCRIPTION, subscribers.subscribe(channel, envelope));
         awaitListen(subscribers, channel);
     }
 

@@ -12,16 +12,19 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.notification.Gap;
 import pgeventserv.notification.Notification;
 import pgeventserv.notification.NotificationListener;
 
@@ -33,6 +36,11 @@ import pgeventserv.notification.NotificationListener;
  * <p>Delivery ({@link #deliver}) runs on the listener thread for every notification and takes no lock:
  * it reads the channel's member array, which subscribe/unsubscribe replace copy-on-write under the
  * {@code channels} lock (the cold path).
+ *
+ * <p>Also the server's policy on sessions: at most {@code MaxSessions} (the handshake filter answers 503
+ * beyond it; a handshake that loses a race for the last place is closed with 1013 on open), a ping every
+ * {@code PingInterval} with a session that left the previous one unanswered closed as dead, and 1001 for
+ * everyone on undeploy.
  */
 @ApplicationScoped
 public class Subscribers {
@@ -58,10 +66,22 @@ public class Subscribers {
     @ConfigProperty(name = "SessionQueueBytes", defaultValue = "16777216")
     long queueBytes;
 
+    @Inject
+    @ConfigProperty(name = "MaxSessions", defaultValue = "10000")
+    int maxSessions;
+
+    @Inject
+    @ConfigProperty(name = "PingInterval", defaultValue = "30s")
+    Duration pingInterval;
+
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
     private final LongAdder framesSent = new LongAdder();
+    private final LongAdder framesDropped = new LongAdder();
     private final LongAdder slowClosed = new LongAdder();
     private SessionLimits limits;
+    private CloseReason slowReason;
+    private ScheduledFuture<?> pings;
 
     private static final class Channel {
         private static final Subscription[] NONE = {};
@@ -76,14 +96,30 @@ public class Subscribers {
     @PostConstruct
     void init() {
         limits = new SessionLimits(queueMessages, queueBytes);
+        slowReason = new CloseReason(CloseCodes.TRY_AGAIN_LATER,
+                "too slow: more than " + limits.messages() + " messages or " + limits.bytes() + " bytes queued");
+        long interval = pingInterval.toMillis();
+        if (interval > 0) {
+            pings = scheduler.scheduleAtFixedRate(this::pingAll, interval, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Whether another session would exceed {@code MaxSessions}: the handshake filter answers 503 then. */
+    boolean full() {
+        return open.get() >= maxSessions;
     }
 
     /**
      * Registers a new subscription, queuing from now on, and asks for the channel's LISTEN if it is the
      * first. A subscription whose session never opens (a failed handshake) is dropped after a while.
      */
-    Subscription subscribe(String channelName) {
-        Subscription subscription = new Subscription(channelName, this, limits);
+    Subscription subscribe(String channelName, boolean envelope) {
+        if (open.incrementAndGet() > maxSessions) {
+            open.decrementAndGet();
+            return Subscription.refused(channelName, this, limits, new CloseReason(CloseCodes.TRY_AGAIN_LATER,
+                    "server full: " + maxSessions + " sessions open"));
+        }
+        Subscription subscription = new Subscription(channelName, this, limits, envelope);
         Channel channel;
         synchronized (channels) {
             channel = channels.get(channelName);
@@ -120,6 +156,7 @@ public class Subscribers {
             if (i < 0) {
                 return;
             }
+            open.decrementAndGet();
             Subscription[] fewer = new Subscription[members.length - 1];
             System.arraycopy(members, 0, fewer, 0, i);
             System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);
@@ -139,6 +176,7 @@ public class Subscribers {
         }
     }
 
+    /** One frame per notification, shared by all raw sessions; the envelope made once, only if someone wants it. */
     void deliver(@Observes Notification notification) {
         Channel channel = channels.get(notification.channel());
         if (channel == null) {
@@ -148,17 +186,56 @@ public class Subscribers {
         if (members.length == 0) {
             return;
         }
-        Frame frame = Frame.of(notification.payload());
+        Frame raw = Frame.of(notification.payload());
+        Frame enveloped = null;
         for (Subscription member : members) {
-            member.offer(frame);
+            if (member.envelope()) {
+                if (enveloped == null) {
+                    enveloped = Frame.of(Envelope.notification(notification.channel(), notification.payload()));
+                }
+                member.offer(enveloped);
+            } else {
+                member.offer(raw);
+            }
         }
     }
 
-    /** Channels LISTENed now, with their subscriber counts. */
-    public Map<String, Integer> listened() {
-        Map<String, Integer> counts = new HashMap<>();
-        channels.forEach((name, channel) -> counts.put(name, channel.members.length));
-        return counts;
+    /**
+     * The LISTEN connection is back after an outage: envelope clients get a gap message before anything newer.
+     * Raw clients stay open and are not told in band (see README, "When the database goes away").
+     */
+    void gap(@Observes Gap gap) {
+        Frame frame = Frame.of(Envelope.gap(gap));
+        for (Channel channel : channels.values()) {
+            for (Subscription member : channel.members) {
+                if (member.envelope()) {
+                    member.offer(frame);
+                }
+            }
+        }
+    }
+
+    private void pingAll() {
+        CloseReason dead = new CloseReason(CloseCodes.VIOLATED_POLICY,
+                "no pong within " + pingInterval.toMillis() + " ms");
+        for (Channel channel : channels.values()) {
+            for (Subscription member : channel.members) {
+                if (!member.ping()) {
+                    LOG.fine(() -> "closing an unresponsive client of channel " + member.channel());
+                    member.close(dead);
+                }
+            }
+        }
+    }
+
+    /** Sessions subscribed now. */
+    public int sessions() {
+        return open.get();
+    }
+
+    /** Channels with subscribers, or within their grace period after the last one left. */
+    public int channels() {
+        return channels.size();
     }
 
     void sent() {
@@ -169,19 +246,28 @@ public class Subscribers {
         return framesSent.sum();
     }
 
+    /** Frames discarded from the queues of sessions closed as too slow. */
+    public long framesDropped() {
+        return framesDropped.sum();
+    }
+
     public long slowClosed() {
         return slowClosed.sum();
     }
 
-    void closeSlow(Subscription subscription, Session session) {
+    void closedSlow(int dropped) {
         slowClosed.increment();
-        LOG.fine(() -> "closing a slow client of channel " + subscription.channel());
-        close(session, new CloseReason(CloseCodes.TRY_AGAIN_LATER,
-                "too slow: more than " + limits.messages() + " messages or " + limits.bytes() + " bytes queued"));
+        framesDropped.add(dropped);
+    }
+
+    CloseReason slowReason() {
+        return slowReason;
     }
 
     /** Closing writes a close frame, which may block on a stuck client: never on the listener thread. */
     void close(Session session, CloseReason reason) {
+        LOG.fine(() -> "closing session " + session.getId() + ": " + reason.getCloseCode().getCode() + " "
+                + reason.getReasonPhrase());
         executor.execute(() -> {
             try {
                 session.close(reason);
@@ -194,6 +280,9 @@ public class Subscribers {
     /** Undeploy or shutdown: every client is told the server is going away (1001), not left with a dropped socket. */
     @PreDestroy
     void goingAway() {
+        if (pings != null) {
+            pings.cancel(false);
+        }
         CloseReason reason = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
         for (Channel channel : channels.values()) {
             for (Subscription member : channel.members) {

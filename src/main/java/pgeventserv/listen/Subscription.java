@@ -5,6 +5,7 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,29 +21,49 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code wip} counter (a drain loop) makes sure exactly one thread drains at a time without a lock,
  * and that a callback completing synchronously inside {@code sendText} does not recurse. A client that
  * stops reading leaves its frame in flight, its queue fills, and it is closed as too slow: the listener
- * thread never waits for any client.
+ * thread never waits for any client. A close decided before the session is attached (the queue overflowed
+ * during the handshake, or the server is full) is kept in {@code pendingClose} and carried out on attach.
  */
 final class Subscription implements SendHandler {
+
+    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'p', 'g'}).asReadOnlyBuffer();
 
     private final String channel;
     private final Subscribers owner;
     private final SessionLimits limits;
+    private final boolean envelope;
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Session session;
+    private volatile CloseReason pendingClose;
     private volatile boolean inFlight;
     private volatile boolean closed;
+    private volatile boolean awaitingPong;
 
-    Subscription(String channel, Subscribers owner, SessionLimits limits) {
+    Subscription(String channel, Subscribers owner, SessionLimits limits, boolean envelope) {
         this.channel = channel;
         this.owner = owner;
         this.limits = limits;
+        this.envelope = envelope;
+    }
+
+    /** A subscription that is never registered: its session is closed as soon as it opens. */
+    static Subscription refused(String channel, Subscribers owner, SessionLimits limits, CloseReason reason) {
+        Subscription refused = new Subscription(channel, owner, limits, false);
+        refused.closed = true;
+        refused.pendingClose = reason;
+        return refused;
     }
 
     String channel() {
         return channel;
+    }
+
+    /** Whether the client chose the envelope protocol ({@link Envelope}). */
+    boolean envelope() {
+        return envelope;
     }
 
     boolean attached() {
@@ -51,8 +72,9 @@ final class Subscription implements SendHandler {
 
     void attach(Session opened) {
         session = opened;
-        if (closed) {
-            owner.closeSlow(this, opened);
+        CloseReason reason = pendingClose;
+        if (reason != null) {
+            owner.close(opened, reason);
         } else {
             drain();
         }
@@ -65,7 +87,8 @@ final class Subscription implements SendHandler {
         int messages = queuedMessages.incrementAndGet();
         long bytes = queuedBytes.addAndGet(frame.bytes());
         if (messages > limits.messages() || bytes > limits.bytes()) {
-            overflow();
+            owner.closedSlow(messages);
+            close(owner.slowReason());
             return;
         }
         queue.offer(frame);
@@ -77,6 +100,16 @@ final class Subscription implements SendHandler {
         closed = true;
         queue.clear();
         owner.unsubscribe(this);
+    }
+
+    /** Stops delivery, leaves the channel and closes the session with the reason, now or when it opens. */
+    void close(CloseReason reason) {
+        cancel();
+        pendingClose = reason;
+        Session s = session;
+        if (s != null) {
+            owner.close(s, reason);
+        }
     }
 
     /** Closes the session from this thread: only for shutdown, when no executor may be left to do it. */
@@ -93,6 +126,31 @@ final class Subscription implements SendHandler {
         }
     }
 
+    /**
+     * Sends a ping unless the previous one is still unanswered; returns false then, for the caller to close a
+     * peer that is dead or no longer reads.
+     */
+    boolean ping() {
+        Session s = session;
+        if (s == null || closed) {
+            return true;
+        }
+        if (awaitingPong) {
+            return false;
+        }
+        awaitingPong = true;
+        try {
+            s.getAsyncRemote().sendPing(PING.duplicate());
+        } catch (IOException | RuntimeException e) {
+            // The session is closing; its @OnClose cancels this subscription.
+        }
+        return true;
+    }
+
+    void ponged() {
+        awaitingPong = false;
+    }
+
     @Override
     public void onResult(SendResult result) {
         inFlight = false;
@@ -102,16 +160,6 @@ final class Subscription implements SendHandler {
         } else {
             closed = true;
             queue.clear();
-        }
-    }
-
-    private void overflow() {
-        closed = true;
-        queue.clear();
-        owner.unsubscribe(this);
-        Session s = session;
-        if (s != null) {
-            owner.closeSlow(this, s);
         }
     }
 

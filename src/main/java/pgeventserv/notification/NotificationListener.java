@@ -13,8 +13,12 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +47,11 @@ import org.postgresql.PGNotification;
  * at most that long; notifications themselves wake the poll at once.
  *
  * <p>The connection comes from the server's DataSource and is held for as long as it works: bean-managed
- * transactions keep the container from enlisting it. When it fails, a fresh one is taken with capped
- * exponential backoff and every wanted channel is LISTENed again before the state is {@code UP}.
+ * transactions keep the container from enlisting it. When it fails it is aborted, which tells the pool to
+ * discard it (a plain close would put the dead connection back, and the pool would hand it out again), and a
+ * fresh one is taken with capped exponential backoff; every wanted channel is LISTENed again, clients are
+ * told of the {@link Gap}, and only then is the state {@code UP}. The log says so once per change of state,
+ * never once per attempt. On undeploy the connection is UNLISTENed and returned to the pool clean.
  */
 @Startup
 @Singleton
@@ -55,7 +62,9 @@ public class NotificationListener {
     private static final Logger LOG = Logger.getLogger(NotificationListener.class.getName());
     private static final int POLL_MILLIS = 25;
     private static final long FIRST_BACKOFF_MILLIS = 100;
-    private static final long MAX_BACKOFF_MILLIS = 10_000;
+    static final long MAX_BACKOFF_MILLIS = 10_000;
+    /** A query (the canary's NOTIFY, a LISTEN) that gets no answer this long means a dead connection. */
+    private static final int NETWORK_TIMEOUT_MILLIS = 10_000;
 
     @Resource
     ManagedThreadFactory threadFactory;
@@ -64,7 +73,7 @@ public class NotificationListener {
     Event<Notification> notifications;
 
     @Inject
-    Event<ListenerState> stateChanges;
+    Event<Gap> gaps;
 
     @Inject
     @ConfigProperty(name = "DataSource", defaultValue = "java:comp/env/jdbc/eventserv")
@@ -72,14 +81,21 @@ public class NotificationListener {
 
     private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Canary canary = new Canary();
     private volatile ListenerState state = ListenerState.CONNECTING;
     private Thread thread;
+
+    // Written by the listener thread only; volatile so that metrics read them from other threads.
+    private volatile long received;
+    private volatile long reconnects;
 
     // Owned by the listener thread.
     private final Set<String> channels = new HashSet<>();
     private final List<CompletableFuture<Void>> awaitingConnection = new ArrayList<>();
     private Connection connection;
     private PGConnection pg;
+    private Instant downSince;
+    private boolean connectedBefore;
 
     private record Request(boolean listen, String channel, CompletableFuture<Void> done) {
     }
@@ -116,6 +132,31 @@ public class NotificationListener {
         return state;
     }
 
+    /** Ready: the LISTEN connection is up and a canary came back recently. */
+    public boolean ready() {
+        return state == ListenerState.UP && canary.healthy(System.nanoTime());
+    }
+
+    /** Alive: the listener thread runs (or was stopped on purpose). */
+    public boolean alive() {
+        return state == ListenerState.STOPPED || thread != null && thread.isAlive();
+    }
+
+    public long notificationsReceived() {
+        return received;
+    }
+
+    /** Times the LISTEN connection came back after being down. */
+    public long reconnects() {
+        return reconnects;
+    }
+
+    /** The last canary's round trip in seconds; 0 before the first. */
+    public double canaryRoundTripSeconds() {
+        long nanos = canary.roundTripNanos();
+        return nanos < 0 ? 0 : nanos / 1e9;
+    }
+
     private void run() {
         long backoff = FIRST_BACKOFF_MILLIS;
         while (stopping.getCount() > 0) {
@@ -125,12 +166,8 @@ public class NotificationListener {
                     backoff = FIRST_BACKOFF_MILLIS;
                 }
                 applyRequests();
-                PGNotification[] received = pg.getNotifications(POLL_MILLIS);
-                if (received != null) {
-                    for (PGNotification n : received) {
-                        fire(new Notification(n.getName(), n.getParameter()));
-                    }
-                }
+                sendCanaryIfDue();
+                poll();
             } catch (SQLException | NamingException | RuntimeException e) {
                 disconnected(e);
                 if (awaitStop(backoff)) {
@@ -139,8 +176,8 @@ public class NotificationListener {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
-        close();
-        changeState(ListenerState.STOPPED, null);
+        release();
+        state = ListenerState.STOPPED;
     }
 
     private void connect() throws SQLException, NamingException {
@@ -148,25 +185,53 @@ public class NotificationListener {
         DataSource dataSource = (DataSource) new InitialContext().lookup(dataSourceName);
         connection = dataSource.getConnection();
         connection.setAutoCommit(true);
+        limitNetworkWait();
         pg = connection.unwrap(PGConnection.class);
+        execute(ChannelIdentifier.listen(canary.channel()));
         for (String channel : channels) {
             execute(ChannelIdentifier.listen(channel));
         }
         awaitingConnection.forEach(f -> f.complete(null));
         awaitingConnection.clear();
-        var meta = connection.getMetaData();
-        changeState(ListenerState.UP, "LISTEN connection up: " + meta.getUserName() + " at " + meta.getURL());
+        if (state == ListenerState.DOWN) {
+            // Sessions that subscribed or stayed open while the connection was down have missed notifications.
+            gaps.fire(new Gap(downSince, Instant.now()));
+        }
+        if (connectedBefore) {
+            reconnects++;
+            changeState(ListenerState.UP, "LISTEN connection back after "
+                    + Duration.between(downSince, Instant.now()).toMillis() + " ms, " + channels.size()
+                    + " channels LISTENed again; notifications sent meanwhile were missed");
+        } else {
+            connectedBefore = true;
+            var meta = connection.getMetaData();
+            changeState(ListenerState.UP, "LISTEN connection up: " + meta.getUserName() + " at " + meta.getURL());
+        }
+    }
+
+    /** Bounds every wait on the server, so a silently cut network shows as a failed canary, not a hang. */
+    private void limitNetworkWait() throws SQLException {
+        try {
+            connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
+        } catch (SQLFeatureNotSupportedException | UnsupportedOperationException e) {
+            LOG.fine("the DataSource's connections do not support a network timeout");
+        }
     }
 
     private void applyRequests() throws SQLException {
         for (Request r; (r = requests.poll()) != null; ) {
             String channel = r.channel;
-            if (r.listen) {
-                if (channels.add(channel)) {
+            // The canary's channel is LISTENed for the connection's life, whoever else asks for it.
+            if (r.listen && !canary.channel().equals(channel) && channels.add(channel)) {
+                try {
                     execute(ChannelIdentifier.listen(channel));
-                    LOG.fine(() -> "LISTEN " + channel);
+                } catch (SQLException | RuntimeException e) {
+                    // The channel is wanted: the next connection LISTENs it and completes the request.
+                    awaitingConnection.add(r.done);
+                    throw e;
                 }
-            } else if (channels.remove(channel)) {
+                LOG.fine(() -> "LISTEN " + channel);
+            } else if (!r.listen && channels.remove(channel)) {
                 execute(ChannelIdentifier.unlisten(channel));
                 LOG.fine(() -> "UNLISTEN " + channel);
             }
@@ -187,6 +252,32 @@ public class NotificationListener {
         }
     }
 
+    private void sendCanaryIfDue() throws SQLException {
+        long now = System.nanoTime();
+        if (canary.due(now)) {
+            try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                s.setString(1, canary.channel());
+                s.setString(2, canary.send(now));
+                s.execute();
+            }
+        }
+    }
+
+    private void poll() throws SQLException {
+        PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
+        if (batch == null) {
+            return;
+        }
+        for (PGNotification n : batch) {
+            if (canary.channel().equals(n.getName())) {
+                canary.returned(n.getParameter(), System.nanoTime());
+            } else {
+                received++;
+                fire(new Notification(n.getName(), n.getParameter()));
+            }
+        }
+    }
+
     private void execute(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
@@ -202,20 +293,61 @@ public class NotificationListener {
     }
 
     private void disconnected(Exception cause) {
-        close();
-        changeState(ListenerState.DOWN, "LISTEN connection down, reconnecting with backoff: " + cause);
+        abort();
+        canary.reset();
+        String why = rootCause(cause);
+        if (state == ListenerState.DOWN) {
+            changeState(ListenerState.DOWN, "reconnect attempt failed: " + why);
+            return;
+        }
+        downSince = Instant.now();
+        String retrying = "not ready; retrying with backoff up to " + MAX_BACKOFF_MILLIS / 1000 + " s: " + why;
+        changeState(ListenerState.DOWN, connectedBefore
+                ? "LISTEN connection lost, " + retrying
+                : "cannot reach the database, " + retrying);
     }
 
-    private void close() {
-        if (connection != null) {
+    /** Aborting, not closing, makes the pool discard the connection instead of handing it out again. */
+    private void abort() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.FINE, "aborting the LISTEN connection", e);
             try {
                 connection.close();
-            } catch (SQLException e) {
-                LOG.log(Level.FINE, "closing the LISTEN connection", e);
+            } catch (SQLException | RuntimeException closing) {
+                LOG.log(Level.FINE, "closing the LISTEN connection", closing);
             }
+        }
+        connection = null;
+        pg = null;
+    }
+
+    /** Undeploy: the connection goes back to the pool listening to nothing, so no one else inherits our LISTENs. */
+    private void release() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            execute("UNLISTEN *");
+            connection.close();
             connection = null;
             pg = null;
+            LOG.info("stopped: LISTEN connection released");
+        } catch (SQLException | RuntimeException e) {
+            abort();
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e) : e.getMessage() + " (" + root + ")";
     }
 
     private boolean awaitStop(long millis) {
@@ -227,16 +359,13 @@ public class NotificationListener {
         }
     }
 
-    /** Logs once per change of state, not per reconnect attempt. */
+    /** Logs once per change of state; repeated attempts in the same state go to FINE only. */
     private void changeState(ListenerState next, String message) {
         ListenerState previous = state;
         state = next;
         if (previous != next) {
-            if (message != null) {
-                LOG.log(next == ListenerState.DOWN ? Level.WARNING : Level.INFO, message);
-            }
-            stateChanges.fire(next);
-        } else if (message != null) {
+            LOG.log(next == ListenerState.DOWN ? Level.WARNING : Level.INFO, message);
+        } else {
             LOG.fine(message);
         }
     }

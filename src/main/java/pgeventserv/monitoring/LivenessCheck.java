@@ -1,0 +1,25 @@
+package pgeventserv.monitoring;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+import pgeventserv.notification.NotificationListener;
+
+/**
+ * {@code /health/live}: down only if the listener thread has died, which no reconnect can mend. A lost database
+ * is not a reason to restart the server: it reconnects by itself, and readiness says so meanwhile.
+ */
+@Liveness
+@ApplicationScoped
+public class LivenessCheck implements HealthCheck {
+
+    @Inject
+    NotificationListener listener;
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("pg_eventserv listener thread").status(listener.alive()).build();
+    }
+}

@@ -1,0 +1,26 @@
+package pgeventserv.monitoring;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import pgeventserv.notification.NotificationListener;
+
+/** {@code /health/ready}: up only while the LISTEN connection is up and the listener's canary comes back. */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    @Inject
+    NotificationListener listener;
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("pg_eventserv LISTEN connection")
+                .status(listener.ready())
+                .withData("state", listener.state().name())
+                .withData("canaryRoundTripSeconds", String.valueOf(listener.canaryRoundTripSeconds()))
+                .build();
+    }
+}

@@ -54,7 +54,10 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        webSocket.request(reading ? 1 : 0);
+        // Demand starts at 0; request(0) would be an error that aborts the socket.
+        if (reading) {
+            webSocket.request(1);
+        }
     }
 
     @Override
@@ -73,7 +76,7 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
     /** Starts reading again, everything the server has sent meanwhile. */
     public void resume() {
         reading = true;
-        socket.request(Long.MAX_VALUE);
+        socket.request(1);
     }
 
     /** The JDK answers every ping with a pong itself; counting them shows the server's keep-alive at work. */
@@ -117,6 +120,13 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
             }
             got.add(m);
         }
+        return got;
+    }
+
+    /** Every message received and not taken yet. */
+    public List<String> drain() {
+        List<String> got = new ArrayList<>();
+        messages.drainTo(got);
         return got;
     }
 

@@ -48,6 +48,8 @@ public class Subscribers {
     private static final Logger LOG = Logger.getLogger(Subscribers.class.getName());
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
     static final long UNOPENED_TIMEOUT_SECONDS = 30;
+    /** How long a session closed as too slow may take to read its last frame and get the close frame. */
+    static final long SLOW_CLOSE_GRACE_SECONDS = 10;
 
     @Inject
     NotificationListener listener;
@@ -258,6 +260,10 @@ public class Subscribers {
     void closedSlow(int dropped) {
         slowClosed.increment();
         framesDropped.add(dropped);
+    }
+
+    void dropIfStillStalled(Subscription subscription) {
+        scheduler.schedule(subscription::closeStalled, SLOW_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     CloseReason slowReason() {

@@ -7,6 +7,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,6 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * stops reading leaves its frame in flight, its queue fills, and it is closed as too slow: the listener
  * thread never waits for any client. A close decided before the session is attached (the queue overflowed
  * during the handshake, or the server is full) is kept in {@code pendingClose} and carried out on attach.
+ *
+ * <p>Closing a slow session waits for its frame in flight: while that frame is stuck the socket takes nothing,
+ * and the container (Tyrus) drops the connection as soon as the close is initiated, so the close frame would be
+ * lost and the client would see 1006, not why. The frame's completion (the client read again) sends the close
+ * right behind it; a client that never reads again is dropped after {@link Subscribers#SLOW_CLOSE_GRACE_SECONDS}.
  */
 final class Subscription implements SendHandler {
 
@@ -36,6 +42,7 @@ final class Subscription implements SendHandler {
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Session session;
     private volatile CloseReason pendingClose;
     private volatile boolean inFlight;
@@ -74,7 +81,7 @@ final class Subscription implements SendHandler {
         session = opened;
         CloseReason reason = pendingClose;
         if (reason != null) {
-            owner.close(opened, reason);
+            closeSession(opened, reason);
         } else {
             drain();
         }
@@ -87,8 +94,7 @@ final class Subscription implements SendHandler {
         int messages = queuedMessages.incrementAndGet();
         long bytes = queuedBytes.addAndGet(frame.bytes());
         if (messages > limits.messages() || bytes > limits.bytes()) {
-            owner.closedSlow(messages);
-            close(owner.slowReason());
+            overflow(messages);
             return;
         }
         queue.offer(frame);
@@ -108,6 +114,35 @@ final class Subscription implements SendHandler {
         pendingClose = reason;
         Session s = session;
         if (s != null) {
+            closeSession(s, reason);
+        }
+    }
+
+    private void overflow(int dropped) {
+        owner.closedSlow(dropped);
+        cancel();
+        pendingClose = owner.slowReason();
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        if (inFlight) {
+            owner.dropIfStillStalled(this);
+        } else {
+            closeSession(s, pendingClose);
+        }
+    }
+
+    /** The grace for a stalled client is over: drop it, close frame or not. */
+    void closeStalled() {
+        Session s = session;
+        if (s != null) {
+            closeSession(s, pendingClose);
+        }
+    }
+
+    private void closeSession(Session s, CloseReason reason) {
+        if (closing.compareAndSet(false, true)) {
             owner.close(s, reason);
         }
     }
@@ -117,7 +152,7 @@ final class Subscription implements SendHandler {
         closed = true;
         queue.clear();
         Session s = session;
-        if (s != null && s.isOpen()) {
+        if (s != null && s.isOpen() && closing.compareAndSet(false, true)) {
             try {
                 s.close(reason);
             } catch (IOException | RuntimeException e) {
@@ -156,6 +191,11 @@ final class Subscription implements SendHandler {
         inFlight = false;
         if (result.isOK()) {
             owner.sent();
+        }
+        CloseReason reason = pendingClose;
+        if (reason != null) {
+            closeSession(session, reason);
+        } else if (result.isOK()) {
             drain();
         } else {
             closed = true;

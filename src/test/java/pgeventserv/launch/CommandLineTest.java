@@ -41,9 +41,9 @@ class CommandLineTest {
     void helpExitsZeroBadOptionExitsTwoWithUsage() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(new String[] {"--help"}, Map.of(), print(out), print(err)));
+        assertEquals(0, Main.run(new String[] {"--help"}, Map.of(), Map.of(), print(out), print(err)));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: pg_eventserv"));
-        assertEquals(2, Main.run(new String[] {"-x"}, Map.of(), print(out), print(err)));
+        assertEquals(2, Main.run(new String[] {"-x"}, Map.of(), Map.of(), print(out), print(err)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '-x'"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage:"));
     }
@@ -51,7 +51,7 @@ class CommandLineTest {
     @Test
     void badDatabaseUrlExitsOneNamingTheVariableNotThePassword() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[0], Map.of("DATABASE_URL", "postgresql://u:hunter 2@h/d"), print(new ByteArrayOutputStream()), print(err));
+        int code = Main.run(new String[0], Map.of("DATABASE_URL", "postgresql://u:hunter 2@h/d"), Map.of(), print(new ByteArrayOutputStream()), print(err));
         assertEquals(1, code);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.startsWith("pg_eventserv: DATABASE_URL: "), message);

@@ -2,7 +2,11 @@ package pgeventserv.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +54,7 @@ public final class Main {
             Optional<Path> file = ConfigFile.locate(
                     command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
             Settings settings = Settings.resolve(command.debug(), env, systemProperties, file);
+            checkAssetsPath(settings);
             server = new ServerProcess(settings, database(settings, env), tls(settings),
                     GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds());
         } catch (IllegalArgumentException e) {
@@ -58,7 +63,7 @@ public final class Main {
         }
         try {
             return server.run(NestedRuntime.cacheDirectory(env), out, err);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException e) {
             err.println("pg_eventserv: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
@@ -86,7 +91,30 @@ public final class Main {
             throw new IllegalArgumentException(set.key() + " is set (" + settings.source(set) + ") but " + missing.key()
                     + " is not: HTTPS needs both");
         }
-        return certificate.map(c -> new ServerProcess.Tls(Path.of(c).toAbsolutePath(), Path.of(key.orElseThrow()).toAbsolutePath(),
-                settings.number(Setting.HTTPS_PORT)));
+        if (certificate.isEmpty()) {
+            return Optional.empty();
+        }
+        char[] password = randomPassword();
+        try {
+            KeyStore store = PemKeyStore.load(Path.of(certificate.get()).toAbsolutePath(), Path.of(key.get()).toAbsolutePath(), password);
+            return Optional.of(new ServerProcess.Tls(store, password, settings.number(Setting.HTTPS_PORT)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    private static void checkAssetsPath(Settings settings) {
+        settings.get(Setting.ASSETS_PATH).ifPresent(dir -> {
+            if (!Files.isDirectory(Path.of(dir))) {
+                throw new IllegalArgumentException("AssetsPath (" + settings.source(Setting.ASSETS_PATH) + "): " + dir
+                        + " is not a directory");
+            }
+        });
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
     }
 }

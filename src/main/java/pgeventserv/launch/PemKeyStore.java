@@ -3,7 +3,6 @@ package pgeventserv.launch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,18 +44,18 @@ final class PemKeyStore {
     }
 
     /** @throws IllegalArgumentException naming the file and what is wrong with it */
-    static void write(Path certificateFile, Path keyFile, Path keystore, char[] password) throws IOException {
+    static KeyStore load(Path certificateFile, Path keyFile, char[] password) throws IOException {
         List<? extends Certificate> chain = certificates(certificateFile);
         PrivateKey key = privateKey(keyFile);
         if (!belongTogether(key, chain.get(0).getPublicKey())) {
             throw new IllegalArgumentException(keyFile + ": this private key does not belong to the certificate in "
                     + certificateFile);
         }
-        try (OutputStream out = Files.newOutputStream(keystore)) {
+        try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry(ALIAS, key, password, chain.toArray(Certificate[]::new));
-            store.store(out, password);
+            return store;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot make a keystore of " + certificateFile + " and " + keyFile + ": " + e.getMessage());
         }

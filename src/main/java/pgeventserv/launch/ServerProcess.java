@@ -8,9 +8,9 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,8 @@ import pgeventserv.config.Version;
  */
 final class ServerProcess {
 
-    record Tls(Path certificate, Path privateKey, int port) {
+    /** HTTPS: the keystore made from the PEM files, its (random, per run) password, the port. */
+    record Tls(KeyStore keyStore, char[] password, int port) {
     }
 
     private static final long READY_TIMEOUT_SECONDS = 180;
@@ -92,11 +93,14 @@ final class ServerProcess {
         system.putAll(settings.forServer());
         List<String> tlsOptions = new ArrayList<>();
         if (tls.isPresent()) {
-            char[] password = randomPassword();
             Path keystore = work.resolve("keystore.p12");
-            PemKeyStore.write(tls.get().certificate(), tls.get().privateKey(), keystore, password);
+            try (OutputStream stream = Files.newOutputStream(keystore)) {
+                tls.get().keyStore().store(stream, tls.get().password());
+            } catch (GeneralSecurityException e) {
+                throw new IOException("writing the keystore: " + e.getMessage(), e);
+            }
             system.putAll(Map.of("javax.net.ssl.keyStore", keystore.toString(),
-                    "javax.net.ssl.keyStorePassword", new String(password), "javax.net.ssl.keyStoreType", "PKCS12"));
+                    "javax.net.ssl.keyStorePassword", new String(tls.get().password()), "javax.net.ssl.keyStoreType", "PKCS12"));
             tlsOptions = List.of("--sslport", Integer.toString(tls.get().port()), "--sslcert", PemKeyStore.ALIAS);
         }
         Path properties = work.resolve("server.properties");
@@ -155,12 +159,6 @@ final class ServerProcess {
 
     private static boolean isWildcard(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
-    }
-
-    private static char[] randomPassword() {
-        byte[] bytes = new byte[18];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
     }
 
     private static void delete(Path directory) {

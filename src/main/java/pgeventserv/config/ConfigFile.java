@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -64,8 +65,8 @@ public final class ConfigFile {
         for (String key : toml.keySet()) {
             String where = file + ": line " + line(toml.inputPositionOf(key)) + ": ";
             Setting setting = Setting.byKey(key).orElseThrow(() -> new IllegalArgumentException(where
-                    + "unknown key '" + key + "'; the keys are " + Arrays.stream(Setting.values()).map(Setting::key)
-                    .collect(Collectors.joining(", "))));
+                    + "unknown key '" + key + "'" + closest(key).map(s -> " (did you mean " + s.key() + "?)")
+                    .orElse("; pg_eventserv --help lists the keys")));
             if (values.containsKey(setting.key())) {
                 throw new IllegalArgumentException(where + "'" + key + "' sets " + setting.key() + " a second time");
             }
@@ -127,6 +128,32 @@ public final class ConfigFile {
     public static String configList(Collection<String> items) {
         return items.stream().filter(item -> !item.isEmpty()).map(item -> item.replace(",", "\\,"))
                 .collect(Collectors.joining(","));
+    }
+
+    /** The key a typo most likely meant: at most two letters added, dropped or changed. */
+    private static Optional<Setting> closest(String key) {
+        return Arrays.stream(Setting.values())
+                .filter(s -> distance(key.toLowerCase(Locale.ROOT), s.key().toLowerCase(Locale.ROOT)) <= 2)
+                .findFirst();
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int change = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + change);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static int line(TomlPosition position) {

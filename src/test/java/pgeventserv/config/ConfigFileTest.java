@@ -84,8 +84,8 @@ class ConfigFileTest {
     void unknownKeyNamesTheKeyTheFileAndTheLine() throws IOException {
         Path file = write("HttpPort = 7777\n\nHttpPrt = 7778\n");
         String message = refusal(file);
-        assertTrue(message.startsWith(file + ": line 3: unknown key 'HttpPrt'"), message);
-        assertTrue(message.contains("HttpPort"), "lists the keys: " + message);
+        assertEquals(file + ": line 3: unknown key 'HttpPrt' (did you mean HttpPort?)", message);
+        assertTrue(refusal(write("Colour = \"blue\"\n")).endsWith("unknown key 'Colour'; pg_eventserv --help lists the keys"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -53,8 +54,9 @@ final class ServerProcess {
     }
 
     int run(Path cache, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-        // Created owner-only: it holds the pool's password and the TLS key.
-        Path work = Files.createTempDirectory("pg_eventserv");
+        // Owner-only: it holds the pool's password and the TLS key.
+        Path work = Files.createTempDirectory("pg_eventserv",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Process server;
         try {
             server = new ProcessBuilder(command(cache, work)).inheritIO().start();

@@ -94,6 +94,10 @@ public final class Main {
         if (certificate.isEmpty()) {
             return Optional.empty();
         }
+        if (settings.number(Setting.HTTPS_PORT) == settings.number(Setting.HTTP_PORT)) {
+            throw new IllegalArgumentException("HttpsPort and HttpPort are both " + settings.number(Setting.HTTP_PORT)
+                    + ": HTTPS needs a port of its own");
+        }
         char[] password = randomPassword();
         try {
             KeyStore store = PemKeyStore.load(Path.of(certificate.get()).toAbsolutePath(), Path.of(key.get()).toAbsolutePath(), password);

@@ -12,7 +12,8 @@ final class PreBootCommands {
     }
 
     static String render(String host) {
-        return "set " + LISTENER + "http-listener.address=" + host + "\n"
-                + "set " + LISTENER + "https-listener.address=" + host + "\n";
+        String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return "set " + LISTENER + "http-listener.address=" + address + "\n"
+                + "set " + LISTENER + "https-listener.address=" + address + "\n";
     }
 }

@@ -126,16 +126,16 @@ final class ServerProcess {
     private String startupLine() {
         String host = settings.get(Setting.HTTP_HOST).orElseThrow();
         String path = basePathWithSlash();
-        return "pg_eventserv " + Version.current() + " ready on " + host + ":" + settings.number(Setting.HTTP_PORT)
-                + tls.map(t -> " and https " + host + ":" + t.port()).orElse("") + ", database " + db.describe()
+        return "pg_eventserv " + Version.current() + " ready on " + urlHost(host) + ":" + settings.number(Setting.HTTP_PORT)
+                + tls.map(t -> " and https " + urlHost(host) + ":" + t.port()).orElse("") + ", database " + db.describe()
                 + ", channels " + settings.get(Setting.CHANNELS).orElseThrow().replace(",", " ").replace("\\ ", ",")
                 + (settings.flag(Setting.DEBUG) ? ", debug logging" : "")
-                + ": open http://" + (isWildcard(host) ? "localhost" : host) + ":" + settings.number(Setting.HTTP_PORT) + path;
+                + ": open http://" + (isWildcard(host) ? "localhost" : urlHost(host)) + ":" + settings.number(Setting.HTTP_PORT) + path;
     }
 
     private boolean awaitApplication(Process server) throws InterruptedException {
         String host = settings.get(Setting.HTTP_HOST).orElseThrow();
-        URI viewer = URI.create("http://" + (isWildcard(host) ? "127.0.0.1" : host) + ":" + settings.number(Setting.HTTP_PORT)
+        URI viewer = URI.create("http://" + (isWildcard(host) ? "127.0.0.1" : urlHost(host)) + ":" + settings.number(Setting.HTTP_PORT)
                 + basePathWithSlash());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
         while (server.isAlive() && System.nanoTime() < deadline) {
@@ -161,6 +161,11 @@ final class ServerProcess {
 
     private static boolean isWildcard(String host) {
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    /** An IPv6 address in a URL is bracketed. */
+    private static String urlHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     private static void delete(Path directory) {

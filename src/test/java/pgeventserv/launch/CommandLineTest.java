@@ -95,6 +95,13 @@ class CommandLineTest {
     }
 
     @Test
+    void httpsOnTheHttpPortExitsOne(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("tls.toml"), "TlsServerCertificateFile = \"/c.pem\"\n"
+                + "TlsServerPrivateKeyFile = \"/k.pem\"\nHttpPort = 8000\nHttpsPort = 8000\n");
+        assertEquals("HttpsPort and HttpPort are both 8000: HTTPS needs a port of its own", firstErrorLine(1, "-c", file.toString()));
+    }
+
+    @Test
     void aTlsFileThatIsNoPemExitsOneNamingIt(@TempDir Path dir) throws IOException {
         Path junk = Files.writeString(dir.resolve("cert.pem"), "junk");
         Path file = Files.writeString(dir.resolve("tls.toml"),

@@ -13,4 +13,9 @@ class PreBootCommandsTest {
                 set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1
                 """, PreBootCommands.render("127.0.0.1"));
     }
+
+    @Test
+    void anIpv6AddressLosesItsUrlBrackets() {
+        assertEquals(PreBootCommands.render("::1"), PreBootCommands.render("[::1]"));
+    }
 }

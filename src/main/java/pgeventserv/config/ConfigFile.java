@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,14 +81,14 @@ public final class ConfigFile {
     private static String value(Setting setting, Object value) {
         if (setting.kind() == Setting.Kind.LIST) {
             if (value instanceof String text) {
-                return configList(Arrays.asList(text.trim().split("\\s+")));
+                return setting.checkList(Arrays.asList(text.trim().split("\\s+")));
             }
             if (value instanceof TomlArray array && strings(array)) {
                 List<String> items = new ArrayList<>();
                 for (int i = 0; i < array.size(); i++) {
                     items.add(array.getString(i));
                 }
-                return configList(items);
+                return setting.checkList(items);
             }
             throw wrongType(setting, value, "a list of strings, such as [\"people\", \"orders_*\"]");
         }
@@ -122,12 +121,6 @@ public final class ConfigFile {
     private static IllegalArgumentException wrongType(Setting setting, Object value, String expected) {
         String shown = value instanceof TomlArray array ? array.toJson().replaceAll("\\s+", " ") : String.valueOf(value);
         return new IllegalArgumentException(setting.key() + " must be " + expected + ", not " + shown);
-    }
-
-    /** A MicroProfile Config list: items joined by commas, a comma inside an item escaped. */
-    public static String configList(Collection<String> items) {
-        return items.stream().filter(item -> !item.isEmpty()).map(item -> item.replace(",", "\\,"))
-                .collect(Collectors.joining(","));
     }
 
     /** The key a typo most likely meant: at most two letters added, dropped or changed. */

@@ -26,7 +26,7 @@ public final class EnvironmentOverrides {
             if (value != null) {
                 try {
                     found.put(setting.key(), setting.kind() == Setting.Kind.LIST
-                            ? ConfigFile.configList(Arrays.asList(value.trim().split("\\s+")))
+                            ? setting.checkList(Arrays.asList(value.trim().split("\\s+")))
                             : setting.check(value));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(setting.envName() + ": " + e.getMessage());

@@ -2,8 +2,10 @@ package pgeventserv.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Every setting of pg_eventserv, declared once with its kind, its default and its help text.
@@ -140,6 +142,19 @@ public enum Setting {
             }
         }
         return v;
+    }
+
+    /**
+     * A list as MicroProfile Config takes it: items joined by commas, a comma inside an item escaped.
+     * An empty list is refused: MicroProfile would read it as unset and fall back to the default, {@code *}.
+     */
+    public String checkList(Collection<String> items) {
+        String joined = items.stream().filter(item -> !item.isEmpty()).map(item -> item.replace(",", "\\,"))
+                .collect(Collectors.joining(","));
+        if (joined.isEmpty()) {
+            throw new IllegalArgumentException(key + " must list at least one pattern (\"*\" allows all)");
+        }
+        return joined;
     }
 
     private long number(String v) {

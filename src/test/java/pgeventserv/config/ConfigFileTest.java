@@ -100,6 +100,7 @@ class ConfigFileTest {
         assertTrue(message.startsWith(file + ": line 2: HttpPort must be a whole number, not 77.5"), message);
         assertTrue(refusal(write("Channels = [1, 2]\n")).contains("Channels must be a list of strings"));
         assertTrue(refusal(write("Debug = 1\n")).contains("Debug must be true or false"));
+        assertTrue(refusal(write("Channels = []\n")).contains("Channels must list at least one pattern"));
         assertTrue(refusal(write("PingInterval = 30\n")).contains("PingInterval must be a duration"));
         assertTrue(refusal(write("UrlBase = \"/x\"\n")).contains("UrlBase must be an absolute"));
         assertTrue(refusal(write("HttpPort = 0\n")).contains("HttpPort must be a port number"));

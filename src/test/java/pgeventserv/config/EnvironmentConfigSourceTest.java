@@ -42,6 +42,13 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
+    void anEmptyListIsRefusedRatherThanReadAsAllChannels() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EnvironmentConfigSource(Map.of("ES_CHANNELS", "  ")));
+        assertTrue(e.getMessage().startsWith("ES_CHANNELS: Channels must list at least one pattern"), e.getMessage());
+    }
+
+    @Test
     void otherVariablesAreIgnored() {
         EnvironmentConfigSource source = new EnvironmentConfigSource(Map.of("HTTPPORT", "1", "ES_NOSUCHKEY", "2"));
         assertNull(source.getValue("HttpPort"));

@@ -80,6 +80,13 @@ class SettingTest {
         assertRefused(Setting.HTTP_HOST, "x\nset y", "host name");
     }
 
+    @Test
+    void listsJoinWithEscapedCommasAndAreNeverEmpty() {
+        assertEquals("a,b\\,c", Setting.CHANNELS.checkList(java.util.List.of("a", "", "b,c")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Setting.CHANNELS.checkList(java.util.List.of("")));
+        assertTrue(e.getMessage().startsWith("Channels must list at least one pattern"), e.getMessage());
+    }
+
     private static void assertRefused(Setting setting, String value, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> setting.check(value));
         assertTrue(e.getMessage().startsWith(setting.key() + " must be") && e.getMessage().contains(expected), e.getMessage());

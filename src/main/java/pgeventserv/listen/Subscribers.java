@@ -13,10 +13,13 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.notification.Gap;
 import pgeventserv.notification.Notification;
 import pgeventserv.notification.NotificationListener;
+import pgeventserv.notification.PollCompleted;
 
 /**
  * The multiplexer: channel → the subscriptions listening on it. The first subscriber of a channel asks
@@ -39,8 +43,8 @@ import pgeventserv.notification.NotificationListener;
  *
  * <p>Also the server's policy on sessions: at most {@code MaxSessions} (the handshake filter answers 503
  * beyond it; a handshake that loses a race for the last place is closed with 1013 on open), a ping every
- * {@code PingInterval} with a session that left the previous one unanswered closed as dead, and 1001 for
- * everyone on undeploy.
+ * {@code PingInterval} with a session that left the previous one unanswered closed as dead (1008), a gap
+ * message for envelope clients after the database was away, and 1001 for everyone on undeploy.
  */
 @ApplicationScoped
 public class Subscribers {
@@ -48,7 +52,7 @@ public class Subscribers {
     private static final Logger LOG = Logger.getLogger(Subscribers.class.getName());
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
     static final long UNOPENED_TIMEOUT_SECONDS = 30;
-    /** How long a session closed as too slow may take to read its last frame and get the close frame. */
+    /** How long a session closed as too slow may take to read its last frames and get the close frame. */
     static final long SLOW_CLOSE_GRACE_SECONDS = 10;
 
     @Inject
@@ -78,6 +82,9 @@ public class Subscribers {
 
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final Queue<Subscription> flushRequests = new ConcurrentLinkedQueue<>();
+    // Listener thread only: subscriptions whose frames still wait after a flush.
+    private final ArrayDeque<Subscription> stillWaiting = new ArrayDeque<>();
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder slowClosed = new LongAdder();
@@ -230,6 +237,29 @@ public class Subscribers {
         }
     }
 
+    /** Raw path: the subscription's frames go out when the listener thread finishes the current poll. */
+    void requestFlush(Subscription subscription) {
+        if (subscription.flushRequested.compareAndSet(false, true)) {
+            flushRequests.add(subscription);
+        }
+    }
+
+    /**
+     * After each poll, on the listener thread: one write per client with everything queued for it. A client
+     * whose last write is not taken yet is tried again after the next poll (at most one poll interval later).
+     */
+    void flush(@Observes PollCompleted poll) {
+        for (Subscription s; (s = flushRequests.poll()) != null; ) {
+            s.flushRequested.set(false);
+            if (s.flush()) {
+                stillWaiting.add(s);
+            }
+        }
+        for (Subscription s; (s = stillWaiting.poll()) != null; ) {
+            requestFlush(s);
+        }
+    }
+
     /** Sessions subscribed now. */
     public int sessions() {
         return open.get();
@@ -240,15 +270,15 @@ public class Subscribers {
         return channels.size();
     }
 
-    void sent() {
-        framesSent.increment();
+    void sent(int frames) {
+        framesSent.add(frames);
     }
 
     public long framesSent() {
         return framesSent.sum();
     }
 
-    /** Frames discarded from the queues of sessions closed as too slow. */
+    /** Frames discarded with the queues of sessions closed as too slow. */
     public long framesDropped() {
         return framesDropped.sum();
     }
@@ -262,12 +292,12 @@ public class Subscribers {
         framesDropped.add(dropped);
     }
 
-    void dropIfStillStalled(Subscription subscription) {
-        scheduler.schedule(subscription::closeStalled, SLOW_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
-    }
-
     CloseReason slowReason() {
         return slowReason;
+    }
+
+    void dropIfStillStalled(Subscription subscription) {
+        scheduler.schedule(subscription::closeStalled, SLOW_CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Closing writes a close frame, which may block on a stuck client: never on the listener thread. */

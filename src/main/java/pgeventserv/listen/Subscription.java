@@ -7,6 +7,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,37 +18,52 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Made during the handshake, before the client can see its socket open, so that every notification
  * from then on is queued; {@link #attach} hands over the session in {@code @OnOpen} and sending starts.
  *
- * <p>Threads: {@link #offer} is called by the listener thread only. Sending is asynchronous with at most
- * one frame in flight, which keeps frames in order; the completion callback sends the next one. The
- * {@code wip} counter (a drain loop) makes sure exactly one thread drains at a time without a lock,
- * and that a callback completing synchronously inside {@code sendText} does not recurse. A client that
- * stops reading leaves its frame in flight, its queue fills, and it is closed as too slow: the listener
- * thread never waits for any client. A close decided before the session is attached (the queue overflowed
- * during the handshake, or the server is full) is kept in {@code pendingClose} and carried out on attach.
+ * <p>Two ways out, both keeping frames in order and the listener thread free of waiting:
+ * <ul>
+ * <li>Raw (Tyrus, see {@link TyrusRawFrames}): {@link #offer} only queues and asks for a flush; at the end of
+ * each poll the listener thread {@link #flush flushes}: everything queued goes out in one write of
+ * pre-encoded frames. At most one write is outstanding; while the connection has not taken the last one the
+ * frames wait here, where they count against the bound.
+ * <li>Portable (any server): {@code getAsyncRemote().sendText} with at most one frame in flight; the
+ * completion callback sends the next. The {@code wip} counter (a drain loop) lets exactly one thread drain
+ * at a time without a lock, and keeps a callback that completes inside {@code sendText} from recursing.
+ * </ul>
+ * A client that stops reading leaves its write outstanding, its queue fills, and it is closed as too slow.
  *
- * <p>Closing a slow session waits for its frame in flight: while that frame is stuck the socket takes nothing,
- * and the container (Tyrus) drops the connection as soon as the close is initiated, so the close frame would be
- * lost and the client would see 1006, not why. The frame's completion (the client read again) sends the close
- * right behind it; a client that never reads again is dropped after {@link Subscribers#SLOW_CLOSE_GRACE_SECONDS}.
+ * <p>Closing a slow session waits for its outstanding write: while that write is stuck the socket takes nothing,
+ * and Tyrus drops the connection as soon as a close is initiated, so the close frame would be lost and the
+ * client would see 1006, not why. Once the write is taken (the client read again) the close goes out right
+ * behind it; a client that never reads again is dropped after {@link Subscribers#SLOW_CLOSE_GRACE_SECONDS}.
+ * A close decided before the session is attached (overflow during the handshake, the server full) waits in
+ * {@code pendingClose} for {@link #attach}.
+ *
+ * <p>Threads: {@link #offer} and {@link #flush} run on the listener thread only; {@link #attach},
+ * {@link #cancel} and completions on the server's threads.
  */
 final class Subscription implements SendHandler {
 
+    /** Large enough to amortise the write, small enough that one client's backlog does not hog the thread. */
+    private static final int MAX_WRITE_BYTES = 256 * 1024;
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'p', 'g'}).asReadOnlyBuffer();
 
     private final String channel;
     private final Subscribers owner;
     private final SessionLimits limits;
-    private final boolean envelope;
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final boolean envelope;
+    final AtomicBoolean flushRequested = new AtomicBoolean();
+    // Written before session, so whoever sees the session also sees which path it takes.
+    private volatile TyrusRawFrames raw;
     private volatile Session session;
-    private volatile CloseReason pendingClose;
     private volatile boolean inFlight;
     private volatile boolean closed;
+    private volatile CloseReason pendingClose;
     private volatile boolean awaitingPong;
+    private Future<?> lastWrite;
 
     Subscription(String channel, Subscribers owner, SessionLimits limits, boolean envelope) {
         this.channel = channel;
@@ -78,10 +94,13 @@ final class Subscription implements SendHandler {
     }
 
     void attach(Session opened) {
+        raw = TyrusRawFrames.of(opened);
         session = opened;
         CloseReason reason = pendingClose;
         if (reason != null) {
             closeSession(opened, reason);
+        } else if (raw != null) {
+            owner.requestFlush(this);
         } else {
             drain();
         }
@@ -98,7 +117,71 @@ final class Subscription implements SendHandler {
             return;
         }
         queue.offer(frame);
-        drain();
+        if (raw != null) {
+            owner.requestFlush(this);
+        } else {
+            drain();
+        }
+    }
+
+    /**
+     * Raw path, listener thread: writes what is queued in one go.
+     *
+     * @return true when frames are still waiting (the last write is not taken yet, or there was more than
+     *         one write's worth), so the caller flushes again later
+     */
+    boolean flush() {
+        if (closing.get()) {
+            return false;
+        }
+        CloseReason reason = pendingClose;
+        if (reason != null) {
+            // Closed as too slow: the close goes out once the outstanding write is taken.
+            if (lastWrite == null || lastWrite.isDone()) {
+                closeSession(session, reason);
+                return false;
+            }
+            return true;
+        }
+        TyrusRawFrames writer = raw;
+        if (closed || writer == null) {
+            return false;
+        }
+        if (lastWrite != null && !lastWrite.isDone()) {
+            return true;
+        }
+        int count = 0;
+        int size = 0;
+        for (Frame f : queue) {
+            int n = f.encoded().length;
+            if (count > 0 && size + n > MAX_WRITE_BYTES) {
+                break;
+            }
+            size += n;
+            count++;
+        }
+        if (count == 0) {
+            return false;
+        }
+        ByteBuffer frames = ByteBuffer.allocate(size);
+        long payloadBytes = 0;
+        for (int i = 0; i < count; i++) {
+            Frame f = queue.poll();
+            frames.put(f.encoded());
+            payloadBytes += f.bytes();
+        }
+        queuedMessages.addAndGet(-count);
+        queuedBytes.addAndGet(-payloadBytes);
+        try {
+            lastWrite = writer.write(frames.flip());
+            owner.sent(count);
+        } catch (Throwable e) {
+            // The connection closed under us; its @OnClose cancels this subscription.
+            closed = true;
+            queue.clear();
+            return false;
+        }
+        return !queue.isEmpty();
     }
 
     /** Stops delivery and leaves the channel; called when the session ends for any reason. */
@@ -118,21 +201,6 @@ final class Subscription implements SendHandler {
         }
     }
 
-    private void overflow(int dropped) {
-        owner.closedSlow(dropped);
-        cancel();
-        pendingClose = owner.slowReason();
-        Session s = session;
-        if (s == null) {
-            return;
-        }
-        if (inFlight) {
-            owner.dropIfStillStalled(this);
-        } else {
-            closeSession(s, pendingClose);
-        }
-    }
-
     /** The grace for a stalled client is over: drop it, close frame or not. */
     void closeStalled() {
         Session s = session;
@@ -144,20 +212,6 @@ final class Subscription implements SendHandler {
     private void closeSession(Session s, CloseReason reason) {
         if (closing.compareAndSet(false, true)) {
             owner.close(s, reason);
-        }
-    }
-
-    /** Closes the session from this thread: only for shutdown, when no executor may be left to do it. */
-    void closeNow(CloseReason reason) {
-        closed = true;
-        queue.clear();
-        Session s = session;
-        if (s != null && s.isOpen() && closing.compareAndSet(false, true)) {
-            try {
-                s.close(reason);
-            } catch (IOException | RuntimeException e) {
-                // The client is gone already; nothing else to tell it.
-            }
         }
     }
 
@@ -186,11 +240,25 @@ final class Subscription implements SendHandler {
         awaitingPong = false;
     }
 
+    /** Closes the session from this thread: only for shutdown, when no executor may be left to do it. */
+    void closeNow(CloseReason reason) {
+        closed = true;
+        queue.clear();
+        Session s = session;
+        if (s != null && s.isOpen() && closing.compareAndSet(false, true)) {
+            try {
+                s.close(reason);
+            } catch (IOException | RuntimeException e) {
+                // The client is gone already; nothing else to tell it.
+            }
+        }
+    }
+
     @Override
     public void onResult(SendResult result) {
         inFlight = false;
         if (result.isOK()) {
-            owner.sent();
+            owner.sent(1);
         }
         CloseReason reason = pendingClose;
         if (reason != null) {
@@ -203,6 +271,27 @@ final class Subscription implements SendHandler {
         }
     }
 
+    /** Listener thread (from {@link #offer}), like {@link #flush}: {@code lastWrite} is safe to read here. */
+    private void overflow(int dropped) {
+        owner.closedSlow(dropped);
+        cancel();
+        pendingClose = owner.slowReason();
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        boolean writing = raw != null ? lastWrite != null && !lastWrite.isDone() : inFlight;
+        if (!writing) {
+            closeSession(s, pendingClose);
+            return;
+        }
+        if (raw != null) {
+            owner.requestFlush(this);
+        }
+        owner.dropIfStillStalled(this);
+    }
+
+    /** Portable path. */
     private void drain() {
         if (wip.getAndIncrement() != 0) {
             return;
@@ -210,7 +299,7 @@ final class Subscription implements SendHandler {
         int missed = 1;
         do {
             Session s = session;
-            if (s != null) {
+            if (s != null && raw == null) {
                 while (!inFlight && !closed) {
                     Frame frame = queue.poll();
                     if (frame == null) {

@@ -76,6 +76,9 @@ public class NotificationListener {
     Event<Gap> gaps;
 
     @Inject
+    Event<PollCompleted> pollsCompleted;
+
+    @Inject
     @ConfigProperty(name = "DataSource", defaultValue = "java:comp/env/jdbc/eventserv")
     String dataSourceName;
 
@@ -168,6 +171,7 @@ public class NotificationListener {
                 applyRequests();
                 sendCanaryIfDue();
                 poll();
+                firePollCompleted();
             } catch (SQLException | NamingException | RuntimeException e) {
                 disconnected(e);
                 if (awaitStop(backoff)) {
@@ -289,6 +293,14 @@ public class NotificationListener {
             notifications.fire(notification);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "delivering a notification on channel " + notification.channel() + " failed", e);
+        }
+    }
+
+    private void firePollCompleted() {
+        try {
+            pollsCompleted.fire(PollCompleted.INSTANCE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "handling the end of a poll failed", e);
         }
     }
 

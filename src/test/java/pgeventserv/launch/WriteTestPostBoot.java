@@ -21,6 +21,6 @@ public final class WriteTestPostBoot {
     public static void write(Path out, String databaseUrl) throws IOException {
         ConnectionSettings db = DatabaseUrl.parse(databaseUrl, System.getenv(), System.getProperty("user.name"));
         Files.createDirectories(out.getParent());
-        Files.writeString(out, PostBootCommands.render(db, 4));
+        Files.writeString(out, PostBootCommands.render(db, 4, 3600));
     }
 }

@@ -51,7 +51,7 @@ public class Soak {
         }
 
         ProcessBuilder launch = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/pg_eventserv-launcher.jar")
+                "-jar", "target/pg_eventserv.jar")
                 .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile());
         launch.environment().put("DATABASE_URL", databaseUrl);
         launch.environment().put("ES_HTTPPORT", Integer.toString(port));

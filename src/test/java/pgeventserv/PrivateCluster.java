@@ -107,19 +107,18 @@ public final class PrivateCluster implements AutoCloseable {
 
     /** Terminates every other client backend: on this private cluster they all belong to the server under test. */
     public int terminateOtherBackends() throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                     + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
-            r.next();
-            return r.getInt(1);
-        }
+        return count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
     }
 
     /** Client backends other than the caller's: the server under test's connections. */
     public int otherBackends() throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-                     + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+        return count("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+    }
+
+    private int count(String query) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
             r.next();
             return r.getInt(1);
         }

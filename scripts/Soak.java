@@ -54,6 +54,7 @@ public class Soak {
                 "-jar", "target/pg_eventserv.jar")
                 .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile());
         launch.environment().put("DATABASE_URL", databaseUrl);
+        launch.environment().put("ES_HTTPHOST", "127.0.0.1");
         launch.environment().put("ES_HTTPPORT", Integer.toString(port));
         launch.environment().put("ES_CHANNELS", prefix + "*");
         Process launcher = launch.start();
@@ -232,14 +233,19 @@ public class Soak {
         throw new IllegalStateException("the server was not ready within " + READY_TIMEOUT.toSeconds() + " s");
     }
 
-    /** The server's used heap right after a full GC (jcmd), from its own base metrics. */
-    private static long heapAfterGc(HttpClient http, String base, ProcessHandle server) throws Exception {
-        Process gc = new ProcessBuilder("jcmd", Long.toString(server.pid()), "GC.run")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        gc.waitFor(60, TimeUnit.SECONDS);
-        String metrics = get(http, base + "/metrics?scope=base").body();
-        Matcher m = Pattern.compile("(?m)^memory_usedHeap_bytes\\S* (\\S+)$").matcher(metrics);
-        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+    /** The server's used heap right after a full GC (jcmd), from its own base metrics; -1 if it cannot be read. */
+    private static long heapAfterGc(HttpClient http, String base, ProcessHandle server) {
+        try {
+            Process gc = new ProcessBuilder("jcmd", Long.toString(server.pid()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            gc.waitFor(60, TimeUnit.SECONDS);
+            String metrics = get(http, base + "/metrics?scope=base").body();
+            Matcher m = Pattern.compile("(?m)^memory_usedHeap_bytes\\S* (\\S+)$").matcher(metrics);
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+        } catch (Exception e) {
+            System.out.println("cannot read the server's heap: " + e + (server.isAlive() ? "" : " (the server is gone)"));
+            return -1;
+        }
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {

@@ -17,10 +17,15 @@ public class ReadinessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("pg_eventserv LISTEN connection")
-                .status(listener.ready())
-                .withData("state", listener.state().name())
-                .withData("canaryRoundTripSeconds", String.valueOf(listener.canaryRoundTripSeconds()))
-                .build();
+        var response = HealthCheckResponse.named("pg_eventserv LISTEN connection");
+        try {
+            return response.status(listener.ready())
+                    .withData("state", listener.state().name())
+                    .withData("canaryRoundTripSeconds", String.valueOf(listener.canaryRoundTripSeconds()))
+                    .build();
+        } catch (RuntimeException e) {
+            // Asked while the application is still deploying: the listener EJB refuses calls until it has started.
+            return response.down().withData("state", "STARTING").build();
+        }
     }
 }

@@ -61,8 +61,6 @@ public class NotificationListener {
 
     private static final Logger LOG = Logger.getLogger(NotificationListener.class.getName());
     private static final int POLL_MILLIS = 25;
-    private static final long FIRST_BACKOFF_MILLIS = 100;
-    static final long MAX_BACKOFF_MILLIS = 10_000;
     /** A query (the canary's NOTIFY, a LISTEN) that gets no answer this long means a dead connection. */
     private static final int NETWORK_TIMEOUT_MILLIS = 10_000;
 
@@ -161,12 +159,12 @@ public class NotificationListener {
     }
 
     private void run() {
-        long backoff = FIRST_BACKOFF_MILLIS;
+        Backoff backoff = new Backoff();
         while (stopping.getCount() > 0) {
             try {
                 if (connection == null) {
                     connect();
-                    backoff = FIRST_BACKOFF_MILLIS;
+                    backoff.reset();
                 }
                 applyRequests();
                 sendCanaryIfDue();
@@ -174,10 +172,9 @@ public class NotificationListener {
                 firePollCompleted();
             } catch (SQLException | NamingException | RuntimeException e) {
                 disconnected(e);
-                if (awaitStop(backoff)) {
+                if (awaitStop(backoff.next())) {
                     break;
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
         release();
@@ -313,7 +310,7 @@ public class NotificationListener {
             return;
         }
         downSince = Instant.now();
-        String retrying = "not ready; retrying with backoff up to " + MAX_BACKOFF_MILLIS / 1000 + " s: " + why;
+        String retrying = "not ready; retrying with backoff up to " + Backoff.MAX_MILLIS / 1000 + " s: " + why;
         changeState(ListenerState.DOWN, connectedBefore
                 ? "LISTEN connection lost, " + retrying
                 : "cannot reach the database, " + retrying);

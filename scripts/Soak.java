@@ -37,7 +37,19 @@ public class Soak {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 2;
+        }
+        // The WebSocket client's threads would keep the JVM alive after a failure.
+        System.exit(status);
+    }
+
+    private static int run(String[] args) throws Exception {
         int sockets = Integer.parseInt(args[0]);
         int channels = Integer.parseInt(args[1]);
         int minutes = Integer.parseInt(args[2]);
@@ -82,8 +94,9 @@ public class Soak {
             }
             CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         }
-        System.out.printf("%d sockets open over %d channels in %d ms; heap %s%n", sockets, channels,
-                (System.nanoTime() - openStart) / 1_000_000, mib(heapBefore));
+        long heapOpen = heapAfterGc(http, base, server);
+        System.out.printf("%d sockets open over %d channels in %d ms; heap %s before, %s with them open%n", sockets,
+                channels, (System.nanoTime() - openStart) / 1_000_000, mib(heapBefore), mib(heapOpen));
 
         long[] sent = new long[channels];
         List<String> heapSamples = new ArrayList<>();
@@ -147,15 +160,15 @@ public class Soak {
         System.out.printf(Locale.ROOT, "deliveries: %d of %d expected; clients complete and in order: %d of %d;"
                 + " lowest per-client ratio %.1f %%; out of order or duplicated: %d; closed by the server: %d%n",
                 delivered, expected, complete, sockets, minRatio / 10.0, outOfOrder, closed);
-        System.out.printf("server heap after full GC: before %s, per minute %s, after %s%n",
-                mib(heapBefore), heapSamples, mib(heapAfter));
+        System.out.printf("server heap after full GC: before the sockets %s, with them open %s, per minute %s,"
+                + " at the end %s%n", mib(heapBefore), mib(heapOpen), heapSamples, mib(heapAfter));
 
         for (Client c : clients) {
             c.socket.abort();
         }
         callbacks.shutdownNow();
         stop(launcher);
-        System.exit(complete == sockets ? 0 : 1);
+        return complete == sockets ? 0 : 1;
     }
 
     /** One socket: counts what arrives and checks each channel's numbers come one by one. */

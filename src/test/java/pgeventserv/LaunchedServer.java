@@ -68,7 +68,7 @@ public final class LaunchedServer implements AutoCloseable {
         }
     }
 
-    public String url(String path) {
+    private String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 

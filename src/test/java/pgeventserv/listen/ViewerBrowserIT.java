@@ -143,6 +143,14 @@ class ViewerBrowserIT {
     }
 
     @Test
+    void contextRootWithoutTrailingSlashStillListensUnderIt() {
+        String channel = TestDatabase.uniqueChannel("it_noslash");
+        ViewerPage viewer = new ViewerPage(browser).open("http://127.0.0.1:" + base.getPort() + "/" + CONTEXT + "?channels=" + channel);
+        WebElement socket = viewer.awaitState(channel, "open");
+        assertTrue(ViewerPage.detail(socket).contains("/" + CONTEXT + "/listen/" + channel), ViewerPage.detail(socket));
+    }
+
+    @Test
     void refusedChannelShowsTheServersReasonAndIsNotRetried() {
         ViewerPage viewer = open();
         viewer.listen("forbidden_channel");

@@ -24,12 +24,15 @@ class ViewerServerStopIT {
     void serverStopShowsCloseCodeAndReasonThenThePageReconnects() throws Exception {
         int port = LaunchedServer.freePort();
         String channel = TestDatabase.uniqueChannel("it_stop");
-        Map<String, String> environment = Map.of("ES_CHANNELS", "it*");
+        // The page is opened as localhost while UrlBase names 127.0.0.1: the socket must follow UrlBase.
+        Map<String, String> environment = Map.of("ES_CHANNELS", "it*", "ES_URLBASE", "http://127.0.0.1:" + port + "/");
         try (Browser browser = Browser.start(); TestDatabase db = new TestDatabase()) {
             ViewerPage viewer = new ViewerPage(browser);
             try (LaunchedServer server = LaunchedServer.start("viewer-stop-first", port, environment)) {
-                viewer.open(server.url("/?channels=" + channel));
-                viewer.awaitState(channel, "open");
+                viewer.open("http://localhost:" + port + "/?channels=" + channel);
+                WebElement open = viewer.awaitState(channel, "open");
+                assertTrue(ViewerPage.detail(open).startsWith("ws://127.0.0.1:" + port + "/listen/" + channel),
+                        "the socket URL is built from UrlBase: " + ViewerPage.detail(open));
                 db.notify(channel, "before the stop");
                 viewer.awaitMessages(1);
                 server.stop();

@@ -37,7 +37,8 @@ public final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    public static Browser start() throws IOException {
+    /** {@code arguments}: more Chromium switches, such as {@code --ignore-certificate-errors} for a test's own certificate. */
+    public static Browser start(String... arguments) throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             fail("the viewer's browser test needs Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": install them with `apt-get install chromium chromium-driver` (.ci/run does this)");
@@ -49,6 +50,7 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1100,760", "--user-data-dir=" + profile);
+        options.addArguments(arguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

@@ -10,49 +10,53 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * pg_eventserv run as a person runs it: the launcher the build made ({@code target/pg_eventserv-launcher.jar},
- * what {@code scripts/pg_eventserv} starts), its own process, stopped with SIGTERM as Ctrl-C would. For tests
+ * pg_eventserv run as a person runs it: the jar the build made ({@code target/pg_eventserv.jar}, what
+ * {@code scripts/pg_eventserv} starts), its own process, stopped with SIGTERM as Ctrl-C would. For tests
  * that need the server to go away and come back, which an Arquillian deployment cannot show a client.
- * Its output goes to {@code target/it/NAME.log}.
+ * Its output is appended to {@code target/it/NAME.log}.
  */
 public final class LaunchedServer implements AutoCloseable {
 
-    private static final Duration BOOT = Duration.ofSeconds(180);
+    private static final Duration BOOT = Duration.ofSeconds(240);
     private static final Duration STOP = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
-    private final int port;
     private final Path log;
 
-    private LaunchedServer(Process process, int port, Path log) {
+    private LaunchedServer(Process process, Path log) {
         this.process = process;
-        this.port = port;
         this.log = log;
     }
 
-    /** Starts the server on {@code port} with these extra environment variables, and waits until the viewer answers. */
-    public static LaunchedServer start(String name, int port, Map<String, String> environment)
+    /**
+     * Starts the server with {@code DATABASE_URL} the test database's and these settings ({@code ES_HTTPPORT}
+     * and the like), and waits until {@code viewer}, a plain http URL, answers 200.
+     */
+    public static LaunchedServer start(String name, Map<String, String> environment, String viewer)
             throws IOException, InterruptedException {
         Path log = Path.of("target", "it", name + ".log");
         Files.createDirectories(log.getParent());
+        Files.writeString(log, "---- " + Instant.now() + " starting with " + environment + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "pg_eventserv-launcher.jar").toString()))
+                "-jar", Path.of("target", "pg_eventserv.jar").toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("DATABASE_URL", TestDatabase.URL);
-        builder.environment().put("ES_HTTPPORT", Integer.toString(port));
         builder.environment().putAll(environment);
-        LaunchedServer server = new LaunchedServer(builder.start(), port, log);
+        LaunchedServer server = new LaunchedServer(builder.start(), log);
         try {
-            server.awaitViewer();
+            server.awaitViewer(URI.create(viewer));
         } catch (IOException | InterruptedException | RuntimeException e) {
             server.close();
             throw e;
@@ -68,12 +72,8 @@ public final class LaunchedServer implements AutoCloseable {
         }
     }
 
-    private String url(String path) {
-        return "http://127.0.0.1:" + port + path;
-    }
-
-    private void awaitViewer() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url("/"))).timeout(Duration.ofSeconds(5)).build();
+    private void awaitViewer(URI viewer) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(viewer).timeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + BOOT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

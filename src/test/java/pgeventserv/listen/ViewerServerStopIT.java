@@ -3,17 +3,24 @@ package pgeventserv.listen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import pgeventserv.Browser;
 import pgeventserv.LaunchedServer;
+import pgeventserv.Pem;
 import pgeventserv.TestDatabase;
 
 /**
- * The viewer in a real browser while its server stops and starts again: the server is run as a person runs it
- * ({@link LaunchedServer}), so the test can stop it under the page and bring it back on the same port.
+ * The viewer in a real browser while its server stops and starts again. The server is run as an operator
+ * runs it ({@link LaunchedServer}) with {@code BasePath} and TLS, so the page is served over https under a
+ * prefix; the test stops it under the page, then brings it back on the same ports with {@code UrlBase} set.
  */
 class ViewerServerStopIT {
 
@@ -21,20 +28,30 @@ class ViewerServerStopIT {
     private static final Duration RECONNECT = Duration.ofSeconds(120);
 
     @Test
-    void serverStopShowsCloseCodeAndReasonThenThePageReconnects() throws Exception {
-        int port = LaunchedServer.freePort();
+    void httpsPageUsesWssShowsTheServersCloseThenReconnects() throws Exception {
+        int http = LaunchedServer.freePort();
+        int https = LaunchedServer.freePort();
         String channel = TestDatabase.uniqueChannel("it_stop");
-        // The page is opened as localhost while UrlBase names 127.0.0.1: the socket must follow UrlBase.
-        Map<String, String> environment = Map.of("ES_CHANNELS", "it*", "ES_URLBASE", "http://127.0.0.1:" + port + "/");
-        try (Browser browser = Browser.start(); TestDatabase db = new TestDatabase()) {
+        Path dir = Files.createTempDirectory("viewer-stop");
+        Pem.Pair tls = Pem.selfSigned(dir, "server", "ec");
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "ES_HTTPPORT", Integer.toString(http),
+                "ES_HTTPSPORT", Integer.toString(https),
+                "ES_TLSSERVERCERTIFICATEFILE", tls.certificate().toString(),
+                "ES_TLSSERVERPRIVATEKEYFILE", tls.key().toString(),
+                "ES_BASEPATH", "/pgevents",
+                "ES_CHANNELS", "it*"));
+        String ready = "http://127.0.0.1:" + http + "/pgevents/";
+        String page = "https://localhost:" + https + "/pgevents/?channels=" + channel;
+
+        try (Browser browser = Browser.start("--ignore-certificate-errors"); TestDatabase db = new TestDatabase()) {
             ViewerPage viewer = new ViewerPage(browser);
-            try (LaunchedServer server = LaunchedServer.start("viewer-stop-first", port, environment)) {
-                viewer.open("http://localhost:" + port + "/?channels=" + channel);
-                WebElement open = viewer.awaitState(channel, "open");
-                assertTrue(ViewerPage.detail(open).startsWith("ws://127.0.0.1:" + port + "/listen/" + channel),
-                        "the socket URL is built from UrlBase: " + ViewerPage.detail(open));
-                db.notify(channel, "before the stop");
-                viewer.awaitMessages(1);
+            try (LaunchedServer server = LaunchedServer.start("viewer-stop-first", settings, ready)) {
+                viewer.open(page);
+                WebElement socket = viewer.awaitState(channel, "open");
+                assertTrue(ViewerPage.detail(socket).startsWith("wss://localhost:" + https + "/pgevents/listen/" + channel),
+                        "a page served over https opens wss:// under BasePath: " + ViewerPage.detail(socket));
+                assertEquals("before the stop", notifyUntilShown(browser, viewer, db, channel, "before the stop"));
                 server.stop();
             }
 
@@ -44,12 +61,43 @@ class ViewerServerStopIT {
                     "the close code and reason the server sent are shown: " + detail);
             browser.screenshot("viewer-server-stopped");
 
-            try (LaunchedServer server = LaunchedServer.start("viewer-stop-second", port, environment)) {
+            // UrlBase names 127.0.0.1 where the page says localhost: the reloaded page must follow UrlBase.
+            settings.put("ES_URLBASE", "https://127.0.0.1:" + https + "/pgevents/");
+            try (LaunchedServer server = LaunchedServer.start("viewer-stop-second", settings, ready)) {
                 viewer.awaitState(channel, "open", RECONNECT);
-                db.notify(channel, "after the restart");
-                assertEquals("after the restart", viewer.awaitMessages(2).get(0).payload());
+                assertEquals("after the restart", notifyUntilShown(browser, viewer, db, channel, "after the restart"));
+
+                viewer.open(page);
+                WebElement reloaded = viewer.awaitState(channel, "open");
+                assertTrue(ViewerPage.detail(reloaded).startsWith("wss://127.0.0.1:" + https + "/pgevents/listen/" + channel),
+                        "the socket URL is built from UrlBase: " + ViewerPage.detail(reloaded));
                 server.stop();
             }
+        } finally {
+            Files.delete(tls.certificate());
+            Files.delete(tls.key());
+            Files.delete(dir);
         }
+    }
+
+    /**
+     * A server that is still starting accepts sockets before its own LISTEN connection is up, without waiting
+     * for it, and a NOTIFY in that moment is lost: send again until one arrives (bounded).
+     */
+    private static String notifyUntilShown(Browser browser, ViewerPage viewer, TestDatabase db, String channel, String payload)
+            throws Exception {
+        int before = viewer.messages().size();
+        for (int attempt = 0; attempt < 20; attempt++) {
+            db.notify(channel, payload);
+            try {
+                return browser.await(Duration.ofSeconds(1), d -> {
+                    List<ViewerPage.Message> shown = viewer.messages();
+                    return shown.size() > before ? shown.get(0).payload() : null;
+                });
+            } catch (TimeoutException e) {
+                // lost in the startup gap: send again
+            }
+        }
+        throw new AssertionError("no notification reached the page");
     }
 }

@@ -25,8 +25,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class Browser implements AutoCloseable {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private final ChromeDriver driver;
@@ -39,20 +37,22 @@ public final class Browser implements AutoCloseable {
 
     /** {@code arguments}: more Chromium switches, such as {@code --ignore-certificate-errors} for a test's own certificate. */
     public static Browser start(String... arguments) throws IOException {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            fail("the viewer's browser test needs Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+        Path chromium = Path.of(System.getProperty("chromium", "/usr/bin/chromium"));
+        Path chromedriver = Path.of(System.getProperty("chromedriver", "/usr/bin/chromedriver"));
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(chromedriver)) {
+            fail("the viewer's browser test needs Chromium and its driver at " + chromium + " and " + chromedriver
                     + ": install them with `apt-get install chromium chromium-driver` (.ci/run does this)");
         }
         Path profile = Files.createTempDirectory("pg_eventserv-chromium");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(chromium.toFile());
         // Running as root in a container needs --no-sandbox; the rest keeps Chromium off the network.
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1100,760", "--user-data-dir=" + profile);
         options.addArguments(arguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingDriverExecutable(chromedriver.toFile())
                 .usingAnyFreePort()
                 .build();
         return new Browser(new ChromeDriver(service, options), profile);

@@ -10,5 +10,12 @@
  * <p>Ownership: {@link pgeventserv.listen.Subscribers} owns the channel map (changed under one lock, read
  * without one); each Subscription owns its queue and its session's sending. The listener thread only
  * enqueues: it never writes to a socket that could block it, so a slow client delays nobody but itself.
+ *
+ * <p>The viewer: {@link pgeventserv.listen.ViewerServlet} fills the page's one settings object
+ * ({@code {"channels": [patterns], "urlBase": null or URL}}) and nothing else is server-side. The page
+ * ({@code WEB-INF/viewer/index.html}, plain HTML/CSS/JS, nothing fetched from elsewhere) builds every URL relative
+ * to itself, so it works at any context root; {@code urlBase}, when set, is the public URL of the page's
+ * directory (BasePath included). A browser reports a refused handshake only as close code 1006, so the page then
+ * asks the same URL over plain HTTP and shows the 400/403 text. Its memory is bounded: the last 500 messages.
  */
 package pgeventserv.listen;

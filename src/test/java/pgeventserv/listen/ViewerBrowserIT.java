@@ -70,6 +70,14 @@ class ViewerBrowserIT {
         return new ViewerPage(browser).open(page());
     }
 
+    /** Opens the page and listens to the channel from the keyboard. */
+    private ViewerPage openListeningTo(String channel) {
+        ViewerPage viewer = open();
+        viewer.listen(channel);
+        viewer.awaitState(channel, "open");
+        return viewer;
+    }
+
     @Test
     void jsonAndPlainPayloadsAppearNewestFirstWithChannelAndTime() throws Exception {
         String channel = TestDatabase.uniqueChannel("it_viewer");
@@ -106,9 +114,7 @@ class ViewerBrowserIT {
     @Test
     void jsonIsCollapsibleFromTheKeyboard() throws Exception {
         String channel = TestDatabase.uniqueChannel("it_viewer");
-        ViewerPage viewer = open();
-        viewer.listen(channel);
-        viewer.awaitState(channel, "open");
+        ViewerPage viewer = openListeningTo(channel);
         db.notify(channel, ROW_JSON);
         viewer.awaitMessages(1);
 
@@ -161,9 +167,7 @@ class ViewerBrowserIT {
     @Test
     void filterPauseAndClear() throws Exception {
         String channel = TestDatabase.uniqueChannel("it_controls");
-        ViewerPage viewer = open();
-        viewer.listen(channel);
-        viewer.awaitState(channel, "open");
+        ViewerPage viewer = openListeningTo(channel);
         db.notify(channel, "apple 1");
         db.notify(channel, "banana 2");
         viewer.awaitMessages(2);
@@ -190,9 +194,7 @@ class ViewerBrowserIT {
     @Test
     void keepsOnlyTheLast500Messages() throws Exception {
         String channel = TestDatabase.uniqueChannel("it_bound");
-        ViewerPage viewer = open();
-        viewer.listen(channel);
-        viewer.awaitState(channel, "open");
+        ViewerPage viewer = openListeningTo(channel);
         try (PreparedStatement burst = db.connection().prepareStatement(
                 "SELECT pg_notify(?, 'message ' || i) FROM generate_series(1, 510) AS i")) {
             burst.setString(1, channel);
@@ -205,6 +207,17 @@ class ViewerBrowserIT {
         List<Message> shown = viewer.messages();
         assertEquals(500, shown.size());
         assertEquals("message 11", shown.get(shown.size() - 1).payload(), "the oldest ten were dropped");
+    }
+
+    @Test
+    void everyControlHasALabelOrAName() {
+        openListeningTo(TestDatabase.uniqueChannel("it_names"));
+        Object unnamed = browser.script("""
+                return [...document.querySelectorAll('input, button')]
+                    .filter(c => c.tagName === 'INPUT' ? c.labels.length === 0
+                        : !(c.getAttribute('aria-label') || c.textContent.trim()))
+                    .map(c => c.outerHTML);""");
+        assertEquals(List.of(), unnamed);
     }
 
     @Test

@@ -54,14 +54,15 @@ build() {
     fi
 }
 
-# Downloads a server distribution zip through Maven (cached in ~/.m2) and unpacks it, fresh, into $2.
+# Downloads a server distribution zip through Maven (cached in ~/.m2) and unpacks it, fresh, into $2
+# (the plugin skips an unpack its marker says was done: the marker lives and dies with the folder).
 unpack() {
     local artifact="$1" into="$2"
     rm -rf "$into"
     mkdir -p "$into"
     say "fetching and unpacking $artifact"
     maven -q dependency:unpack -Dartifact="$artifact" -DoutputDirectory="$into" \
-        -Dmdep.markersDirectory="$servers/markers"
+        -Dmdep.markersDirectory="$into/.markers"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

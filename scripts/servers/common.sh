@@ -55,14 +55,14 @@ build() {
 }
 
 # Downloads a server distribution zip through Maven (cached in ~/.m2) and unpacks it, fresh, into $2
-# (the plugin skips an unpack its marker says was done: the marker lives and dies with the folder).
+# (overWriteReleases: else the plugin skips an unpack that its marker in target/ says was done).
 unpack() {
     local artifact="$1" into="$2"
     rm -rf "$into"
     mkdir -p "$into"
     say "fetching and unpacking $artifact"
     maven -q dependency:unpack -Dartifact="$artifact" -DoutputDirectory="$into" \
-        -Dmdep.markersDirectory="$into/.markers"
+        -Dmdep.overWriteReleases=true
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

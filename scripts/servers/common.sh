@@ -54,15 +54,17 @@ build() {
     fi
 }
 
-# Downloads a server distribution zip through Maven (cached in ~/.m2) and unpacks it, fresh, into $2
+# Downloads a server distribution zip through Maven (cached in ~/.m2) and unpacks it, fresh, into $2,
+# which must then hold $3
 # (overWriteReleases: else the plugin skips an unpack that its marker in target/ says was done).
 unpack() {
-    local artifact="$1" into="$2"
+    local artifact="$1" into="$2" expected="$3"
     rm -rf "$into"
     mkdir -p "$into"
     say "fetching and unpacking $artifact"
     maven -q dependency:unpack -Dartifact="$artifact" -DoutputDirectory="$into" \
         -Dmdep.overWriteReleases=true
+    [ -e "$into/$expected" ] || die "unpacking $artifact did not give $into/$expected"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -4,8 +4,8 @@ import org.jboss.arquillian.container.spi.client.container.DeployableContainer;
 import org.jboss.arquillian.core.spi.LoadableExtension;
 
 /**
- * Registers {@link DeployedServer} only when {@code it.base.url} is set; the build then leaves the
- * Payara Micro adapter off the test class path (profile {@code deployed-server}), so exactly one
+ * Registers {@link DeployedServer} only when {@code it.base.url} is set; the build's profile
+ * {@code payara-micro}, which brings the Payara Micro adapter, is active only when it is not, so exactly one
  * container adapter is present either way.
  */
 public class DeployedServerExtension implements LoadableExtension {

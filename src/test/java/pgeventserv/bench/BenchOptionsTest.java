@@ -1,0 +1,89 @@
+package pgeventserv.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+    private static BenchOptions parse(Map<String, String> env, String... args) {
+        return BenchOptions.parse(args, env, Path.of("/repo"));
+    }
+
+    @Test
+    void defaultsAreTheIssuesScenario() {
+        BenchOptions o = parse(Map.of());
+        assertEquals(List.of(1, 100, 1000), o.fanOutClients());
+        assertEquals(100, o.latencyClients());
+        assertEquals(1000, o.latencyRate());
+        assertEquals(10_000, o.idleSessions());
+        assertEquals(40, o.payloadBytes());
+        assertEquals(BenchOptions.DEFAULT_DATABASE, o.databaseUrl());
+        assertEquals(Path.of("/repo/target/bench"), o.outputDirectory());
+        assertEquals(Path.of("/repo/target/pg_eventserv-launcher.jar"), o.launcherJar());
+    }
+
+    @Test
+    void databaseUrlFromTheEnvironmentUnlessGiven() {
+        assertEquals("postgresql://a@b/c", parse(Map.of("DATABASE_URL", "postgresql://a@b/c")).databaseUrl());
+        assertEquals("postgresql://x@y/z",
+                parse(Map.of("DATABASE_URL", "postgresql://a@b/c"), "--database", "postgresql://x@y/z").databaseUrl());
+    }
+
+    @Test
+    void quickShrinksEveryPhaseAndLaterOptionsStillWin() {
+        BenchOptions o = parse(Map.of(), "--quick", "--duration", "5");
+        assertEquals(List.of(1, 10, 100), o.fanOutClients());
+        assertEquals(5, o.durationSeconds());
+        assertEquals(1000, o.idleSessions());
+        assertTrue(o.warmupSeconds() <= 1);
+    }
+
+    @Test
+    void mostSessionsCoversEveryPhase() {
+        assertEquals(10_000, parse(Map.of()).mostSessions());
+        assertEquals(3000, parse(Map.of(), "--idle", "0", "--clients", "1,3000").mostSessions());
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheirName() {
+        assertEquals("--clients wants a whole number from 1 to 20000, not 'x'",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--clients", "1,x")).getMessage());
+        assertEquals("--payload wants a whole number from 32 to 7999, not '10'",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--payload", "10")).getMessage());
+        assertEquals("--duration needs a value",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--duration")).getMessage());
+        assertEquals("unknown option '--fast'",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--fast", "1")).getMessage());
+        assertEquals("unknown argument 'now'",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "now")).getMessage());
+    }
+
+    @Test
+    void producerWindowStaysUnderTheServersQueueBound() {
+        for (int clients : new int[] {1, 100, 1000, 10_000}) {
+            long window = Bench.window(clients);
+            assertTrue(window <= 5_000 && window >= 1_000, clients + " clients: window " + window);
+            assertTrue(Bench.batch(window) * 4L <= window && Bench.batch(window) > 0);
+        }
+    }
+
+    @Test
+    void ceilingClientReadsTheSendTimeOfAPayload() {
+        assertEquals(1732612345678901L, CeilingClient.sentMicros("1732612345678901 5 xxxx"));
+        assertEquals(-1, CeilingClient.sentMicros("hello"));
+    }
+
+    @Test
+    void chartAxisEndsOnRoundNumbers() {
+        assertEquals(200_000, Chart.niceCeiling(123_456));
+        assertEquals(500, Chart.niceCeiling(201));
+        assertEquals(10, Chart.niceCeiling(10));
+        assertEquals(1, Chart.niceCeiling(0.7));
+    }
+}

@@ -89,8 +89,10 @@ public final class Bench {
         results.serverPid = server.pid();
         idle = fitToDescriptors(idle, server.pid(), "the server JVM");
         results.settings = String.format("payload %d B, warm-up %d s, measured %d s per phase, %d client thread(s), "
-                        + "%d cores, server log %s", options.payloadBytes(), options.warmupSeconds(), options.durationSeconds(),
-                options.clientThreads(), Runtime.getRuntime().availableProcessors(), server.log());
+                        + "%d cores; open-files limit %d (bench), %d (server); server log %s", options.payloadBytes(),
+                options.warmupSeconds(), options.durationSeconds(), options.clientThreads(),
+                Runtime.getRuntime().availableProcessors(), ProcStats.openFilesLimit(ProcessHandle.current().pid()),
+                ProcStats.openFilesLimit(server.pid()), server.log());
         System.err.println("bench: server pid " + server.pid() + " on " + server.address() + "; measuring...");
         try {
             phase("ceiling throughput", this::ceilingThroughput);
@@ -179,16 +181,12 @@ public final class Bench {
     }
 
     /**
-     * How far (in notifications) the producer may run ahead of the slowest client: far enough to keep the
-     * relay busy, well under its per-session queue bound (SessionQueueMessages, 10,000 by default), and with
-     * a bounded total of queued frames however many clients there are.
+     * The most (in notifications) the producer may run ahead of the slowest client: well under the relay's
+     * per-session queue bound (SessionQueueMessages, 10,000 by default), and a bounded total of queued frames
+     * however many clients there are.
      */
-    static long window(int clients) {
+    static long maxBacklog(int clients) {
         return Math.max(1_000, Math.min(5_000, 2_000_000 / clients));
-    }
-
-    static int batch(long window) {
-        return (int) Math.min(1_000, window / 4);
     }
 
     private int latencyCapacity(int clients, int threads) {
@@ -200,8 +198,7 @@ public final class Bench {
         String channel = channelPrefix + "_ceiling";
         try (Producer producer = producer(channel); CeilingClient ceiling = new CeilingClient(connect(), channel, false, 0)) {
             CpuMeter cpu = new CpuMeter(server, ceiling, () -> { });
-            long window = window(1);
-            Producer.Run run = producer.flatOut(ceiling, 1, batch(window), window, options.warmupNanos(),
+            Producer.Run run = producer.flatOut(ceiling, 1, maxBacklog(1), options.warmupNanos(),
                     options.measureNanos(), options.maxNotifications(), cpu);
             long lost = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
             results.throughput.add(new Results.Throughput("ceiling: pgjdbc LISTEN", true, 1, run.notificationsPerSecond(),
@@ -232,9 +229,8 @@ public final class Bench {
         try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
             load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             CpuMeter cpu = new CpuMeter(server, load, () -> { });
-            long window = window(clients);
             try (Producer producer = producer(channel)) {
-                Producer.Run run = producer.flatOut(load, clients, batch(window), window, options.warmupNanos(),
+                Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
                         options.measureNanos(), options.maxNotifications(), cpu);
                 long lost = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
                 results.throughput.add(new Results.Throughput("pg_eventserv", false, clients, run.notificationsPerSecond(),

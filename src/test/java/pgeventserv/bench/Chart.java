@@ -60,7 +60,7 @@ final class Chart {
         for (Results.Throughput r : results.throughput) {
             String caption = Report.count(r.deliveriesPerSecond())
                     + results.ofCeiling(r.deliveriesPerSecond()).filter(f -> !r.ceiling()).map(f -> " (" + Report.percent(f) + ")").orElse("");
-            bars.add(new Bar(r.ceiling() ? "ceiling" : r.clients() + " clients", r.deliveriesPerSecond(), caption,
+            bars.add(new Bar(r.ceiling() ? "ceiling" : clients(r.clients()), r.deliveriesPerSecond(), caption,
                     r.ceiling() ? CEILING : RELAY));
         }
         double ceiling = results.ceilingThroughput().map(Results.Throughput::deliveriesPerSecond).orElse(0.0);
@@ -80,7 +80,7 @@ final class Chart {
     }
 
     private static void barPanel(Graphics2D g, int x0, String title, List<Bar> bars, double line, String lineLabel) {
-        int left = x0 + 70;
+        int left = x0 + 90;
         int right = x0 + PANEL - 20;
         int top = 60;
         int bottom = HEIGHT - 80;
@@ -119,7 +119,7 @@ final class Chart {
 
     private static void latency(Graphics2D g, Results results) {
         int x0 = PANEL;
-        int left = x0 + 70;
+        int left = x0 + 90;
         int right = x0 + PANEL - 20;
         int top = 60;
         int bottom = HEIGHT - 80;
@@ -165,9 +165,13 @@ final class Chart {
                 centered(g, Report.millis(values[k]), x + k * width + width / 2 - 2, y - 5);
                 centered(g, names[k], x + k * width + width / 2 - 2, bottom + 14);
             }
-            centered(g, r.ceiling() ? "ceiling" : r.clients() + " clients x " + Report.count(r.rate()) + "/s",
+            centered(g, r.ceiling() ? "ceiling" : clients(r.clients()) + " x " + Report.count(r.rate()) + "/s",
                     x + 3 * width / 2, bottom + 32);
         }
+    }
+
+    private static String clients(int n) {
+        return Report.count(n) + (n == 1 ? " client" : " clients");
     }
 
     private static int logY(double value, double from, double to, int top, int bottom) {
@@ -188,7 +192,8 @@ final class Chart {
             g.setColor(GRID);
             g.drawLine(left, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            String label = Report.count(max * i / 4);
+            double value = max * i / 4;
+            String label = max >= 100 ? Report.count(value) : String.format(Locale.ROOT, "%.1f", value);
             g.drawString(label, left - 8 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         g.setColor(Color.BLACK);

@@ -66,13 +66,14 @@ final class Producer implements AutoCloseable {
     }
 
     /**
-     * As fast as the receivers keep up: a batch goes out only while every receiver is at most
-     * {@code window} notifications behind, so the relay's per-client queues stay well under their bound
-     * (an overflowing client would be closed as too slow) and there is always work queued for it.
+     * As fast as the receivers keep up: a batch goes out only while every receiver is at most a
+     * {@link Backlog} window behind (at most {@code maxBacklog}), so the relay's per-client queues stay well
+     * under their bound (an overflowing client would be closed as too slow) and there is always work queued.
      */
-    Run flatOut(Receivers receivers, int receiverCount, int batchSize, long window, long warmupNanos, long measureNanos,
+    Run flatOut(Receivers receivers, int receiverCount, long maxBacklog, long warmupNanos, long measureNanos,
                 long maxNotifications, Window marks) throws SQLException {
         Span span = new Span(receivers, marks, warmupNanos, measureNanos);
+        Backlog backlog = new Backlog(maxBacklog, System.nanoTime());
         long sent = 0;
         long lastMin = -1;
         long lastProgress = System.nanoTime();
@@ -86,8 +87,9 @@ final class Producer implements AutoCloseable {
                 stalled = "the slowest client received nothing for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s";
                 break;
             }
-            int count = (int) Math.min(batchSize, maxNotifications - sent);
-            if (sent + count - min <= window) {
+            backlog.observe(now, min);
+            int count = (int) Math.min(backlog.batch(), maxNotifications - sent);
+            if (sent + count - min <= backlog.window()) {
                 send(sent, count);
                 sent += count;
             } else {

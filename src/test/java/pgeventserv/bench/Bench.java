@@ -1,7 +1,6 @@
 package pgeventserv.bench;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,10 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import pgeventserv.TestDatabase;
 
 /**
@@ -32,6 +33,8 @@ public final class Bench {
     private static final long OPEN_TIMEOUT_MILLIS = 180_000;
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int UPGRADES_IN_FLIGHT = 200;
+    private static final long QUIET_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final double QUIET_PERCENT = 20;
     /** Descriptors the bench JVM or the server needs besides the sessions: jars, pools, selectors. */
     private static final int SPARE_DESCRIPTORS = 1_000;
 
@@ -82,6 +85,7 @@ public final class Bench {
     private int run() throws IOException {
         Files.createDirectories(options.outputDirectory());
         results.startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        results.label = options.label();
         results.loadAtStart = ProcStats.loadAverage();
         int idle = fitToDescriptors(options.idleSessions(), ProcessHandle.current().pid(), "the bench JVM");
         server = startServer();
@@ -115,9 +119,10 @@ public final class Bench {
         results.loadAtEnd = ProcStats.loadAverage();
         Report report = new Report(results);
         System.out.print(report.table());
-        Path json = options.outputDirectory().resolve("bench.json");
+        String name = options.label() == null ? "bench" : "bench-" + options.label();
+        Path json = options.outputDirectory().resolve(name + ".json");
         Files.writeString(json, report.json());
-        Path png = options.outputDirectory().resolve("bench.png");
+        Path png = options.outputDirectory().resolve(name + ".png");
         Chart.write(results, png);
         System.out.println("\nwritten: " + json + ", " + png);
         return results.failures.isEmpty() ? 0 : 1;
@@ -135,11 +140,31 @@ public final class Bench {
         }
         System.err.println("bench: " + name);
         try {
+            awaitQuietServer(name);
             phase.run();
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage();
             results.failures.add(new Results.Failure(name, reason));
             System.err.println("bench: " + name + " failed: " + reason);
+        }
+    }
+
+    /**
+     * Waits (bounded) until the server's CPU is near idle, so that a phase does not measure the previous
+     * one's leftovers (a relay that fell behind still has notifications to read from PostgreSQL).
+     */
+    private void awaitQuietServer(String phase) throws IOException {
+        long deadline = System.nanoTime() + QUIET_TIMEOUT_NANOS;
+        double percent;
+        do {
+            long ticks = server.cpuTicks();
+            long start = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            percent = 100.0 * (server.cpuTicks() - ticks) / ProcStats.TICKS_PER_SECOND / ((System.nanoTime() - start) / 1e9);
+        } while (percent > QUIET_PERCENT && System.nanoTime() < deadline);
+        if (percent > QUIET_PERCENT) {
+            results.warnings.add(String.format(Locale.ROOT, "%s: the server was still busy (%.0f %% of a core) %d s after the"
+                    + " previous phase; measured anyway", phase, percent, TimeUnit.NANOSECONDS.toSeconds(QUIET_TIMEOUT_NANOS)));
         }
     }
 
@@ -200,9 +225,9 @@ public final class Bench {
             CpuMeter cpu = new CpuMeter(server, ceiling, () -> { });
             Producer.Run run = producer.flatOut(ceiling, 1, maxBacklog(1), options.warmupNanos(),
                     options.measureNanos(), options.maxNotifications(), cpu);
-            long lost = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
+            long missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
             results.throughput.add(new Results.Throughput("ceiling: pgjdbc LISTEN", true, 1, run.notificationsPerSecond(),
-                    run.deliveriesPerSecond(), run.sent(), lost, ceiling.error() == null ? 0 : 1,
+                    run.deliveriesPerSecond(), run.sent(), missing, ceiling.error() == null ? 0 : 1,
                     note(run.stalled(), ceiling.error()), cpu.share()));
         }
     }
@@ -211,17 +236,17 @@ public final class Bench {
         String channel = channelPrefix + "_ceiling_latency";
         CeilingClient ceiling = new CeilingClient(connect(), channel, true, latencyCapacity(1, 1));
         Producer.Run run;
-        long lost;
+        long missing;
         CpuMeter cpu = new CpuMeter(server, ceiling, () -> ceiling.recordFrom(EpochMicros.now()));
         try (Producer producer = producer(channel)) {
             run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), cpu);
-            lost = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
+            missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
         } finally {
             ceiling.close();
         }
         results.latency.add(new Results.Latency("ceiling: pgjdbc LISTEN", true, 1, options.latencyRate(),
-                ceiling.latencies().summary(), lost, ceiling.error() == null ? 0 : 1,
-                note(overflow(ceiling.latencies()), ceiling.error()), cpu.share()));
+                ceiling.latencies().summary(), missing, ceiling.error() == null ? 0 : 1,
+                note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share()));
     }
 
     private void fanOut(int clients) throws Exception {
@@ -232,9 +257,9 @@ public final class Bench {
             try (Producer producer = producer(channel)) {
                 Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
                         options.measureNanos(), options.maxNotifications(), cpu);
-                long lost = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
+                long missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
                 results.throughput.add(new Results.Throughput("pg_eventserv", false, clients, run.notificationsPerSecond(),
-                        run.deliveriesPerSecond(), run.sent(), lost, load.closedByServer() + load.failed(),
+                        run.deliveriesPerSecond(), run.sent(), missing, load.closedByServer() + load.failed(),
                         note(run.stalled(), load.lastError()), cpu.share()));
             }
         }
@@ -245,18 +270,19 @@ public final class Bench {
         String channel = channelPrefix + "_latency";
         LoadClient load = new LoadClient(options.clientThreads(), true, latencyCapacity(clients, options.clientThreads()));
         Producer.Run run;
-        long lost;
+        long missing;
         CpuMeter cpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
         try (Producer producer = producer(channel)) {
             load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(), cpu);
-            lost = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
+            missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
         } finally {
             load.close();
         }
         Latencies samples = load.latencies();
         results.latency.add(new Results.Latency("pg_eventserv", false, clients, options.latencyRate(), samples.summary(),
-                lost, load.closedByServer() + load.failed(), note(overflow(samples), load.lastError()), cpu.share()));
+                missing, load.closedByServer() + load.failed(),
+                note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share()));
     }
 
     /**
@@ -281,6 +307,11 @@ public final class Bench {
             results.memory = new Results.Memory(sessions, heapBefore, heapAfter, rssBefore, rssAfter,
                     errors + (int) Math.max(0, missing), note(note, load.lastError()));
         }
+    }
+
+    private static String behind(long missing) {
+        return missing == 0 ? null : "fell behind the offered rate: the percentiles include queueing and leave out the "
+                + Report.count(missing) + " deliveries still missing 30 s after the phase";
     }
 
     private static String overflow(Latencies samples) {

@@ -8,7 +8,8 @@ import java.util.Map;
 /** What {@code scripts/bench} was asked to do; every phase is bounded by these counts and times. */
 record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupSeconds, int durationSeconds,
                     int latencyClients, int latencyRate, int idleSessions, int payloadBytes, int clientThreads,
-                    long maxNotifications, int maxMinutes, Path outputDirectory, Path launcherJar, boolean help) {
+                    long maxNotifications, int maxMinutes, String label, Path outputDirectory, Path launcherJar,
+                    boolean help) {
 
     static final String DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/test";
 
@@ -30,6 +31,7 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
                   --client-threads N     selector threads of the load client (default 1)
                   --max-notifications N  per phase at most (default 5000000)
                   --max-minutes M        the whole run is aborted after this (default 10)
+                  --label NAME           names the run in the output and writes bench-NAME.json/.png
                   --quick                smoke run: 1 s warm-up, 3 s phases, clients 1,10,100, 10 x 200/s, 1000 idle
                   -h, --help             this text
                 """.formatted(DEFAULT_DATABASE, Producer.MIN_PAYLOAD);
@@ -47,6 +49,7 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
         int threads = 1;
         long maxNotifications = 5_000_000;
         int maxMinutes = 10;
+        String label = null;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -77,6 +80,12 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
                         case "--client-threads" -> threads = number(arg, value, 1, 64);
                         case "--max-notifications" -> maxNotifications = number(arg, value, 1, Integer.MAX_VALUE);
                         case "--max-minutes" -> maxMinutes = number(arg, value, 1, 240);
+                        case "--label" -> {
+                            if (!value.matches("[A-Za-z0-9._-]{1,64}")) {
+                                throw new IllegalArgumentException("--label wants letters, digits, '.', '_' or '-', not '" + value + "'");
+                            }
+                            label = value;
+                        }
                         default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                     }
                 }
@@ -84,7 +93,7 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
         }
         Path target = root.resolve("target");
         return new BenchOptions(database, clients, warmup, duration, latencyClients, latencyRate, idle, payload, threads,
-                maxNotifications, maxMinutes, target.resolve("bench"), target.resolve("pg_eventserv-launcher.jar"), help);
+                maxNotifications, maxMinutes, label, target.resolve("bench"), target.resolve("pg_eventserv-launcher.jar"), help);
     }
 
     private static List<Integer> counts(String option, String value) {

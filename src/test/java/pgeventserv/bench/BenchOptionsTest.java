@@ -45,6 +45,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void labelNamesTheRunAndMustBeAFileNamePart() {
+        assertEquals("coalesced-writes", parse(Map.of(), "--label", "coalesced-writes").label());
+        assertEquals(null, parse(Map.of()).label());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--label", "../x"));
+    }
+
+    @Test
     void mostSessionsCoversEveryPhase() {
         assertEquals(10_000, parse(Map.of()).mostSessions());
         assertEquals(3000, parse(Map.of(), "--idle", "0", "--clients", "1,3000").mostSessions());
@@ -76,6 +83,16 @@ class BenchOptionsTest {
     void ceilingClientReadsTheSendTimeOfAPayload() {
         assertEquals(1732612345678901L, CeilingClient.sentMicros("1732612345678901 5 xxxx"));
         assertEquals(-1, CeilingClient.sentMicros("hello"));
+    }
+
+    @Test
+    void chartLatencyLabelsStayShort() {
+        assertEquals("0.100", Chart.shortMillis(0.1));
+        assertEquals("1.30", Chart.shortMillis(1.3));
+        assertEquals("32.7", Chart.shortMillis(32.74));
+        assertEquals("358", Chart.shortMillis(357.8));
+        assertEquals("3.6 s", Chart.shortMillis(3577.5));
+        assertEquals("36 s", Chart.shortMillis(35_777.5));
     }
 
     @Test

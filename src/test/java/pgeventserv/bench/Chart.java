@@ -45,7 +45,7 @@ final class Chart {
             g.fillRect(0, 0, WIDTH, HEIGHT);
             g.setColor(Color.DARK_GRAY);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            g.drawString("pg_eventserv bench " + results.startedAt + " (load " + results.loadAtStart + ")", 12, HEIGHT - 10);
+            g.drawString("pg_eventserv bench " + (results.label == null ? "" : "'" + results.label + "' ") + results.startedAt + " (load " + results.loadAtStart + ")", 12, HEIGHT - 10);
             throughput(g, results);
             latency(g, results);
             memory(g, results);
@@ -143,8 +143,7 @@ final class Chart {
             g.setColor(GRID);
             g.drawLine(left, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            String label = Math.pow(10, e) >= 1 ? String.format(Locale.ROOT, "%.0f", Math.pow(10, e))
-                    : String.format(Locale.ROOT, "%s", Math.pow(10, e));
+            String label = shortMillis(Math.pow(10, e));
             g.drawString(label, left - 8 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         g.setColor(Color.BLACK);
@@ -162,12 +161,20 @@ final class Chart {
                 g.setColor(r.ceiling() ? CEILING_SHADES[k] : PERCENTILES[k]);
                 g.fillRect(x + k * width, y, width - 4, bottom - y);
                 g.setColor(Color.BLACK);
-                centered(g, Report.millis(values[k]), x + k * width + width / 2 - 2, y - 5);
+                centered(g, shortMillis(values[k] / 1000.0), x + k * width + width / 2 - 2, y - 5);
                 centered(g, names[k], x + k * width + width / 2 - 2, bottom + 14);
             }
             centered(g, r.ceiling() ? "ceiling" : clients(r.clients()) + " x " + Report.count(r.rate()) + "/s",
                     x + 3 * width / 2, bottom + 32);
         }
+    }
+
+    /** Milliseconds in at most four characters or so, seconds from 1,000 ms on: labels that fit over a bar. */
+    static String shortMillis(double ms) {
+        if (ms >= 1000) {
+            return String.format(Locale.ROOT, ms >= 10_000 ? "%.0f s" : "%.1f s", ms / 1000);
+        }
+        return String.format(Locale.ROOT, ms >= 100 ? "%.0f" : ms >= 10 ? "%.1f" : ms >= 1 ? "%.2f" : "%.3g", ms);
     }
 
     private static String clients(int n) {

@@ -20,15 +20,15 @@ final class Report {
 
     String table() {
         StringBuilder t = new StringBuilder();
-        t.append(String.format("%npg_eventserv bench, %s, server pid %d; load average %s at start, %s at end%n%s%n",
-                results.startedAt, results.serverPid, results.loadAtStart, results.loadAtEnd, results.settings));
+        t.append(String.format("%npg_eventserv bench%s, %s, server pid %d; load average %s at start, %s at end%n%s%n",
+                results.label == null ? "" : " '" + results.label + "'", results.startedAt, results.serverPid, results.loadAtStart, results.loadAtEnd, results.settings));
         t.append(String.format("%nThroughput, flat out (every client receives every notification); CPU in %% of one core%n"));
-        t.append(String.format("%-24s %7s %12s %13s %8s %6s %6s | %6s %7s %8s %6s %7s%n", "", "clients", "notif/s",
-                "deliveries/s", "ceiling", "lost", "errors", "server", "clients", "busiest", "bench", "machine"));
+        t.append(String.format("%-24s %7s %12s %13s %8s %7s %6s | %6s %7s %8s %6s %7s%n", "", "clients", "notif/s",
+                "deliveries/s", "ceiling", "missing", "errors", "server", "clients", "busiest", "bench", "machine"));
         for (Results.Throughput r : results.throughput) {
-            t.append(String.format("%-24s %7d %12s %13s %8s %6d %6d | %s%n", r.name(), r.clients(),
+            t.append(String.format("%-24s %7d %12s %13s %8s %7d %6d | %s%n", r.name(), r.clients(),
                     count(r.notificationsPerSecond()), count(r.deliveriesPerSecond()),
-                    results.ofCeiling(r.deliveriesPerSecond()).map(Report::percent).orElse("-"), r.lost(), r.errors(),
+                    results.ofCeiling(r.deliveriesPerSecond()).map(Report::percent).orElse("-"), r.missing(), r.errors(),
                     cpu(r.cpu())));
             if (r.note() != null) {
                 t.append("    note: ").append(r.note()).append('\n');
@@ -36,14 +36,14 @@ final class Report {
         }
         if (!results.latency.isEmpty()) {
             t.append(String.format("%nLatency NOTIFY -> client (send time in the payload), steady rate; milliseconds%n"));
-            t.append(String.format("%-24s %7s %7s %9s %7s %7s %7s %8s %6s %6s | %6s %7s %8s %6s %7s%n", "", "clients",
-                    "rate/s", "samples", "p50", "p99", "max", "p99/ceil", "lost", "errors",
+            t.append(String.format("%-24s %7s %7s %9s %9s %9s %9s %8s %7s %6s | %6s %7s %8s %6s %7s%n", "", "clients",
+                    "rate/s", "samples", "p50", "p99", "max", "p99/ceil", "missing", "errors",
                     "server", "clients", "busiest", "bench", "machine"));
             for (Results.Latency r : results.latency) {
                 Latencies.Summary s = r.summary();
-                t.append(String.format("%-24s %7d %7s %9s %7s %7s %7s %8s %6d %6d | %s%n", r.name(), r.clients(),
+                t.append(String.format("%-24s %7d %7s %9s %9s %9s %9s %8s %7d %6d | %s%n", r.name(), r.clients(),
                         count(r.rate()), count(s.count()), millis(s.p50()), millis(s.p99()), millis(s.max()),
-                        p99OfCeiling(r), r.lost(), r.errors(), cpu(r.cpu())));
+                        p99OfCeiling(r), r.missing(), r.errors(), cpu(r.cpu())));
                 if (r.note() != null) {
                     t.append("    note: ").append(r.note()).append('\n');
                 }
@@ -59,13 +59,20 @@ final class Report {
                     mib(m.rssBefore()), mib(m.rssAfter()), kib(m.rssPerSession())));
             t.append(String.format("  errors %d%s%n", m.errors(), m.note() == null ? "" : "; note: " + m.note()));
         }
+        if (!results.warnings.isEmpty()) {
+            t.append(String.format("%nWarnings%n"));
+            for (String w : results.warnings) {
+                t.append("  ").append(w).append('\n');
+            }
+        }
         if (!results.failures.isEmpty()) {
             t.append(String.format("%nFailed phases%n"));
             for (Results.Failure f : results.failures) {
                 t.append("  ").append(f.phase()).append(": ").append(f.reason()).append('\n');
             }
         }
-        t.append(String.format("%nceiling = the relay's deliveries/s over the pgjdbc client's; clients = the load client's%n"
+        t.append(String.format("%nceiling = the relay's deliveries/s over the pgjdbc client's; missing = deliveries not received%n"
+                + "within 30 s after the phase (the relay fell behind, or lost them); clients = the load client's%n"
                 + "selector threads (busiest = one thread; near 100 would mean the client limits the figures);%n"
                 + "bench = the whole bench JVM (clients, producer, ceiling client); machine = all processes.%n"));
         return t.toString();
@@ -106,6 +113,7 @@ final class Report {
 
     String json() {
         JsonObjectBuilder root = Json.createObjectBuilder()
+                .add("label", results.label == null ? "" : results.label)
                 .add("startedAt", results.startedAt)
                 .add("serverPid", results.serverPid)
                 .add("cores", Runtime.getRuntime().availableProcessors())
@@ -118,7 +126,7 @@ final class Report {
                     .add("name", r.name()).add("ceiling", r.ceiling()).add("clients", r.clients())
                     .add("notificationsPerSecond", Math.round(r.notificationsPerSecond()))
                     .add("deliveriesPerSecond", Math.round(r.deliveriesPerSecond()))
-                    .add("sent", r.sent()).add("lost", r.lost()).add("errors", r.errors())
+                    .add("sent", r.sent()).add("missing", r.missing()).add("errors", r.errors())
                     .add("cpuPercentOfOneCore", cpuJson(r.cpu()));
             results.ofCeiling(r.deliveriesPerSecond()).ifPresent(f -> o.add("fractionOfCeiling", round3(f)));
             addNote(o, r.note());
@@ -132,7 +140,7 @@ final class Report {
                     .add("name", r.name()).add("ceiling", r.ceiling()).add("clients", r.clients())
                     .add("notificationsPerSecond", r.rate()).add("samples", s.count())
                     .add("p50Micros", s.p50()).add("p99Micros", s.p99()).add("maxMicros", s.max())
-                    .add("lost", r.lost()).add("errors", r.errors())
+                    .add("missing", r.missing()).add("errors", r.errors())
                     .add("cpuPercentOfOneCore", cpuJson(r.cpu()));
             results.ceilingLatency().filter(c -> c.summary().p99() > 0)
                     .ifPresent(c -> o.add("p99OverCeiling", round3(s.p99() / (double) c.summary().p99())));
@@ -157,6 +165,9 @@ final class Report {
             failures.add(Json.createObjectBuilder().add("phase", f.phase()).add("reason", f.reason()));
         }
         root.add("failures", failures);
+        JsonArrayBuilder warnings = Json.createArrayBuilder();
+        results.warnings.forEach(warnings::add);
+        root.add("warnings", warnings);
         return pretty(root.build());
     }
 

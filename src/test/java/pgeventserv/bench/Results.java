@@ -9,11 +9,11 @@ final class Results {
 
     /** One flat-out phase: the ceiling client, or the relay with {@code clients} WebSocket clients. */
     record Throughput(String name, boolean ceiling, int clients, double notificationsPerSecond,
-                      double deliveriesPerSecond, long sent, long lost, int errors, String note, CpuMeter.Share cpu) {
+                      double deliveriesPerSecond, long sent, long missing, int errors, String note, CpuMeter.Share cpu) {
     }
 
     /** One steady-rate phase: NOTIFY-to-client delay of every notification sent in the measured window. */
-    record Latency(String name, boolean ceiling, int clients, int rate, Latencies.Summary summary, long lost,
+    record Latency(String name, boolean ceiling, int clients, int rate, Latencies.Summary summary, long missing,
                    int errors, String note, CpuMeter.Share cpu) {
     }
 
@@ -36,8 +36,10 @@ final class Results {
     final List<Throughput> throughput = new ArrayList<>();
     final List<Latency> latency = new ArrayList<>();
     final List<Failure> failures = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
     Memory memory;
     String startedAt;
+    String label;
     String loadAtStart;
     String loadAtEnd;
     long serverPid;

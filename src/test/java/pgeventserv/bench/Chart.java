@@ -143,7 +143,9 @@ final class Chart {
             g.setColor(GRID);
             g.drawLine(left, y, right, y);
             g.setColor(Color.DARK_GRAY);
-            String label = shortMillis(Math.pow(10, e));
+            double ms = Math.pow(10, e);
+            String label = ms >= 1000 ? String.format(Locale.ROOT, "%.0f s", ms / 1000)
+                    : ms >= 1 ? String.format(Locale.ROOT, "%.0f", ms) : Double.toString(Math.round(ms * 1000) / 1000.0);
             g.drawString(label, left - 8 - g.getFontMetrics().stringWidth(label), y + 4);
         }
         g.setColor(Color.BLACK);

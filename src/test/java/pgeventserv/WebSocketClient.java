@@ -27,9 +27,17 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
     private WebSocket socket;
 
     public static WebSocketClient connect(URI uri) throws Exception {
+        return connect(uri, HTTP);
+    }
+
+    /** Through the given client (one that trusts a test certificate, say), with extra headers as name, value pairs. */
+    public static WebSocketClient connect(URI uri, HttpClient http, String... headers) throws Exception {
         WebSocketClient client = new WebSocketClient();
-        client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(uri, client).get(30, TimeUnit.SECONDS);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        client.socket = builder.buildAsync(uri, client).get(30, TimeUnit.SECONDS);
         return client;
     }
 

@@ -1,41 +1,52 @@
 package pgeventserv.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Every setting of pg_eventserv, declared once with its default and its help text.
+ * Every setting of pg_eventserv, declared once with its kind, its default and its help text.
  * The names are the keys of {@code pg_eventserv.toml} and of MicroProfile Config;
  * {@link #envName()} is the {@code ES_}-prefixed environment override the original Go server reads.
  */
 public enum Setting {
-    DB_CONNECTION("DbConnection", null,
+    DB_CONNECTION("DbConnection", Kind.TEXT, null,
             "PostgreSQL URL (postgresql://user:pass@host:port/db) or libpq key=value string; DATABASE_URL overrides it"),
-    HTTP_HOST("HttpHost", "0.0.0.0", "address the HTTP server binds"),
-    HTTP_PORT("HttpPort", "7700", "HTTP port"),
-    HTTPS_PORT("HttpsPort", "7701", "HTTPS port, used when both TLS files are set"),
-    TLS_CERTIFICATE("TlsServerCertificateFile", null, "PEM certificate chain for HTTPS"),
-    TLS_PRIVATE_KEY("TlsServerPrivateKeyFile", null, "PEM private key for HTTPS"),
-    CORS_ORIGINS("CORSOrigins", "*", "Origin values allowed to open sockets and load the viewer"),
-    DEBUG("Debug", "false", "log every LISTEN, UNLISTEN, connect, disconnect and refusal"),
-    URL_BASE("UrlBase", null, "public base URL the viewer builds WebSocket URLs from (default: from the request)"),
-    BASE_PATH("BasePath", "/", "prefix of every route"),
-    ASSETS_PATH("AssetsPath", null, "directory whose index.html replaces the built-in viewer"),
-    DB_POOL_MAX_CONNS("DbPoolMaxConns", "4", "maximum size of the server's connection pool (one connection is held for LISTEN)"),
-    DB_POOL_MAX_CONN_LIFETIME("DbPoolMaxConnLifeTime", "1h", "accepted for compatibility; the LISTEN connection lives until it fails"),
-    CHANNELS("Channels", "*", "allowed channel glob patterns (*, ?, [...]), anchored and case-sensitive"),
-    SESSION_QUEUE_MESSAGES("SessionQueueMessages", "10000", "messages queued for one client before it is closed as too slow"),
-    SESSION_QUEUE_BYTES("SessionQueueBytes", "16777216", "payload bytes queued for one client before it is closed as too slow"),
-    PING_INTERVAL("PingInterval", "30s", "how often clients are pinged so dead peers are found"),
-    MAX_SESSIONS("MaxSessions", "10000", "open WebSocket sessions at most; further upgrades get 503"),
-    DATA_SOURCE("DataSource", "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource");
+    HTTP_HOST("HttpHost", Kind.HOST, "0.0.0.0", "address the HTTP and HTTPS listeners bind"),
+    HTTP_PORT("HttpPort", Kind.PORT, "7700", "HTTP port"),
+    HTTPS_PORT("HttpsPort", Kind.PORT, "7701", "HTTPS port, used when both TLS files are set"),
+    TLS_CERTIFICATE("TlsServerCertificateFile", Kind.TEXT, null, "PEM certificate (chain) for HTTPS and wss://"),
+    TLS_PRIVATE_KEY("TlsServerPrivateKeyFile", Kind.TEXT, null, "PEM private key (PKCS#8, RSA or EC) of that certificate"),
+    CORS_ORIGINS("CORSOrigins", Kind.LIST, "*", "Origin values (globs) allowed to open sockets and fetch the viewer"),
+    DEBUG("Debug", Kind.FLAG, "false", "log every LISTEN, UNLISTEN, connect, disconnect and refusal"),
+    URL_BASE("UrlBase", Kind.URL, null, "public base URL the viewer builds WebSocket URLs from (default: the page's own)"),
+    BASE_PATH("BasePath", Kind.PATH, "/", "prefix of every route, the viewer included"),
+    ASSETS_PATH("AssetsPath", Kind.TEXT, null, "directory served at the root; its index.html replaces the built-in viewer"),
+    DB_POOL_MAX_CONNS("DbPoolMaxConns", Kind.COUNT, "4", "maximum size of the server's connection pool (one connection is held for LISTEN)"),
+    DB_POOL_MAX_CONN_LIFETIME("DbPoolMaxConnLifeTime", Kind.DURATION, "1h", "pooled connections idle this long are closed (the LISTEN connection is held)"),
+    CHANNELS("Channels", Kind.LIST, "*", "allowed channel glob patterns (*, ?, [...]), anchored and case-sensitive"),
+    SESSION_QUEUE_MESSAGES("SessionQueueMessages", Kind.COUNT, "10000", "messages queued for one client before it is closed as too slow"),
+    SESSION_QUEUE_BYTES("SessionQueueBytes", Kind.COUNT, "16777216", "payload bytes queued for one client before it is closed as too slow"),
+    PING_INTERVAL("PingInterval", Kind.DURATION, "30s", "how often clients are pinged so dead peers are found"),
+    MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open WebSocket sessions at most; further upgrades get 503"),
+    DATA_SOURCE("DataSource", Kind.TEXT, "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource");
+
+    /** What a value must look like; {@link #check} explains a bad one in words an operator understands. */
+    public enum Kind {
+        TEXT, HOST, PORT, COUNT, FLAG, DURATION, LIST, URL, PATH
+    }
 
     private final String key;
+    private final Kind kind;
     private final String defaultValue;
     private final String help;
 
-    Setting(String key, String defaultValue, String help) {
+    Setting(String key, Kind kind, String defaultValue, String help) {
         this.key = key;
+        this.kind = kind;
         this.defaultValue = defaultValue;
         this.help = help;
     }
@@ -43,6 +54,10 @@ public enum Setting {
     /** The canonical (MicroProfile Config) property name. */
     public String key() {
         return key;
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public Optional<String> defaultValue() {
@@ -65,5 +80,92 @@ public enum Setting {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The value as MicroProfile Config should see it (a {@code BasePath} gets its leading slash).
+     *
+     * @throws IllegalArgumentException saying what this key needs, when the value cannot be one
+     */
+    public String check(String value) {
+        String v = value.trim();
+        switch (kind) {
+            case HOST -> {
+                if (!v.matches("[A-Za-z0-9.:%_-]+|\\[[0-9A-Fa-f:.%]+]")) {
+                    throw invalid(value, "a host name or IP address, such as 0.0.0.0 or 127.0.0.1");
+                }
+            }
+            case PORT -> {
+                long port = number(v);
+                if (port < 1 || port > 65535) {
+                    throw invalid(value, "a port number (1-65535)");
+                }
+            }
+            case COUNT -> {
+                long count = number(v);
+                if (count < 1 || count > Integer.MAX_VALUE) {
+                    throw invalid(value, "a whole number from 1 to " + Integer.MAX_VALUE);
+                }
+            }
+            case FLAG -> {
+                if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                    throw invalid(value, "true or false");
+                }
+                return v.toLowerCase(Locale.ROOT);
+            }
+            case DURATION -> {
+                try {
+                    GoDuration.parse(v);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(value, "a duration such as \"90s\", \"15m\" or \"1h30m\"");
+                }
+            }
+            case URL -> {
+                try {
+                    URI uri = new URI(v);
+                    if (!uri.isAbsolute() || uri.getHost() == null || !v.matches("(?i)(https?|wss?)://.*")) {
+                        throw invalid(value, "an absolute http(s):// or ws(s):// URL");
+                    }
+                } catch (URISyntaxException e) {
+                    throw invalid(value, "an absolute http(s):// or ws(s):// URL");
+                }
+            }
+            case PATH -> {
+                if (v.contains("?") || v.contains("#") || v.contains("//") || v.contains(" ")) {
+                    throw invalid(value, "a URL path such as \"/events\"");
+                }
+                String path = (v.startsWith("/") ? v : "/" + v).replaceAll("/+$", "");
+                return path.isEmpty() ? "/" : path;
+            }
+            default -> {
+                return value;
+            }
+        }
+        return v;
+    }
+
+    /**
+     * A list as MicroProfile Config takes it: items joined by commas, a comma inside an item escaped.
+     * An empty list is refused: MicroProfile would read it as unset and fall back to the default, {@code *}.
+     */
+    public String checkList(Collection<String> items) {
+        String joined = items.stream().filter(item -> !item.isEmpty()).map(item -> item.replace(",", "\\,"))
+                .collect(Collectors.joining(","));
+        if (joined.isEmpty()) {
+            throw new IllegalArgumentException(key + " must list at least one pattern (\"*\" allows all)");
+        }
+        return joined;
+    }
+
+    private long number(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw invalid(v, kind == Kind.PORT ? "a port number (1-65535)" : "a whole number from 1 to " + Integer.MAX_VALUE);
+        }
+    }
+
+    private IllegalArgumentException invalid(String value, String expected) {
+        return new IllegalArgumentException(key + " must be " + expected + ", not '" + value + "'");
     }
 }

@@ -41,13 +41,23 @@ record CommandLine(Optional<String> config, boolean debug, boolean help, boolean
                 Relays PostgreSQL NOTIFY payloads to WebSocket clients at ws://host:7700/listen/{channel}.
 
                 Options:
-                  -c, --config FILE   read settings from this pg_eventserv.toml
-                  -d, --debug         log every LISTEN, connect, disconnect and refusal
+                  -c, --config FILE   read settings from this pg_eventserv.toml (default: the first of
+                                      ./config/pg_eventserv.toml, /config/pg_eventserv.toml, /etc/pg_eventserv.toml)
+                  -d, --debug         log every LISTEN, UNLISTEN, connect, disconnect and refusal
                   -h, --help          show this help and exit
                   -v, --version       show the version and exit
 
                 The database: DATABASE_URL (postgresql://user:pass@host:port/db or libpq key=value),
-                else the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE, else localhost:5432.
+                else DbConnection, else the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+                PGSSLMODE, else localhost:5432.
+
+                Each setting comes from, highest first: DATABASE_URL and --debug, a Java system property
+                (java -DHttpPort=7777 -jar pg_eventserv.jar), its ES_ environment variable, the
+                pg_eventserv.toml file (keys case-insensitive), the default. Lists are whitespace
+                separated in ES_ variables and TOML arrays in the file.
+
+                Exit status: 0 after --help, --version or a clean stop; 1 for a bad setting, file or
+                database URL, or a failed server; 2 for a bad command line.
 
                 Settings (pg_eventserv.toml key, environment override, default):
                 """);

@@ -2,42 +2,37 @@ package pgeventserv.launch;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import pgeventserv.config.ConfigFile;
+import pgeventserv.config.GoDuration;
 import pgeventserv.config.Setting;
 import pgeventserv.config.Version;
 
 /**
- * {@code pg_eventserv}: starts Payara Micro with the WAR at the root context, the PostgreSQL driver, and the
- * {@code jdbc/eventserv} pool built from {@code DATABASE_URL}, then waits until the application itself
- * answers (Payara logs "ready" even when a deployment failed) and prints the viewer's URL.
- *
- * <p>Payara Micro runs as a child JVM: its jar declares the {@code --add-opens} it needs in its manifest,
- * which only {@code java -jar} honours. SIGTERM to this process is passed on, so the server shuts down
- * cleanly (clients get 1001).
+ * {@code pg_eventserv}: reads the command line and every setting, checks them all before anything starts,
+ * then runs the server ({@link ServerProcess}). Exit codes: 0 after {@code --help}, {@code --version} or a
+ * clean stop; 1 when a setting, the database URL or the server fails; 2 for a bad command line.
  */
 public final class Main {
-
-    private static final long READY_TIMEOUT_SECONDS = 180;
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
+        System.exit(run(args, System.getenv(), properties, System.out, System.err));
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    static int run(String[] args, Map<String, String> env, Map<String, String> systemProperties,
+                   PrintStream out, PrintStream err) {
         CommandLine command;
         try {
             command = CommandLine.parse(args);
@@ -54,22 +49,20 @@ public final class Main {
             out.println("pg_eventserv " + Version.current());
             return 0;
         }
-        ConnectionSettings db;
-        int port;
+        ServerProcess server;
         try {
-            String dbSource = env.containsKey("DATABASE_URL") ? "DATABASE_URL" : Setting.DB_CONNECTION.envName();
-            try {
-                db = DatabaseUrl.parse(env.get(dbSource), env, System.getProperty("user.name"));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(dbSource + ": " + e.getMessage());
-            }
-            port = parsePort(env.getOrDefault(Setting.HTTP_PORT.envName(), Setting.HTTP_PORT.defaultValue().orElseThrow()));
+            Optional<Path> file = ConfigFile.locate(
+                    command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
+            Settings settings = Settings.resolve(command.debug(), env, systemProperties, file);
+            checkAssetsPath(settings);
+            server = new ServerProcess(settings, database(settings, env), tls(settings),
+                    GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds());
         } catch (IllegalArgumentException e) {
             err.println("pg_eventserv: " + e.getMessage());
             return 1;
         }
         try {
-            return serve(command, db, port, env, out, err);
+            return server.run(NestedRuntime.cacheDirectory(env), out, err);
         } catch (IOException e) {
             err.println("pg_eventserv: " + e.getMessage());
             return 1;
@@ -79,98 +72,53 @@ public final class Main {
         }
     }
 
-    private static int parsePort(String text) {
+    private static ConnectionSettings database(Settings settings, Map<String, String> env) {
         try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+            return DatabaseUrl.parse(settings.get(Setting.DB_CONNECTION).orElse(null), env, System.getProperty("user.name"));
+        } catch (IllegalArgumentException e) {
+            String source = settings.source(Setting.DB_CONNECTION);
+            throw new IllegalArgumentException((source.equals("unset") ? "the libpq variables" : source) + ": " + e.getMessage());
         }
-        throw new IllegalArgumentException("HttpPort '" + text + "' is not a port number");
     }
 
-    private static int serve(CommandLine command, ConnectionSettings db, int port, Map<String, String> env,
-                             PrintStream out, PrintStream err) throws IOException, InterruptedException {
-        Path home = installation();
-        Path runtime = home.resolve("runtime");
-        // Owner-only: the post-boot file holds the database password.
-        Path work = Files.createTempDirectory("pg_eventserv",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path postBoot = work.resolve("post-boot.asadmin");
-        int poolSize = Integer.parseInt(env.getOrDefault(Setting.DB_POOL_MAX_CONNS.envName(), "4"));
-        Files.writeString(postBoot, PostBootCommands.render(db, poolSize), StandardCharsets.UTF_8);
-
-        List<String> java = new ArrayList<>();
-        java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (command.debug()) {
-            java.add("-DDebug=true");
+    /** HTTPS needs both files; one without the other is a mistake worth stopping for. */
+    private static Optional<ServerProcess.Tls> tls(Settings settings) {
+        Optional<String> certificate = settings.get(Setting.TLS_CERTIFICATE);
+        Optional<String> key = settings.get(Setting.TLS_PRIVATE_KEY);
+        if (certificate.isPresent() != key.isPresent()) {
+            Setting set = certificate.isPresent() ? Setting.TLS_CERTIFICATE : Setting.TLS_PRIVATE_KEY;
+            Setting missing = certificate.isPresent() ? Setting.TLS_PRIVATE_KEY : Setting.TLS_CERTIFICATE;
+            throw new IllegalArgumentException(set.key() + " is set (" + settings.source(set) + ") but " + missing.key()
+                    + " is not: HTTPS needs both");
         }
-        java.addAll(List.of("-jar", runtime.resolve("payara-micro.jar").toString(),
-                "--nocluster", "--rootdir", work.resolve("root").toString(),
-                "--addlibs", runtime.resolve("postgresql.jar").toString(),
-                "--postbootcommandfile", postBoot.toString(),
-                "--deploy", home.resolve("pg_eventserv.war").toString(), "--contextroot", "/",
-                "--port", Integer.toString(port)));
-        Process server = new ProcessBuilder(java).inheritIO().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.destroy();
-            try {
-                server.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            deleteTree(work);
-        }));
-        String channels = env.getOrDefault(Setting.CHANNELS.envName(), "*");
-        if (awaitApplication(server, port)) {
-            out.println("pg_eventserv " + Version.current() + " ready on port " + port + ", database " + db.describe()
-                    + ", channels " + channels + ": open http://localhost:" + port + "/");
-        } else if (server.isAlive()) {
-            err.println("pg_eventserv: the server started but the application did not answer within "
-                    + READY_TIMEOUT_SECONDS + " s; see the log above");
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
-            return 1;
+        if (certificate.isEmpty()) {
+            return Optional.empty();
         }
-        return server.waitFor();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        if (settings.number(Setting.HTTPS_PORT) == settings.number(Setting.HTTP_PORT)) {
+            throw new IllegalArgumentException("HttpsPort and HttpPort are both " + settings.number(Setting.HTTP_PORT)
+                    + ": HTTPS needs a port of its own");
+        }
+        char[] password = randomPassword();
+        try {
+            KeyStore store = PemKeyStore.load(Path.of(certificate.get()).toAbsolutePath(), Path.of(key.get()).toAbsolutePath(), password);
+            return Optional.of(new ServerProcess.Tls(store, password, settings.number(Setting.HTTPS_PORT)));
         } catch (IOException e) {
-            // a temporary directory left behind is harmless
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 
-    /** The directory holding the launcher jar: {@code target/} after a build. */
-    private static Path installation() throws IOException {
-        try {
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return jar.getParent();
-        } catch (URISyntaxException e) {
-            throw new IOException("cannot locate the pg_eventserv installation", e);
-        }
-    }
-
-    private static boolean awaitApplication(Process server, int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
-        URI viewer = URI.create("http://127.0.0.1:" + port + "/");
-        while (server.isAlive() && System.nanoTime() < deadline) {
-            try {
-                HttpURLConnection http = (HttpURLConnection) viewer.toURL().openConnection();
-                http.setConnectTimeout(1000);
-                http.setReadTimeout(2000);
-                if (http.getResponseCode() == 200) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // not listening yet
+    private static void checkAssetsPath(Settings settings) {
+        settings.get(Setting.ASSETS_PATH).ifPresent(dir -> {
+            if (!Files.isDirectory(Path.of(dir))) {
+                throw new IllegalArgumentException("AssetsPath (" + settings.source(Setting.ASSETS_PATH) + "): " + dir
+                        + " is not a directory");
             }
-            Thread.sleep(250);
-        }
-        return false;
+        });
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
     }
 }

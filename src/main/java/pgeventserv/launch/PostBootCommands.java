@@ -17,7 +17,12 @@ final class PostBootCommands {
     private PostBootCommands() {
     }
 
-    static String render(ConnectionSettings db, int maxPoolSize) {
+    /**
+     * {@code DbPoolMaxConns} is the pool's maximum size. Payara's pool has no maximum connection age, so
+     * {@code DbPoolMaxConnLifeTime} becomes its idle timeout: a pooled connection unused that long is closed.
+     * Neither touches the LISTEN connection, which is checked out for the server's life and never idle.
+     */
+    static String render(ConnectionSettings db, int maxPoolSize, long idleTimeoutSeconds) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("serverName", db.host());
         properties.put("portNumber", Integer.toString(db.port()));
@@ -31,6 +36,7 @@ final class PostBootCommands {
                 .collect(Collectors.joining(":"));
         return "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
                 + " --restype javax.sql.DataSource --steadypoolsize 1 --maxpoolsize " + maxPoolSize
+                + " --idletimeout " + idleTimeoutSeconds
                 + " --property " + propertyList + " " + POOL + "\n"
                 + "create-jdbc-resource --connectionpoolid " + POOL + " " + RESOURCE + "\n";
     }

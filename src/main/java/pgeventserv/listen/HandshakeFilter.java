@@ -13,8 +13,9 @@ import java.util.logging.Logger;
 
 /**
  * Checks {@code /listen/{channel}} requests before the WebSocket upgrade, so a refusal is a plain HTTP
- * answer the client can read: 400 for a name PostgreSQL cannot take, 403 for a channel the allow-list
- * refuses (the original's wording), 426 for a request that is not a WebSocket upgrade.
+ * answer the client can read: 400 for a name PostgreSQL cannot take, 403 for a page whose {@code Origin}
+ * {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's wording),
+ * 426 for a request that is not a WebSocket upgrade.
  */
 @WebFilter(urlPatterns = "/listen/*", asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -24,6 +25,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     ChannelPolicy policy;
+
+    @Inject
+    OriginPolicy origins;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -38,6 +42,11 @@ public class HandshakeFilter extends HttpFilter {
             channel = ChannelName.fromPathSegment(path.substring(PREFIX.length()));
         } catch (IllegalArgumentException e) {
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        String origin = request.getHeader("Origin");
+        if (!origins.allows(origin)) {
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, "origin '" + origin + "' is not allowed");
             return;
         }
         if (!policy.allows(channel)) {

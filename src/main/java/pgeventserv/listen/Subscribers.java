@@ -12,11 +12,14 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -24,6 +27,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.notification.Notification;
 import pgeventserv.notification.NotificationListener;
+import pgeventserv.notification.PollCompleted;
 
 /**
  * The multiplexer: channel → the subscriptions listening on it. The first subscriber of a channel asks
@@ -59,6 +63,9 @@ public class Subscribers {
     long queueBytes;
 
     private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+    private final Queue<Subscription> flushRequests = new ConcurrentLinkedQueue<>();
+    // Listener thread only: subscriptions whose frames still wait after a flush.
+    private final ArrayDeque<Subscription> stillWaiting = new ArrayDeque<>();
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder slowClosed = new LongAdder();
     private SessionLimits limits;
@@ -154,6 +161,29 @@ public class Subscribers {
         }
     }
 
+    /** Raw path: the subscription's frames go out when the listener thread finishes the current poll. */
+    void requestFlush(Subscription subscription) {
+        if (subscription.flushRequested.compareAndSet(false, true)) {
+            flushRequests.add(subscription);
+        }
+    }
+
+    /**
+     * After each poll, on the listener thread: one write per client with everything queued for it. A client
+     * whose last write is not taken yet is tried again after the next poll (at most one poll interval later).
+     */
+    void flush(@Observes PollCompleted poll) {
+        for (Subscription s; (s = flushRequests.poll()) != null; ) {
+            s.flushRequested.set(false);
+            if (s.flush()) {
+                stillWaiting.add(s);
+            }
+        }
+        for (Subscription s; (s = stillWaiting.poll()) != null; ) {
+            requestFlush(s);
+        }
+    }
+
     /** Channels LISTENed now, with their subscriber counts. */
     public Map<String, Integer> listened() {
         Map<String, Integer> counts = new HashMap<>();
@@ -161,8 +191,8 @@ public class Subscribers {
         return counts;
     }
 
-    void sent() {
-        framesSent.increment();
+    void sent(int frames) {
+        framesSent.add(frames);
     }
 
     public long framesSent() {

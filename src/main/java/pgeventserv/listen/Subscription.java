@@ -5,7 +5,10 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,14 +18,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Made during the handshake, before the client can see its socket open, so that every notification
  * from then on is queued; {@link #attach} hands over the session in {@code @OnOpen} and sending starts.
  *
- * <p>Threads: {@link #offer} is called by the listener thread only. Sending is asynchronous with at most
- * one frame in flight, which keeps frames in order; the completion callback sends the next one. The
- * {@code wip} counter (a drain loop) makes sure exactly one thread drains at a time without a lock,
- * and that a callback completing synchronously inside {@code sendText} does not recurse. A client that
- * stops reading leaves its frame in flight, its queue fills, and it is closed as too slow: the listener
- * thread never waits for any client.
+ * <p>Two ways out, both keeping frames in order and the listener thread free of waiting:
+ * <ul>
+ * <li>Raw (Tyrus, see {@link TyrusRawFrames}): {@link #offer} only queues and asks for a flush; at the end of
+ * each poll the listener thread {@link #flush flushes}: everything queued goes out in one write of
+ * pre-encoded frames. At most one write is outstanding; while the connection has not taken the last one the
+ * frames wait here, where they count against the bound.
+ * <li>Portable (any server): {@code getAsyncRemote().sendText} with at most one frame in flight; the
+ * completion callback sends the next. The {@code wip} counter (a drain loop) lets exactly one thread drain
+ * at a time without a lock, and keeps a callback that completes inside {@code sendText} from recursing.
+ * </ul>
+ * A client that stops reading leaves its write outstanding, its queue fills, and it is closed as too slow.
+ *
+ * <p>Threads: {@link #offer} and {@link #flush} run on the listener thread only; {@link #attach},
+ * {@link #cancel} and completions on the server's threads.
  */
 final class Subscription implements SendHandler {
+
+    /** Large enough to amortise the write, small enough that one client's backlog does not hog the thread. */
+    private static final int MAX_WRITE_BYTES = 256 * 1024;
 
     private final String channel;
     private final Subscribers owner;
@@ -31,9 +45,13 @@ final class Subscription implements SendHandler {
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
+    final AtomicBoolean flushRequested = new AtomicBoolean();
+    // Written before session, so whoever sees the session also sees which path it takes.
+    private volatile TyrusRawFrames raw;
     private volatile Session session;
     private volatile boolean inFlight;
     private volatile boolean closed;
+    private Future<?> lastWrite;
 
     Subscription(String channel, Subscribers owner, SessionLimits limits) {
         this.channel = channel;
@@ -50,9 +68,12 @@ final class Subscription implements SendHandler {
     }
 
     void attach(Session opened) {
+        raw = TyrusRawFrames.of(opened);
         session = opened;
         if (closed) {
             owner.closeSlow(this, opened);
+        } else if (raw != null) {
+            owner.requestFlush(this);
         } else {
             drain();
         }
@@ -69,7 +90,59 @@ final class Subscription implements SendHandler {
             return;
         }
         queue.offer(frame);
-        drain();
+        if (raw != null) {
+            owner.requestFlush(this);
+        } else {
+            drain();
+        }
+    }
+
+    /**
+     * Raw path, listener thread: writes what is queued in one go.
+     *
+     * @return true when frames are still waiting (the last write is not taken yet, or there was more than
+     *         one write's worth), so the caller flushes again later
+     */
+    boolean flush() {
+        TyrusRawFrames writer = raw;
+        if (closed || writer == null) {
+            return false;
+        }
+        if (lastWrite != null && !lastWrite.isDone()) {
+            return true;
+        }
+        int count = 0;
+        int size = 0;
+        for (Frame f : queue) {
+            int n = f.encoded().length;
+            if (count > 0 && size + n > MAX_WRITE_BYTES) {
+                break;
+            }
+            size += n;
+            count++;
+        }
+        if (count == 0) {
+            return false;
+        }
+        ByteBuffer frames = ByteBuffer.allocate(size);
+        long payloadBytes = 0;
+        for (int i = 0; i < count; i++) {
+            Frame f = queue.poll();
+            frames.put(f.encoded());
+            payloadBytes += f.bytes();
+        }
+        queuedMessages.addAndGet(-count);
+        queuedBytes.addAndGet(-payloadBytes);
+        try {
+            lastWrite = writer.write(frames.flip());
+            owner.sent(count);
+        } catch (Throwable e) {
+            // The connection closed under us; its @OnClose cancels this subscription.
+            closed = true;
+            queue.clear();
+            return false;
+        }
+        return !queue.isEmpty();
     }
 
     /** Stops delivery and leaves the channel; called when the session ends for any reason. */
@@ -97,7 +170,7 @@ final class Subscription implements SendHandler {
     public void onResult(SendResult result) {
         inFlight = false;
         if (result.isOK()) {
-            owner.sent();
+            owner.sent(1);
             drain();
         } else {
             closed = true;
@@ -115,6 +188,7 @@ final class Subscription implements SendHandler {
         }
     }
 
+    /** Portable path. */
     private void drain() {
         if (wip.getAndIncrement() != 0) {
             return;
@@ -122,7 +196,7 @@ final class Subscription implements SendHandler {
         int missed = 1;
         do {
             Session s = session;
-            if (s != null) {
+            if (s != null && raw == null) {
                 while (!inFlight && !closed) {
                     Frame frame = queue.poll();
                     if (frame == null) {

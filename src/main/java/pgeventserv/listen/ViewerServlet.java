@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -16,6 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The viewer page at {@code /} and {@code /index.html}. The page is static except for its settings
  * (the allowed patterns and the public base URL), written into it as JSON once at startup.
+ * {@code AssetsPath/index.html}, when there is one, replaces the built-in page (its settings placeholder,
+ * if it has one, is filled in the same way).
  */
 @WebServlet(urlPatterns = {"", "/index.html"})
 public class ViewerServlet extends HttpServlet {
@@ -27,21 +31,29 @@ public class ViewerServlet extends HttpServlet {
     ChannelPolicy policy;
 
     @Inject
+    OriginPolicy origins;
+
+    @Inject
     @ConfigProperty(name = "UrlBase")
     Optional<String> urlBase;
+
+    @Inject
+    @ConfigProperty(name = "AssetsPath")
+    Optional<String> assetsPath;
 
     private byte[] page;
 
     @Override
     public void init() throws ServletException {
-        try (InputStream in = getServletContext().getResourceAsStream(PAGE)) {
+        Optional<Path> custom = assetsPath.map(dir -> Path.of(dir, "index.html")).filter(Files::isRegularFile);
+        try (InputStream in = custom.isPresent() ? Files.newInputStream(custom.get()) : getServletContext().getResourceAsStream(PAGE)) {
             if (in == null) {
                 throw new ServletException("the viewer page " + PAGE + " is missing from the application");
             }
             String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             page = html.replace(SETTINGS_PLACEHOLDER, settingsJson()).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ServletException("reading the viewer page", e);
+            throw new ServletException("reading the viewer page " + custom.map(Path::toString).orElse(PAGE), e);
         }
     }
 
@@ -49,6 +61,7 @@ public class ViewerServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-cache");
+        origins.allowOriginHeader(request.getHeader("Origin")).ifPresent(o -> response.setHeader("Access-Control-Allow-Origin", o));
         response.setContentLength(page.length);
         response.getOutputStream().write(page);
     }

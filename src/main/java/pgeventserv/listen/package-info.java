@@ -1,8 +1,9 @@
 /**
  * The WebSocket side: the {@code /listen/{channel}} endpoint, its handshake checks, and delivery.
  *
- * <p>Order of a connection: {@link pgeventserv.listen.HandshakeFilter} refuses bad names (400), refused channels
- * (403) and non-upgrades (426) as plain HTTP; {@link pgeventserv.listen.SubscribeOnHandshake} registers the
+ * <p>Order of a connection: {@link pgeventserv.listen.HandshakeFilter} refuses bad names (400), pages whose
+ * {@code Origin} {@link pgeventserv.listen.OriginPolicy} does not allow (403), refused channels (403) and
+ * non-upgrades (426) as plain HTTP; {@link pgeventserv.listen.SubscribeOnHandshake} registers the
  * {@link pgeventserv.listen.Subscription} and waits for the channel's LISTEN before the 101 goes out; the
  * endpoint's {@code @OnOpen} attaches the session and queued frames start flowing.
  *

@@ -67,6 +67,9 @@ public class NotificationListener {
     Event<ListenerState> stateChanges;
 
     @Inject
+    Event<PollCompleted> pollsCompleted;
+
+    @Inject
     @ConfigProperty(name = "DataSource", defaultValue = "java:comp/env/jdbc/eventserv")
     String dataSourceName;
 
@@ -131,6 +134,7 @@ public class NotificationListener {
                         fire(new Notification(n.getName(), n.getParameter()));
                     }
                 }
+                firePollCompleted();
             } catch (SQLException | NamingException | RuntimeException e) {
                 disconnected(e);
                 if (awaitStop(backoff)) {
@@ -198,6 +202,14 @@ public class NotificationListener {
             notifications.fire(notification);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "delivering a notification on channel " + notification.channel() + " failed", e);
+        }
+    }
+
+    private void firePollCompleted() {
+        try {
+            pollsCompleted.fire(PollCompleted.INSTANCE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "handling the end of a poll failed", e);
         }
     }
 

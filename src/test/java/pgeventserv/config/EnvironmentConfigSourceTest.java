@@ -2,6 +2,8 @@ package pgeventserv.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,9 +18,34 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
-    void channelsAreWhitespaceSeparatedAndBecomeAConfigList() {
-        EnvironmentConfigSource source = new EnvironmentConfigSource(Map.of("ES_CHANNELS", "  people   orders_*\tx,y "));
+    void everyKeyHasItsVariable() {
+        for (Setting s : Setting.values()) {
+            String value = s.defaultValue().orElse(s.kind() == Setting.Kind.URL ? "https://example.com/" : "x");
+            assertEquals(s.check(value), new EnvironmentConfigSource(Map.of(s.envName(), value)).getValue(s.key()), s.key());
+        }
+    }
+
+    @Test
+    void listsAreWhitespaceSeparatedAndBecomeConfigLists() {
+        EnvironmentConfigSource source = new EnvironmentConfigSource(Map.of(
+                "ES_CHANNELS", "  people   orders_*\tx,y ",
+                "ES_CORSORIGINS", "https://a.example http://b.example:8080"));
         assertEquals("people,orders_*,x\\,y", source.getValue("Channels"));
+        assertEquals("https://a.example,http://b.example:8080", source.getValue("CORSOrigins"));
+    }
+
+    @Test
+    void aBadValueNamesTheVariable() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EnvironmentConfigSource(Map.of("ES_HTTPPORT", "seventy")));
+        assertTrue(e.getMessage().startsWith("ES_HTTPPORT: HttpPort must be a port number"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyListIsRefusedRatherThanReadAsAllChannels() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EnvironmentConfigSource(Map.of("ES_CHANNELS", "  ")));
+        assertTrue(e.getMessage().startsWith("ES_CHANNELS: Channels must list at least one pattern"), e.getMessage());
     }
 
     @Test
@@ -29,7 +56,9 @@ class EnvironmentConfigSourceTest {
     }
 
     @Test
-    void ranksBelowSystemPropertiesAndTheStandardEnvironment() {
-        assertEquals(250, new EnvironmentConfigSource(Map.of()).getOrdinal());
+    void ranksBelowSystemPropertiesAndTheStandardEnvironmentAboveTheFile() {
+        int ordinal = new EnvironmentConfigSource(Map.of()).getOrdinal();
+        assertEquals(250, ordinal);
+        assertTrue(ordinal < 300 && ordinal > TomlConfigSource.ORDINAL);
     }
 }

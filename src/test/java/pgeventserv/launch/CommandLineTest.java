@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import pgeventserv.config.Setting;
 
 class CommandLineTest {
@@ -41,9 +45,9 @@ class CommandLineTest {
     void helpExitsZeroBadOptionExitsTwoWithUsage() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(0, Main.run(new String[] {"--help"}, Map.of(), print(out), print(err)));
+        assertEquals(0, Main.run(new String[] {"--help"}, Map.of(), Map.of(), print(out), print(err)));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: pg_eventserv"));
-        assertEquals(2, Main.run(new String[] {"-x"}, Map.of(), print(out), print(err)));
+        assertEquals(2, Main.run(new String[] {"-x"}, Map.of(), Map.of(), print(out), print(err)));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '-x'"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("Usage:"));
     }
@@ -51,11 +55,76 @@ class CommandLineTest {
     @Test
     void badDatabaseUrlExitsOneNamingTheVariableNotThePassword() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[0], Map.of("DATABASE_URL", "postgresql://u:hunter 2@h/d"), print(new ByteArrayOutputStream()), print(err));
+        int code = Main.run(new String[0], Map.of("DATABASE_URL", "postgresql://u:hunter 2@h/d"), Map.of(), print(new ByteArrayOutputStream()), print(err));
         assertEquals(1, code);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.startsWith("pg_eventserv: DATABASE_URL: "), message);
         assertTrue(!message.contains("hunter"), message);
+    }
+
+    @Test
+    void versionPrintsTheVersionAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Main.run(new String[] {"-v"}, Map.of(), Map.of(), print(out), print(new ByteArrayOutputStream())));
+        assertTrue(out.toString(StandardCharsets.UTF_8).matches("pg_eventserv \\S+\\R"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badKeyInTheFileExitsOneNamingTheKeyAndTheFile(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("my.toml"), "HttpPort = 7777\nHttpPrt = 7778\n");
+        assertEquals(file + ": line 2: unknown key 'HttpPrt' (did you mean HttpPort?)", firstErrorLine(1, "--config", file.toString()));
+    }
+
+    @Test
+    void badValueInTheEnvironmentExitsOneNamingTheVariable() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, Main.run(new String[0], Map.of("ES_HTTPPORT", "http"), Map.of(), print(new ByteArrayOutputStream()), print(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("pg_eventserv: ES_HTTPPORT: HttpPort must be a port number"));
+    }
+
+    @Test
+    void aMissingConfigFileExitsOne(@TempDir Path dir) {
+        assertTrue(firstErrorLine(1, "-c", dir.resolve("nope.toml").toString()).endsWith("nope.toml: no such configuration file"));
+    }
+
+    @Test
+    void oneTlsFileWithoutTheOtherExitsOne(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("tls.toml"), "TlsServerCertificateFile = \"/x/cert.pem\"\n");
+        assertEquals("TlsServerCertificateFile is set (" + file + ") but TlsServerPrivateKeyFile is not: HTTPS needs both",
+                firstErrorLine(1, "-c", file.toString()));
+    }
+
+    @Test
+    void httpsOnTheHttpPortExitsOne(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("tls.toml"), "TlsServerCertificateFile = \"/c.pem\"\n"
+                + "TlsServerPrivateKeyFile = \"/k.pem\"\nHttpPort = 8000\nHttpsPort = 8000\n");
+        assertEquals("HttpsPort and HttpPort are both 8000: HTTPS needs a port of its own", firstErrorLine(1, "-c", file.toString()));
+    }
+
+    @Test
+    void aTlsFileThatIsNoPemExitsOneNamingIt(@TempDir Path dir) throws IOException {
+        Path junk = Files.writeString(dir.resolve("cert.pem"), "junk");
+        Path file = Files.writeString(dir.resolve("tls.toml"),
+                "TlsServerCertificateFile = \"" + junk + "\"\nTlsServerPrivateKeyFile = \"" + junk + "\"\n");
+        assertTrue(firstErrorLine(1, "-c", file.toString()).startsWith(junk.toString()));
+    }
+
+    @Test
+    void anAssetsPathThatIsNoDirectoryExitsOne(@TempDir Path dir) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, Main.run(new String[0], Map.of("ES_ASSETSPATH", dir.resolve("none").toString()), Map.of(),
+                print(new ByteArrayOutputStream()), print(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("AssetsPath (ES_ASSETSPATH)"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs with the database named, so only the case under test can fail; returns the message after "pg_eventserv: ". */
+    private static String firstErrorLine(int expectedExit, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, Map.of("DATABASE_URL", "postgresql://u@h/d"), Map.of(), print(new ByteArrayOutputStream()), print(err));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedExit, code, message);
+        assertTrue(message.startsWith("pg_eventserv: "), message);
+        return message.substring("pg_eventserv: ".length()).lines().findFirst().orElse("");
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

@@ -11,10 +11,10 @@ class PostBootCommandsTest {
     @Test
     void poolAndResourceAreDefinedFromTheSettings() {
         String commands = PostBootCommands.render(
-                new ConnectionSettings("127.0.0.1", 5432, "test", "postgres", "", Map.of("sslMode", "disable")), 4);
+                new ConnectionSettings("127.0.0.1", 5432, "test", "postgres", "", Map.of("sslMode", "disable")), 4, 3600);
         assertEquals("""
                 create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource \
-                --restype javax.sql.DataSource --steadypoolsize 1 --maxpoolsize 4 --property \
+                --restype javax.sql.DataSource --steadypoolsize 1 --maxpoolsize 4 --idletimeout 3600 --property \
                 serverName="127.0.0.1":portNumber="5432":databaseName="test":user="postgres":password="":sslMode="disable" eventserv-pool
                 create-jdbc-resource --connectionpoolid eventserv-pool jdbc/eventserv
                 """, commands);
@@ -27,7 +27,7 @@ class PostBootCommandsTest {
 
     @Test
     void ipv6HostIsEscaped() {
-        String commands = PostBootCommands.render(new ConnectionSettings("[::1]", 5432, "d", "u", "p", Map.of()), 4);
+        String commands = PostBootCommands.render(new ConnectionSettings("[::1]", 5432, "d", "u", "p", Map.of()), 4, 3600);
         assertTrue(commands.contains("serverName=\"[\\:\\:1]\""), commands);
     }
 }

@@ -1,8 +1,11 @@
 package pgeventserv.listen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class FrameTest {
@@ -12,5 +15,28 @@ class FrameTest {
         for (String s : new String[] {"", "ascii", "ü", "日本", "🎉", "a🎉b日ü"}) {
             assertEquals(s.getBytes(StandardCharsets.UTF_8).length, Frame.of(s).bytes(), s);
         }
+    }
+
+    @Test
+    void shortPayloadHasATwoByteHeader() {
+        byte[] frame = Frame.of("hi ü").encoded();
+        assertEquals((byte) 0x81, frame[0], "FIN and text opcode");
+        assertEquals(5, frame[1], "unmasked, length 5");
+        assertArrayEquals("hi ü".getBytes(StandardCharsets.UTF_8), Arrays.copyOfRange(frame, 2, frame.length));
+    }
+
+    @Test
+    void lengthEncodingSwitchesAt126And65536Bytes() {
+        assertEquals(125, Frame.of("x".repeat(125)).encoded()[1]);
+        byte[] medium = Frame.of("x".repeat(126)).encoded();
+        assertEquals(126, medium[1]);
+        assertEquals(126, ByteBuffer.wrap(medium, 2, 2).getShort());
+        assertEquals(4 + 126, medium.length);
+        byte[] max16 = Frame.of("x".repeat(65535)).encoded();
+        assertEquals(65535, ByteBuffer.wrap(max16, 2, 2).getShort() & 0xffff);
+        byte[] large = Frame.of("x".repeat(65536)).encoded();
+        assertEquals(127, large[1]);
+        assertEquals(65536, ByteBuffer.wrap(large, 2, 8).getLong());
+        assertEquals(10 + 65536, large.length);
     }
 }

@@ -1,0 +1,30 @@
+package pgeventserv.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code pg_eventserv.toml} as a MicroProfile Config source: the file the system property
+ * {@value ConfigFile#PROPERTY} names (the launcher sets it from {@code --config}), else the first one
+ * found in {@code ./config}, {@code /config}, {@code /etc}. A bad file stops startup with a message naming
+ * the file, the line and the key. Ordinal 200: below the {@code ES_} variables (250), above defaults.
+ */
+public class TomlConfigSource extends MapConfigSource {
+
+    static final int ORDINAL = 200;
+
+    public TomlConfigSource() {
+        this(Optional.ofNullable(System.getProperty(ConfigFile.PROPERTY)), ConfigFile.SEARCH);
+    }
+
+    TomlConfigSource(Optional<String> named, List<Path> searchDirs) {
+        this(ConfigFile.locate(named, searchDirs));
+    }
+
+    private TomlConfigSource(Optional<Path> file) {
+        super(ConfigFile.NAME + file.map(f -> " (" + f + ")").orElse(" (none found)"), ORDINAL,
+                file.map(ConfigFile::read).orElse(Map.of()));
+    }
+}

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToIntFunction;
 
 /**
  * Many WebSocket clients on one channel, spread over a few {@link SelectorLoop} threads (one by default).
@@ -59,28 +60,20 @@ final class LoadClient implements Receivers, AutoCloseable {
     }
 
     int upgraded() {
-        int n = 0;
-        for (SelectorLoop loop : loops) {
-            n += loop.upgraded.get();
-        }
-        return n;
+        return sum(loop -> loop.upgraded.get());
     }
 
     int failed() {
-        int n = 0;
-        for (SelectorLoop loop : loops) {
-            n += loop.failed.get();
-        }
-        return n;
+        return sum(loop -> loop.failed.get());
     }
 
     /** Connections the server closed or broke after they were open. */
     int closedByServer() {
-        int n = 0;
-        for (SelectorLoop loop : loops) {
-            n += loop.closedByServer.get();
-        }
-        return n;
+        return sum(loop -> loop.closedByServer.get());
+    }
+
+    private int sum(ToIntFunction<SelectorLoop> counter) {
+        return loops.stream().mapToInt(counter).sum();
     }
 
     String lastError() {

@@ -18,10 +18,10 @@ import pgeventserv.TestDatabase;
 /**
  * {@code scripts/bench}: starts pg_eventserv on a free loopback port and runs, each bounded in count and time,
  * <ol>
+ *   <li>memory per idle session with 10,000 sessions open (first: see {@link #idleMemory});</li>
  *   <li>the ceiling: a plain pgjdbc LISTEN client, flat out and at the latency phase's steady rate;</li>
  *   <li>fan-out throughput with 1, 100 and 1,000 WebSocket clients on one channel;</li>
  *   <li>NOTIFY-to-client latency at 100 clients x 1,000 notifications/s;</li>
- *   <li>memory per idle session with 10,000 sessions open;</li>
  * </ol>
  * then prints a table and writes JSON and a chart under {@code target/bench/}.
  *
@@ -99,6 +99,10 @@ public final class Bench {
                 ProcStats.openFilesLimit(server.pid()), server.log());
         System.err.println("bench: server pid " + server.pid() + " on " + server.address() + "; measuring...");
         try {
+            if (idle > 0) {
+                int sessions = idle;
+                phase("idle memory", () -> idleMemory(sessions));
+            }
             phase("ceiling throughput", this::ceilingThroughput);
             if (options.latencyClients() > 0) {
                 phase("ceiling latency", this::ceilingLatency);
@@ -108,10 +112,6 @@ public final class Bench {
             }
             if (options.latencyClients() > 0) {
                 phase("latency", this::latency);
-            }
-            if (idle > 0) {
-                int sessions = idle;
-                phase("idle memory", () -> idleMemory(sessions));
             }
         } finally {
             server.close();
@@ -288,11 +288,19 @@ public final class Bench {
     /**
      * Heap and RSS of the server, each after a full GC, before and while {@code sessions} idle sessions are
      * open. One notification is sent to them first: it shows every session is subscribed and alive.
+     *
+     * <p>Runs first, while the heap has not yet grown for the throughput phases (a full GC then shrinks it,
+     * and RSS falls by more than the sessions cost); a few sessions opened and closed before the baseline load
+     * the classes of the session path, so they are not counted per session.
      */
     private void idleMemory(int sessions) throws Exception {
         String channel = channelPrefix + "_idle";
+        try (LoadClient warmUp = new LoadClient(1, false, 0)) {
+            warmUp.open(server.address(), "/listen/" + channel, Math.min(sessions, 100), UPGRADES_IN_FLIGHT,
+                    OPEN_TIMEOUT_MILLIS);
+        }
         long heapBefore = server.liveHeapBytes();
-        long rssBefore = server.rssBytes();
+        long rssBefore = settledRss();
         try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
             load.open(server.address(), "/listen/" + channel, sessions, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             long missing;
@@ -301,12 +309,27 @@ public final class Bench {
                 missing = Producer.drain(load, sessions, 1, DRAIN_NANOS);
             }
             long heapAfter = server.liveHeapBytes();
-            long rssAfter = server.rssBytes();
+            long rssAfter = settledRss();
             int errors = load.closedByServer() + load.failed();
             String note = missing > 0 ? missing + " sessions did not receive the check notification" : null;
             results.memory = new Results.Memory(sessions, heapBefore, heapAfter, rssBefore, rssAfter,
                     errors + (int) Math.max(0, missing), note(note, load.lastError()));
         }
+    }
+
+    /** RSS once it stops moving: after a full GC, G1 gives memory back to the system concurrently, for a while. */
+    private long settledRss() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long previous = server.rssBytes();
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            long now = server.rssBytes();
+            if (Math.abs(now - previous) < 1024 * 1024) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
     }
 
     private static String behind(long missing) {

@@ -60,7 +60,8 @@ final class Chart {
         for (Results.Throughput r : results.throughput) {
             String caption = Report.count(r.deliveriesPerSecond())
                     + results.ofCeiling(r.deliveriesPerSecond()).filter(f -> !r.ceiling()).map(f -> " (" + Report.percent(f) + ")").orElse("");
-            bars.add(new Bar(r.ceiling() ? "ceiling" : clients(r.clients()), r.deliveriesPerSecond(), caption,
+            bars.add(new Bar(r.ceiling() ? (bars.isEmpty() ? "ceiling" : "ceiling again") : clients(r.clients()),
+                    r.deliveriesPerSecond(), caption,
                     r.ceiling() ? CEILING : RELAY));
         }
         double ceiling = results.ceilingThroughput().map(Results.Throughput::deliveriesPerSecond).orElse(0.0);

@@ -71,10 +71,10 @@ final class Report {
                 t.append("  ").append(f.phase()).append(": ").append(f.reason()).append('\n');
             }
         }
-        t.append(String.format("%nceiling = the relay's deliveries/s over the pgjdbc client's; missing = deliveries not received%n"
-                + "within 30 s after the phase (the relay fell behind, or lost them); clients = the load client's%n"
-                + "selector threads (busiest = one thread; near 100 would mean the client limits the figures);%n"
-                + "bench = the whole bench JVM (clients, producer, ceiling client); machine = all processes.%n"));
+        t.append(String.format("%nceiling: the relay's deliveries/s over the pgjdbc client's (the better of its two runs)%n"
+                + "missing: deliveries not received 30 s after the phase (the relay fell behind, or lost them)%n"
+                + "clients: the load client's selector threads; busiest: one thread, near 100 would mean the client%n"
+                + "  limits the figures; bench: the whole bench JVM (clients, producer, ceiling client); machine: all%n"));
         return t.toString();
     }
 

@@ -74,7 +74,8 @@ final class Report {
         t.append(String.format("%nceiling: the relay's deliveries/s over the pgjdbc client's (the better of its two runs)%n"
                 + "missing: deliveries not received 30 s after the phase (the relay fell behind, or lost them)%n"
                 + "clients: the load client's selector threads; busiest: one thread, near 100 would mean the client%n"
-                + "  limits the figures; bench: the whole bench JVM (clients, producer, ceiling client); machine: all%n"));
+                + "  limits the figures; bench: the whole bench JVM (clients, producer, ceiling client); machine: all%n"
+                + "  processes, PostgreSQL and anything else included%n"));
         return t.toString();
     }
 

@@ -96,6 +96,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void chartRatesStayShort() {
+        assertEquals("7.75 M", Chart.compact(7_754_711));
+        assertEquals("442 k", Chart.compact(442_181));
+        assertEquals("9,999", Chart.compact(9_999));
+    }
+
+    @Test
     void chartAxisEndsOnRoundNumbers() {
         assertEquals(200_000, Chart.niceCeiling(123_456));
         assertEquals(500, Chart.niceCeiling(201));

@@ -57,12 +57,18 @@ final class Chart {
 
     private static void throughput(Graphics2D g, Results results) {
         List<Bar> bars = new ArrayList<>();
+        int ceilings = 0;
+        // Ceiling runs first, side by side, then the relay's.
         for (Results.Throughput r : results.throughput) {
-            String caption = Report.count(r.deliveriesPerSecond())
-                    + results.ofCeiling(r.deliveriesPerSecond()).filter(f -> !r.ceiling()).map(f -> " (" + Report.percent(f) + ")").orElse("");
-            bars.add(new Bar(r.ceiling() ? (bars.isEmpty() ? "ceiling" : "ceiling again") : clients(r.clients()),
-                    r.deliveriesPerSecond(), caption,
-                    r.ceiling() ? CEILING : RELAY));
+            if (r.ceiling()) {
+                bars.add(ceilings, new Bar(ceilings == 0 ? "ceiling" : "ceiling\nagain", r.deliveriesPerSecond(),
+                        compact(r.deliveriesPerSecond()), CEILING));
+                ceilings++;
+            } else {
+                String caption = compact(r.deliveriesPerSecond())
+                        + results.ofCeiling(r.deliveriesPerSecond()).map(f -> "\n" + Report.percent(f)).orElse("");
+                bars.add(new Bar(clients(r.clients()).replace(' ', '\n'), r.deliveriesPerSecond(), caption, RELAY));
+            }
         }
         double ceiling = results.ceilingThroughput().map(Results.Throughput::deliveriesPerSecond).orElse(0.0);
         barPanel(g, 0, "Deliveries per second (fan-out, one channel)", bars, ceiling, "ceiling");
@@ -105,8 +111,14 @@ final class Chart {
             g.setColor(b.color());
             g.fillRect(x, bottom - height, width, height);
             g.setColor(Color.BLACK);
-            centered(g, b.caption(), x + width / 2, bottom - height - 6);
-            centered(g, b.label(), x + width / 2, bottom + 18);
+            String[] caption = b.caption().split("\n");
+            for (int row = 0; row < caption.length; row++) {
+                centered(g, caption[row], x + width / 2, bottom - height - 6 - 14 * (caption.length - 1 - row));
+            }
+            String[] label = b.label().split("\n");
+            for (int row = 0; row < label.length; row++) {
+                centered(g, label[row], x + width / 2, bottom + 18 + 14 * row);
+            }
         }
         if (line > 0) {
             int y = bottom - (int) Math.round(line / max * (bottom - top));
@@ -170,6 +182,14 @@ final class Chart {
             centered(g, r.ceiling() ? "ceiling" : clients(r.clients()) + " x " + Report.count(r.rate()) + "/s",
                     x + 3 * width / 2, bottom + 32);
         }
+    }
+
+    /** A rate in at most five characters or so: 442 k, 7.75 M. */
+    static String compact(double n) {
+        if (n >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M", n / 1e6);
+        }
+        return n >= 1e4 ? String.format(Locale.ROOT, "%.0f k", n / 1e3) : Report.count(n);
     }
 
     /** Milliseconds in at most four characters or so, seconds from 1,000 ms on: labels that fit over a bar. */

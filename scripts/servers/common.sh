@@ -70,10 +70,12 @@ unpack() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # A random base port B such that B .. B+$1-1 are all free on loopback (other engineers run servers too).
+# Below the kernel's ephemeral range (32768 and up here), where an outgoing connection could be holding the
+# port without a listener to show it.
 free_port_block() {
     local size="$1" base p attempt
     for attempt in $(seq 1 50); do
-        base=$(( (RANDOM % 300) * 100 + 20000 ))
+        base=$(( (RANDOM % 125) * 100 + 20000 ))
         for ((p = base; p < base + size; p++)); do
             if port_in_use "$p"; then continue 2; fi
         done

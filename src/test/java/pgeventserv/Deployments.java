@@ -13,8 +13,13 @@ public final class Deployments {
     }
 
     public static WebArchive builtWar() {
+        return builtWarAt("ROOT");
+    }
+
+    /** The built WAR served at the context root {@code /name/}, as an operator may deploy it. */
+    public static WebArchive builtWarAt(String name) {
         WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/pg_eventserv.war"));
-        return ShrinkWrap.create(WebArchive.class, "ROOT.war").merge(built);
+        return ShrinkWrap.create(WebArchive.class, name + ".war").merge(built);
     }
 
     /** Tests talk to the server on loopback only, whatever host name the container reports. */

@@ -27,7 +27,12 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static Connection connect() throws SQLException {
-        URI uri = URI.create(URL);
+        return connect(URL);
+    }
+
+    /** A connection to a postgresql:// URL. */
+    public static Connection connect(String url) throws SQLException {
+        URI uri = URI.create(url);
         Properties props = new Properties();
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {

@@ -36,10 +36,11 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
 
     /**
      * While the database is down there is nothing to wait for: the channel is LISTENed when the
-     * connection comes back, and the client is told of the gap then.
+     * connection comes back, and the client is told of the gap then. While the server is still connecting
+     * (just started), the handshake waits like any other: the LISTEN follows within moments.
      */
     private static void awaitListen(Subscribers subscribers, String channel) {
-        if (CDI.current().select(NotificationListener.class).get().state() != ListenerState.UP) {
+        if (CDI.current().select(NotificationListener.class).get().state() == ListenerState.DOWN) {
             return;
         }
         try {

@@ -23,5 +23,12 @@
  * outstanding write completes (or after a grace period): Tyrus drops the connection as soon as a close starts,
  * and a close frame stuck behind unwritten data would never reach the client. Keep-alive: one scheduled task
  * pings every session each {@code PingInterval}; a session that did not answer the previous ping is closed.
+ *
+ * <p>The viewer: {@link pgeventserv.listen.ViewerServlet} fills the page's one settings object
+ * ({@code {"channels": [patterns], "urlBase": null or URL}}) and nothing else is server-side. The page
+ * ({@code WEB-INF/viewer/index.html}, plain HTML/CSS/JS, nothing fetched from elsewhere) builds every URL relative
+ * to itself, so it works at any context root; {@code urlBase}, when set, is the public URL of the page's
+ * directory (BasePath included). A browser reports a refused handshake only as close code 1006, so the page then
+ * asks the same URL over plain HTTP and shows the 400/403 text. Its memory is bounded: the last 500 messages.
  */
 package pgeventserv.listen;

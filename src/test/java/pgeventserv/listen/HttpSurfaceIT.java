@@ -59,12 +59,17 @@ class HttpSurfaceIT {
         assertEquals(101, RawHttp.upgrade(base, "/listen/it" + "x".repeat(61)).status());
     }
 
-    /** Payara's HTTP layer refuses an encoded NUL itself ("400 Invalid URI", no body); elsewhere the filter says why. */
+    /**
+     * Payara's and Liberty's HTTP layers refuse an encoded NUL themselves, with their own body (none, or HTML);
+     * where the request reaches the application (WildFly), its plain-text answer says why.
+     */
     @Test
     void channelNameWithNulIs400() throws Exception {
         Response response = RawHttp.upgrade(base, "/listen/it%00x");
         assertEquals(400, response.status());
-        assertTrue(response.body().isEmpty() || response.body().contains("NUL"), response.body());
+        if (response.head().toLowerCase().contains("content-type: text/plain")) {
+            assertTrue(response.body().contains("NUL"), response.body());
+        }
     }
 
     @Test

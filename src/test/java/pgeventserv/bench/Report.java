@@ -1,0 +1,202 @@
+package pgeventserv.bench;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.stream.JsonGenerator;
+import java.io.StringWriter;
+import java.util.Locale;
+import java.util.Map;
+
+/** The run's results as a table for people and as JSON for tools; every figure beside the ceiling's. */
+final class Report {
+
+    private final Results results;
+
+    Report(Results results) {
+        this.results = results;
+    }
+
+    String table() {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("%npg_eventserv bench%s, %s, server pid %d; load average %s at start, %s at end%n%s%n",
+                results.label == null ? "" : " '" + results.label + "'", results.startedAt, results.serverPid, results.loadAtStart, results.loadAtEnd, results.settings));
+        t.append(String.format("%nThroughput, flat out (every client receives every notification); CPU in %% of one core%n"));
+        t.append(String.format("%-24s %7s %12s %13s %8s %7s %6s | %6s %7s %8s %6s %7s%n", "", "clients", "notif/s",
+                "deliveries/s", "ceiling", "missing", "errors", "server", "clients", "busiest", "bench", "machine"));
+        for (Results.Throughput r : results.throughput) {
+            t.append(String.format("%-24s %7d %12s %13s %8s %7d %6d | %s%n", r.name(), r.clients(),
+                    count(r.notificationsPerSecond()), count(r.deliveriesPerSecond()),
+                    results.ofCeiling(r.deliveriesPerSecond()).map(Report::percent).orElse("-"), r.missing(), r.errors(),
+                    cpu(r.cpu())));
+            if (r.note() != null) {
+                t.append("    note: ").append(r.note()).append('\n');
+            }
+        }
+        if (!results.latency.isEmpty()) {
+            t.append(String.format("%nLatency NOTIFY -> client (send time in the payload), steady rate; milliseconds%n"));
+            t.append(String.format("%-24s %7s %7s %9s %9s %9s %9s %8s %7s %6s | %6s %7s %8s %6s %7s%n", "", "clients",
+                    "rate/s", "samples", "p50", "p99", "max", "p99/ceil", "missing", "errors",
+                    "server", "clients", "busiest", "bench", "machine"));
+            for (Results.Latency r : results.latency) {
+                Latencies.Summary s = r.summary();
+                t.append(String.format("%-24s %7d %7s %9s %9s %9s %9s %8s %7d %6d | %s%n", r.name(), r.clients(),
+                        count(r.rate()), count(s.count()), millis(s.p50()), millis(s.p99()), millis(s.max()),
+                        p99OfCeiling(r), r.missing(), r.errors(), cpu(r.cpu())));
+                if (r.note() != null) {
+                    t.append("    note: ").append(r.note()).append('\n');
+                }
+            }
+        }
+        Results.Memory m = results.memory;
+        if (m != null) {
+            t.append(String.format("%nMemory per idle session, %s sessions open on one channel (no ceiling figure: the%n"
+                    + "pgjdbc client holds no sessions)%n", count(m.sessions())));
+            t.append(String.format("  live heap after full GC  %9s -> %9s   %8s per session%n",
+                    mib(m.heapBefore()), mib(m.heapAfter()), kib(m.heapPerSession())));
+            t.append(String.format("  RSS                      %9s -> %9s   %8s per session%n",
+                    mib(m.rssBefore()), mib(m.rssAfter()), kib(m.rssPerSession())));
+            t.append(String.format("  errors %d%s%n", m.errors(), m.note() == null ? "" : "; note: " + m.note()));
+        }
+        if (!results.warnings.isEmpty()) {
+            t.append(String.format("%nWarnings%n"));
+            for (String w : results.warnings) {
+                t.append("  ").append(w).append('\n');
+            }
+        }
+        if (!results.failures.isEmpty()) {
+            t.append(String.format("%nFailed phases%n"));
+            for (Results.Failure f : results.failures) {
+                t.append("  ").append(f.phase()).append(": ").append(f.reason()).append('\n');
+            }
+        }
+        t.append(String.format("%nceiling: the relay's deliveries/s over the pgjdbc client's (the better of its two runs)%n"
+                + "missing: deliveries not received 30 s after the phase (the relay fell behind, or lost them)%n"
+                + "clients: the load client's selector threads; busiest: one thread, near 100 would mean the client%n"
+                + "  limits the figures; bench: the whole bench JVM (clients, producer, ceiling client); machine: all%n"
+                + "  processes, PostgreSQL and anything else included%n"));
+        return t.toString();
+    }
+
+    private String p99OfCeiling(Results.Latency r) {
+        if (r.ceiling()) {
+            return "1.0x";
+        }
+        return results.ceilingLatency().filter(c -> c.summary().p99() > 0 && r.summary().p99() >= 0)
+                .map(c -> String.format(Locale.ROOT, "%.1fx", r.summary().p99() / (double) c.summary().p99())).orElse("-");
+    }
+
+    private static String cpu(CpuMeter.Share c) {
+        return String.format(Locale.ROOT, "%6.0f %7.0f %8.0f %6.0f %7.0f", c.server(), c.receivers(),
+                c.busiestReceiverThread(), c.bench(), c.machine());
+    }
+
+    static String count(double n) {
+        return String.format(Locale.ROOT, "%,.0f", n);
+    }
+
+    static String percent(double fraction) {
+        return String.format(Locale.ROOT, "%.0f %%", fraction * 100);
+    }
+
+    static String millis(long micros) {
+        return micros < 0 ? "-" : String.format(Locale.ROOT, "%.2f", micros / 1000.0);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    private static String kib(double bytes) {
+        return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
+    }
+
+    String json() {
+        JsonObjectBuilder root = Json.createObjectBuilder()
+                .add("label", results.label == null ? "" : results.label)
+                .add("startedAt", results.startedAt)
+                .add("serverPid", results.serverPid)
+                .add("cores", Runtime.getRuntime().availableProcessors())
+                .add("loadAverage", Json.createObjectBuilder().add("start", results.loadAtStart)
+                        .add("end", String.valueOf(results.loadAtEnd)))
+                .add("settings", results.settings);
+        JsonArrayBuilder throughput = Json.createArrayBuilder();
+        for (Results.Throughput r : results.throughput) {
+            JsonObjectBuilder o = Json.createObjectBuilder()
+                    .add("name", r.name()).add("ceiling", r.ceiling()).add("clients", r.clients())
+                    .add("notificationsPerSecond", Math.round(r.notificationsPerSecond()))
+                    .add("deliveriesPerSecond", Math.round(r.deliveriesPerSecond()))
+                    .add("sent", r.sent()).add("missing", r.missing()).add("errors", r.errors())
+                    .add("cpuPercentOfOneCore", cpuJson(r.cpu()));
+            results.ofCeiling(r.deliveriesPerSecond()).ifPresent(f -> o.add("fractionOfCeiling", round3(f)));
+            addNote(o, r.note());
+            throughput.add(o);
+        }
+        root.add("throughput", throughput);
+        JsonArrayBuilder latency = Json.createArrayBuilder();
+        for (Results.Latency r : results.latency) {
+            Latencies.Summary s = r.summary();
+            JsonObjectBuilder o = Json.createObjectBuilder()
+                    .add("name", r.name()).add("ceiling", r.ceiling()).add("clients", r.clients())
+                    .add("notificationsPerSecond", r.rate()).add("samples", s.count())
+                    .add("p50Micros", s.p50()).add("p99Micros", s.p99()).add("maxMicros", s.max())
+                    .add("missing", r.missing()).add("errors", r.errors())
+                    .add("cpuPercentOfOneCore", cpuJson(r.cpu()));
+            results.ceilingLatency().filter(c -> c.summary().p99() > 0)
+                    .ifPresent(c -> o.add("p99OverCeiling", round3(s.p99() / (double) c.summary().p99())));
+            addNote(o, r.note());
+            latency.add(o);
+        }
+        root.add("latency", latency);
+        Results.Memory m = results.memory;
+        if (m != null) {
+            JsonObjectBuilder o = Json.createObjectBuilder()
+                    .add("sessions", m.sessions())
+                    .add("liveHeapBeforeBytes", m.heapBefore()).add("liveHeapAfterBytes", m.heapAfter())
+                    .add("rssBeforeBytes", m.rssBefore()).add("rssAfterBytes", m.rssAfter())
+                    .add("heapBytesPerSession", Math.round(m.heapPerSession()))
+                    .add("rssBytesPerSession", Math.round(m.rssPerSession()))
+                    .add("errors", m.errors());
+            addNote(o, m.note());
+            root.add("idleMemory", o);
+        }
+        JsonArrayBuilder failures = Json.createArrayBuilder();
+        for (Results.Failure f : results.failures) {
+            failures.add(Json.createObjectBuilder().add("phase", f.phase()).add("reason", f.reason()));
+        }
+        root.add("failures", failures);
+        JsonArrayBuilder warnings = Json.createArrayBuilder();
+        results.warnings.forEach(warnings::add);
+        root.add("warnings", warnings);
+        return pretty(root.build());
+    }
+
+    private static JsonObjectBuilder cpuJson(CpuMeter.Share c) {
+        return Json.createObjectBuilder().add("server", round1(c.server())).add("clients", round1(c.receivers()))
+                .add("busiestClientThread", round1(c.busiestReceiverThread())).add("benchJvm", round1(c.bench()))
+                .add("machine", round1(c.machine()));
+    }
+
+    private static void addNote(JsonObjectBuilder o, String note) {
+        if (note != null) {
+            o.add("note", note);
+        }
+    }
+
+    private static double round1(double d) {
+        return Math.round(d * 10) / 10.0;
+    }
+
+    private static double round3(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+
+    private static String pretty(JsonObject json) {
+        StringWriter out = new StringWriter();
+        try (var writer = Json.createWriterFactory(Map.of(JsonGenerator.PRETTY_PRINTING, true)).createWriter(out)) {
+            writer.write(json);
+        }
+        return out.toString().trim() + "\n";
+    }
+}

@@ -1,0 +1,64 @@
+package pgeventserv.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Everything one run measured, in the order it ran; the report renders it. */
+final class Results {
+
+    /** One flat-out phase: the ceiling client, or the relay with {@code clients} WebSocket clients. */
+    record Throughput(String name, boolean ceiling, int clients, double notificationsPerSecond,
+                      double deliveriesPerSecond, long sent, long missing, int errors, String note, CpuMeter.Share cpu) {
+    }
+
+    /** One steady-rate phase: NOTIFY-to-client delay of every notification sent in the measured window. */
+    record Latency(String name, boolean ceiling, int clients, int rate, Latencies.Summary summary, long missing,
+                   int errors, String note, CpuMeter.Share cpu) {
+    }
+
+    /** Live heap (after a full GC) and RSS of the server before and with {@code sessions} idle sessions open. */
+    record Memory(int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note) {
+
+        double heapPerSession() {
+            return (heapAfter - heapBefore) / (double) sessions;
+        }
+
+        double rssPerSession() {
+            return (rssAfter - rssBefore) / (double) sessions;
+        }
+    }
+
+    /** A phase that could not run at all, and why. */
+    record Failure(String phase, String reason) {
+    }
+
+    final List<Throughput> throughput = new ArrayList<>();
+    final List<Latency> latency = new ArrayList<>();
+    final List<Failure> failures = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    Memory memory;
+    String startedAt;
+    String label;
+    String loadAtStart;
+    String loadAtEnd;
+    long serverPid;
+    String settings;
+
+    /** The ceiling is measured twice, before and after the relay's phases: the better run is the reference. */
+    Optional<Throughput> ceilingThroughput() {
+        return throughput.stream().filter(Throughput::ceiling)
+                .max(Comparator.comparingDouble(Throughput::deliveriesPerSecond));
+    }
+
+    Optional<Latency> ceilingLatency() {
+        return latency.stream().filter(Latency::ceiling).findFirst();
+    }
+
+    /** A figure as a fraction of the ceiling's, or empty when the ceiling was not measured. */
+    Optional<Double> ofCeiling(double deliveriesPerSecond) {
+        return ceilingThroughput().filter(c -> c.deliveriesPerSecond() > 0)
+                .map(c -> deliveriesPerSecond / c.deliveriesPerSecond());
+    }
+}

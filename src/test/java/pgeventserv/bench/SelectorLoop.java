@@ -1,0 +1,250 @@
+package pgeventserv.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One thread, one selector, many {@link WsConnection}s: connects them (a bounded number of upgrades at a
+ * time, so a burst of thousands does not overflow the server's accept backlog), reads every frame and
+ * answers pings. Other threads talk to it only through {@link #execute} and the published counters.
+ *
+ * <p>Latency mode: the clock is read once per socket read (all frames of one read arrived together), and
+ * each text message's send time is turned into a sample, if it was sent at or after {@link #recordFrom}.
+ */
+final class SelectorLoop implements Runnable, FrameParser.Messages {
+
+    private final Selector selector;
+    private final Thread thread;
+    private final boolean latencyMode;
+    private final Latencies latencies;
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final List<WsConnection> connections = new ArrayList<>();
+    private volatile boolean running = true;
+    private volatile long recordFrom = Long.MAX_VALUE;
+    private long readMicros;
+
+    private InetSocketAddress target;
+    private String path;
+    private int toConnect;
+    private int inFlight;
+    private int maxInFlight;
+
+    final AtomicInteger upgraded = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger closedByServer = new AtomicInteger();
+    volatile String lastError;
+
+    SelectorLoop(String name, boolean latencyMode, int latencyCapacity) throws IOException {
+        this.selector = Selector.open();
+        this.latencyMode = latencyMode;
+        this.latencies = new Latencies(latencyMode ? latencyCapacity : 0);
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void execute(Runnable command) {
+        commands.add(command);
+        selector.wakeup();
+    }
+
+    /** Starts connecting {@code count} more clients to {@code path}, at most {@code maxInFlight} upgrades at a time. */
+    void connect(InetSocketAddress server, String requestPath, int count, int limit) {
+        execute(() -> {
+            target = server;
+            path = requestPath;
+            toConnect += count;
+            maxInFlight = limit;
+        });
+    }
+
+    void recordFrom(long micros) {
+        recordFrom = micros;
+    }
+
+    /** The connections made so far: read by other threads only after {@link #upgraded} says they are open. */
+    List<WsConnection> connections() {
+        synchronized (connections) {
+            return new ArrayList<>(connections);
+        }
+    }
+
+    /** Closes every connection and ends the thread; call {@link #latencies} only after {@link #join}. */
+    void stop() {
+        execute(() -> {
+            synchronized (connections) {
+                for (WsConnection c : connections) {
+                    c.closeNormally();
+                }
+            }
+            running = false;
+        });
+    }
+
+    boolean join(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    Latencies latencies() {
+        return latencies;
+    }
+
+    @Override
+    public void message(long sentMicros) {
+        if (latencyMode && sentMicros >= recordFrom) {
+            latencies.add(readMicros - sentMicros);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                for (Runnable c; (c = commands.poll()) != null; ) {
+                    c.run();
+                }
+                startConnects();
+                if (!running) {
+                    break;
+                }
+                selector.select(100);
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    handle(key);
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            lastError = "selector failed: " + e;
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // the thread ends anyway
+            }
+        }
+    }
+
+    private void startConnects() {
+        while (toConnect > 0 && inFlight < maxInFlight) {
+            toConnect--;
+            inFlight++;
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                WsConnection connection = new WsConnection(channel, new FrameParser(this, latencyMode));
+                synchronized (connections) {
+                    connections.add(connection);
+                }
+                if (channel.connect(target)) {
+                    connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+                    sendUpgrade(connection);
+                } else {
+                    connection.key = channel.register(selector, SelectionKey.OP_CONNECT, connection);
+                }
+            } catch (IOException e) {
+                fail(null, e);
+                if (channel != null) {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // already failed
+                    }
+                }
+            }
+        }
+    }
+
+    private void sendUpgrade(WsConnection connection) throws IOException {
+        connection.write(WsConnection.upgradeRequest(target.getHostString() + ":" + target.getPort(), path));
+    }
+
+    private void handle(SelectionKey key) {
+        WsConnection connection = (WsConnection) key.attachment();
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            if (key.isConnectable()) {
+                connection.channel.finishConnect();
+                key.interestOps(SelectionKey.OP_READ);
+                sendUpgrade(connection);
+                return;
+            }
+            if (key.isWritable()) {
+                connection.flush();
+            }
+            if (key.isReadable()) {
+                read(connection);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(connection, e);
+        }
+    }
+
+    private void read(WsConnection connection) throws IOException {
+        for (int reads = 0; reads < 4; reads++) {
+            buffer.clear();
+            int n = connection.channel.read(buffer);
+            if (n < 0) {
+                throw new IOException("the server closed the connection");
+            }
+            if (n == 0) {
+                return;
+            }
+            if (latencyMode) {
+                readMicros = EpochMicros.now();
+            }
+            buffer.flip();
+            boolean wasUpgraded = connection.upgraded();
+            if (connection.take(buffer)) {
+                inFlight--;
+                upgraded.incrementAndGet();
+            }
+            if (connection.parser.closeCode() >= 0) {
+                closedByServer.incrementAndGet();
+                lastError = "the server closed a connection with code " + connection.parser.closeCode();
+                connection.closeNormally();
+                return;
+            }
+            if (wasUpgraded && n < buffer.capacity()) {
+                return;
+            }
+        }
+    }
+
+    private void fail(WsConnection connection, Exception e) {
+        lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (connection == null || !connection.upgraded()) {
+            inFlight--;
+            failed.incrementAndGet();
+        } else {
+            closedByServer.incrementAndGet();
+        }
+        if (connection != null) {
+            connection.closeQuietly();
+        }
+    }
+}

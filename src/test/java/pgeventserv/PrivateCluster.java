@@ -1,7 +1,6 @@
 package pgeventserv;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +58,7 @@ public final class PrivateCluster implements AutoCloseable {
             UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(USER);
             Files.setOwner(dir, owner);
         }
-        PrivateCluster cluster = new PrivateCluster(binaries(), dir, freePort(), asRoot);
+        PrivateCluster cluster = new PrivateCluster(binaries(), dir, LaunchedServer.freePort(), asRoot);
         Runtime.getRuntime().addShutdownHook(cluster.cleanup);
         cluster.run(cluster.bin.resolve("initdb").toString(), "-D", cluster.data.toString(), "-U", USER, "-A", "trust", "-E", "UTF8",
                 "--no-locale", "--no-sync");
@@ -204,12 +203,6 @@ public final class PrivateCluster implements AutoCloseable {
             return Integer.parseInt(versionDir.getFileName().toString());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

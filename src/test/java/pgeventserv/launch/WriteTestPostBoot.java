@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the post-boot commands that give a test Payara Micro its {@code jdbc/eventserv} pool, from a test
- * database URL, through the same code the run command uses. Run by the build before the integration tests
- * (for the Arquillian container), and by tests that start a server of their own.
+ * Run by the build before the integration tests: writes the post-boot commands that give the test
+ * Payara Micro its {@code jdbc/eventserv} pool, from the test database URL, through the same code
+ * the run command uses.
  */
 public final class WriteTestPostBoot {
 
@@ -15,11 +15,9 @@ public final class WriteTestPostBoot {
     }
 
     public static void main(String[] args) throws IOException {
-        write(Path.of(args[0]), args[1]);
-    }
-
-    public static void write(Path out, String databaseUrl) throws IOException {
-        ConnectionSettings db = DatabaseUrl.parse(databaseUrl, System.getenv(), System.getProperty("user.name"));
+        String url = args[1];
+        ConnectionSettings db = DatabaseUrl.parse(url, System.getenv(), System.getProperty("user.name"));
+        Path out = Path.of(args[0]);
         Files.createDirectories(out.getParent());
         Files.writeString(out, PostBootCommands.render(db, 4, 3600));
     }

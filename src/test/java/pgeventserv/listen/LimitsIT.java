@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import pgeventserv.EventServer;
+import pgeventserv.LaunchedServer;
 import pgeventserv.Eventually;
 import pgeventserv.RawHttp;
 import pgeventserv.Scrape;
@@ -34,12 +34,12 @@ class LimitsIT {
     private static final int MAX_SESSIONS = 3;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    static EventServer server;
+    static LaunchedServer server;
     static TestDatabase db;
 
     @BeforeAll
     static void boot() throws Exception {
-        server = EventServer.start("limits", TestDatabase.URL,
+        server = LaunchedServer.onLoopback("limits", TestDatabase.URL,
                 Map.of("Channels", "it*", "MaxSessions", Integer.toString(MAX_SESSIONS), "PingInterval", "1s"));
         db = new TestDatabase();
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import pgeventserv.EventServer;
+import pgeventserv.LaunchedServer;
 import pgeventserv.Eventually;
 import pgeventserv.PrivateCluster;
 import pgeventserv.Scrape;
@@ -42,14 +42,14 @@ class OutageAndShutdownIT {
     private static final Pattern RETRY = Pattern.compile("FINE.*reconnect attempt failed");
 
     static PrivateCluster cluster;
-    static EventServer server;
+    static LaunchedServer server;
     static WebSocketClient raw;
     static WebSocketClient enveloped;
 
     @BeforeAll
     static void bootWithTheDatabaseDown() throws Exception {
         cluster = PrivateCluster.create();
-        server = EventServer.start("outage", cluster.url(), Map.of("Channels", "it*", "Debug", "true"));
+        server = LaunchedServer.onLoopback("outage", cluster.url(), Map.of("Channels", "it*", "Debug", "true"));
     }
 
     @AfterAll
@@ -134,7 +134,7 @@ class OutageAndShutdownIT {
     void sigtermClosesEverySessionWith1001AndReleasesTheListenConnection() throws Exception {
         try (WebSocketClient other = WebSocketClient.connect(server.listenUri("it_outage_other"))) {
             String before = cluster.logText();
-            server.terminate(Duration.ofSeconds(60));
+            server.stop();
 
             for (WebSocketClient client : new WebSocketClient[] {raw, enveloped, other}) {
                 Close close = client.awaitClose(WAIT);

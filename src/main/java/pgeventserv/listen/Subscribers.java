@@ -14,6 +14,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Queue;
@@ -91,6 +92,9 @@ public class Subscribers {
     private SessionLimits limits;
     private CloseReason slowReason;
     private ScheduledFuture<?> pings;
+    private ScheduledFuture<?> sweeps;
+    // Subscriptions made by a handshake and not yet seen open (or not yet swept since they opened).
+    private final Queue<Subscription> unopened = new ConcurrentLinkedQueue<>();
 
     private static final class Channel {
         private static final Subscription[] NONE = {};
@@ -107,6 +111,8 @@ public class Subscribers {
         limits = new SessionLimits(queueMessages, queueBytes);
         slowReason = new CloseReason(CloseCodes.TRY_AGAIN_LATER,
                 "too slow: more than " + limits.messages() + " messages or " + limits.bytes() + " bytes queued");
+        sweeps = scheduler.scheduleWithFixedDelay(this::sweepUnopened,
+                UNOPENED_TIMEOUT_SECONDS, UNOPENED_TIMEOUT_SECONDS / 3, TimeUnit.SECONDS);
         long interval = pingInterval.toMillis();
         if (interval > 0) {
             pings = scheduler.scheduleAtFixedRate(this::pingAll, interval, interval, TimeUnit.MILLISECONDS);
@@ -140,12 +146,25 @@ public class Subscribers {
             members[members.length - 1] = subscription;
             channel.members = members;
         }
-        scheduler.schedule(() -> {
-            if (!subscription.attached()) {
+        unopened.add(subscription);
+        return subscription;
+    }
+
+    /**
+     * Drops subscriptions whose handshake never led to an open session. One sweep for all of them, rather than
+     * a timer per handshake: a managed timer costs a few hundred bytes of captured context per session.
+     */
+    private void sweepUnopened() {
+        long now = System.nanoTime();
+        for (Iterator<Subscription> it = unopened.iterator(); it.hasNext(); ) {
+            Subscription subscription = it.next();
+            if (subscription.attached()) {
+                it.remove();
+            } else if (now - subscription.createdNanos() > TimeUnit.SECONDS.toNanos(UNOPENED_TIMEOUT_SECONDS)) {
+                it.remove();
                 subscription.cancel();
             }
-        }, UNOPENED_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return subscription;
+        }
     }
 
     CompletableFuture<Void> listening(String channelName) {
@@ -319,6 +338,7 @@ public class Subscribers {
         if (pings != null) {
             pings.cancel(false);
         }
+        sweeps.cancel(false);
         CloseReason reason = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
         for (Channel channel : channels.values()) {
             for (Subscription member : channel.members) {

@@ -65,7 +65,10 @@ final class Subscription implements SendHandler {
     private volatile boolean awaitingPong;
     private Future<?> lastWrite;
 
+    private final long createdNanos;
+
     Subscription(String channel, Subscribers owner, SessionLimits limits, boolean envelope) {
+        this.createdNanos = System.nanoTime();
         this.channel = channel;
         this.owner = owner;
         this.limits = limits;
@@ -87,6 +90,10 @@ final class Subscription implements SendHandler {
     /** Whether the client chose the envelope protocol ({@link Envelope}). */
     boolean envelope() {
         return envelope;
+    }
+
+    long createdNanos() {
+        return createdNanos;
     }
 
     boolean attached() {

@@ -12,7 +12,10 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import pgeventserv.Deployments;
 import pgeventserv.Eventually;
@@ -23,6 +26,7 @@ import pgeventserv.WebSocketClient;
 
 /** {@code /health/live}, {@code /health/ready} and {@code /metrics}, read as a monitoring system would. */
 @ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthAndMetricsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -52,6 +56,33 @@ class HealthAndMetricsIT {
         assertEquals(200, live.status());
         assertEquals("pg_eventserv listener thread",
                 json(live.body()).getJsonArray("checks").getJsonObject(0).getString("name"));
+    }
+
+    /**
+     * The first subscriber of a channel causes its LISTEN; the last one leaving its UNLISTEN, after a grace period.
+     * Runs first, on the freshly deployed application, so no other test's channel is in its grace period.
+     */
+    @Test
+    @Order(1)
+    void channelIsListenedWhileItHasSubscribersAndUnlistenedAfterTheLast() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_unlisten");
+        double before = Scrape.metric(base, "pg_eventserv_channels_listened");
+        try (TestDatabase db = new TestDatabase()) {
+            WebSocketClient first = WebSocketClient.connect(Deployments.listenUri(base, channel));
+            WebSocketClient second = WebSocketClient.connect(Deployments.listenUri(base, channel));
+            assertEquals(before + 1, Scrape.metric(base, "pg_eventserv_channels_listened"), "one LISTEN for two clients");
+            first.close();
+            db.notify(channel, "still listened");
+            assertEquals("still listened", second.next(WAIT), "one client leaving keeps the channel");
+            second.close();
+            Eventually.within(WAIT, "the channel is UNLISTENed once its last client left",
+                    () -> Scrape.metric(base, "pg_eventserv_channels_listened") == before);
+            try (WebSocketClient again = WebSocketClient.connect(Deployments.listenUri(base, channel))) {
+                assertEquals(before + 1, Scrape.metric(base, "pg_eventserv_channels_listened"));
+                db.notify(channel, "listened again");
+                assertEquals("listened again", again.next(WAIT));
+            }
+        }
     }
 
     @Test

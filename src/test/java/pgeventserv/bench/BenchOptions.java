@@ -93,7 +93,7 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
         }
         Path target = root.resolve("target");
         return new BenchOptions(database, clients, warmup, duration, latencyClients, latencyRate, idle, payload, threads,
-                maxNotifications, maxMinutes, label, target.resolve("bench"), target.resolve("pg_eventserv-launcher.jar"), help);
+                maxNotifications, maxMinutes, label, target.resolve("bench"), target.resolve("pg_eventserv.jar"), help);
     }
 
     private static List<Integer> counts(String option, String value) {

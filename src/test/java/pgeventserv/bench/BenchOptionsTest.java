@@ -25,7 +25,7 @@ class BenchOptionsTest {
         assertEquals(40, o.payloadBytes());
         assertEquals(BenchOptions.DEFAULT_DATABASE, o.databaseUrl());
         assertEquals(Path.of("/repo/target/bench"), o.outputDirectory());
-        assertEquals(Path.of("/repo/target/pg_eventserv-launcher.jar"), o.launcherJar());
+        assertEquals(Path.of("/repo/target/pg_eventserv.jar"), o.launcherJar());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The server under test, started the way users start it: {@code java -jar pg_eventserv-launcher.jar}, which
+ * The server under test, started the way users start it: {@code java -jar pg_eventserv.jar}, which
  * runs Payara Micro in a child JVM. That child is the process whose CPU, heap and RSS the bench reads.
  * Its output goes to a log file, not to the bench's table.
  */
@@ -37,8 +38,15 @@ final class ServerProcess implements AutoCloseable {
         if (!Files.isRegularFile(launcherJar)) {
             throw new IOException(launcherJar + " is missing: build with mvn package first");
         }
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", launcherJar.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // -Dpgeventserv.rawFrames=false given to the bench turns the server's fast path off, to compare.
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("pgeventserv.")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.addAll(List.of("-jar", launcherJar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process launcher = builder.start();

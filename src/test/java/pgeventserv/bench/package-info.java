@@ -3,7 +3,7 @@
  * run. Lives with the tests so that it never goes into the WAR; its unit tests run in {@code mvn verify},
  * the bench itself only when someone runs the script.
  *
- * <p>Pieces: {@link pgeventserv.bench.ServerProcess} starts the launcher jar and finds the Payara Micro child
+ * <p>Pieces: {@link pgeventserv.bench.ServerProcess} starts {@code pg_eventserv.jar} and finds the Payara Micro child
  * JVM, whose CPU ({@code /proc/<pid>/stat}), RSS ({@code /proc/<pid>/status}) and live heap ({@code jcmd
  * GC.class_histogram}, which collects first) are read. {@link pgeventserv.bench.Producer} sends every
  * notification from one connection, a batch per transaction, payloads distinct within it and starting with the

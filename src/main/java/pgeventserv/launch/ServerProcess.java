@@ -93,12 +93,6 @@ final class ServerProcess {
 
         Properties system = new Properties();
         system.putAll(settings.forServer());
-        // Switches for maintainers, such as -Dpgeventserv.rawFrames=false, reach the server JVM too.
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("pgeventserv.")) {
-                system.setProperty(name, System.getProperty(name));
-            }
-        }
         List<String> tlsOptions = new ArrayList<>();
         if (tls.isPresent()) {
             Path keystore = work.resolve("keystore.p12");

@@ -21,6 +21,8 @@ final class Settings {
     record Value(String value, String source) {
     }
 
+    private static final String SWITCH_PREFIX = "pgeventserv.";
+
     private final Map<Setting, Value> values;
     private final Map<String, String> forServer;
 
@@ -38,8 +40,14 @@ final class Settings {
         file.ifPresent(f -> ConfigFile.read(f).forEach((key, v) -> values.put(setting(key), new Value(v, f.toString()))));
         EnvironmentOverrides.read(env).forEach((key, v) -> values.put(setting(key), new Value(v, setting(key).envName())));
 
-        // The server is a separate JVM: the settings given to this one as system properties are handed on.
+        // The server is a separate JVM: the settings given to this one as system properties are handed on, and
+        // so are maintainers' switches such as -Dpgeventserv.rawFrames=false.
         Map<String, String> forServer = new LinkedHashMap<>();
+        systemProperties.forEach((name, v) -> {
+            if (name.startsWith(SWITCH_PREFIX)) {
+                forServer.put(name, v);
+            }
+        });
         systemProperties.forEach((name, v) -> Setting.byKey(name).ifPresent(setting -> {
             String checked;
             try {

@@ -83,7 +83,6 @@ final class TyrusRawFrames {
     }
 
     /** Writes the bytes as they are; the future completes when the connection has taken them. */
-    @SuppressWarnings("unchecked")
     Future<?> write(ByteBuffer frames) throws Throwable {
         return (Future<?>) sendRawFrame.invoke(webSocket, frames);
     }

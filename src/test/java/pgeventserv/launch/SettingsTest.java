@@ -118,6 +118,13 @@ class SettingsTest {
     }
 
     @Test
+    void maintainerSwitchesAreHandedOnToTheServerAsGiven() {
+        Settings settings = Settings.resolve(false, NONE, Map.of("pgeventserv.rawFrames", "false", "java.version", "17"),
+                Optional.empty());
+        assertEquals(Map.of("pgeventserv.rawFrames", "false"), settings.forServer());
+    }
+
+    @Test
     void theFileIsNamedToTheServer() throws IOException {
         Path file = file(Map.of(Setting.HTTP_PORT, "7777"));
         assertEquals(file.toString(), Settings.resolve(false, NONE, NONE, Optional.of(file)).forServer().get(ConfigFile.PROPERTY));

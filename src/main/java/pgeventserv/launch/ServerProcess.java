@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,8 +111,9 @@ final class ServerProcess {
             system.store(stream, "pg_eventserv settings for the server JVM");
         }
 
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", runtime.payaraMicro().toString(),
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        java.addAll(ServerJvmOptions.from(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        java.addAll(List.of("-jar", runtime.payaraMicro().toString(),
                 "--nocluster", "--rootdir", work.resolve("root").toString(),
                 "--addlibs", runtime.driver().toString(),
                 "--systemproperties", properties.toString(),

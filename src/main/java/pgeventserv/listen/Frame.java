@@ -6,13 +6,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * One notification payload on its way to every session of its channel: made once per notification and
  * shared by all of them, so fan-out adds no per-session copy of the payload. Where frames are written raw
- * ({@link TyrusRawFrames}), the WebSocket frame is also encoded once, by the listener thread, for all.
+ * ({@link TyrusRawFrames}), the WebSocket frame is encoded straight into the buffer that is written.
  */
 final class Frame {
 
     private final String payload;
     private final int bytes;
-    private byte[] encoded;
 
     private Frame(String payload, int bytes) {
         this.payload = payload;
@@ -32,23 +31,33 @@ final class Frame {
         return bytes;
     }
 
-    /** The whole server-to-client text frame (FIN, opcode 1, unmasked). Listener thread only. */
-    byte[] encoded() {
-        if (encoded == null) {
-            byte[] utf8 = payload.getBytes(StandardCharsets.UTF_8);
-            int header = utf8.length < 126 ? 2 : utf8.length < 65536 ? 4 : 10;
-            ByteBuffer frame = ByteBuffer.allocate(header + utf8.length);
-            frame.put((byte) 0x81);
-            if (utf8.length < 126) {
-                frame.put((byte) utf8.length);
-            } else if (utf8.length < 65536) {
-                frame.put((byte) 126).putShort((short) utf8.length);
-            } else {
-                frame.put((byte) 127).putLong(utf8.length);
-            }
-            encoded = frame.put(utf8).array();
+    /** The size of the server-to-client text frame (FIN, opcode 1, unmasked): a 2, 4 or 10 byte header and the payload. */
+    int encodedLength() {
+        return header(bytes) + bytes;
+    }
+
+    /** Puts the encoded frame at the buffer's position; an ASCII payload is encoded without a copy. */
+    void encodeInto(ByteBuffer buffer) {
+        buffer.put((byte) 0x81);
+        if (bytes < 126) {
+            buffer.put((byte) bytes);
+        } else if (bytes < 65536) {
+            buffer.put((byte) 126).putShort((short) bytes);
+        } else {
+            buffer.put((byte) 127).putLong(bytes);
         }
-        return encoded;
+        int n = payload.length();
+        if (n == bytes) {
+            for (int i = 0; i < n; i++) {
+                buffer.put((byte) payload.charAt(i));
+            }
+        } else {
+            buffer.put(payload.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static int header(int payloadBytes) {
+        return payloadBytes < 126 ? 2 : payloadBytes < 65536 ? 4 : 10;
     }
 
     /** The UTF-8 size without encoding. */

@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  * <p>The protocol is server to client. What a client sends is read and dropped, within limits: a message over
  * {@value #MAX_CLIENT_MESSAGE_BYTES} bytes closes the session with 1009 (the container enforces
  * {@code maxMessageSize}), more than {@link ClientMessageBudget} allows closes it with 1008. One endpoint
- * instance per connection, so the budget is a plain field.
+ * instance per connection, so the budget is a plain field. Made by {@link SubscribeOnHandshake}, not by CDI: keep it
+ * free of injected fields.
  */
 @ServerEndpoint(value = "/listen/{channel}", subprotocols = Envelope.PROTOCOL, configurator = SubscribeOnHandshake.class)
 public class ListenEndpoint {

@@ -14,6 +14,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -38,9 +39,10 @@ import pgeventserv.notification.PollCompleted;
  * the listener to LISTEN; when the last one leaves, the channel is UNLISTENed after a short grace period
  * (so a client that reconnects at once does not cost a round trip, and the listened set cannot grow forever).
  *
- * <p>Delivery ({@link #deliver}) runs on the listener thread for every notification and takes no lock:
- * it reads the channel's member array, which subscribe/unsubscribe replace copy-on-write under the
- * {@code channels} lock (the cold path).
+ * <p>Delivery runs on the listener thread and takes no lock. Each notification ({@link #deliver}) is appended
+ * to its channel's {@link Batch}, whatever the number of sessions; at the end of the poll ({@link #flush}) each
+ * session gets the batch: one write per session, of frames encoded once for all. The member arrays it reads
+ * are replaced copy-on-write by subscribe/unsubscribe under the {@code channels} lock (the cold path).
  *
  * <p>Also the server's policy on sessions: at most {@code MaxSessions} (the handshake filter answers 503
  * beyond it; a handshake that loses a race for the last place is closed with 1013 on open), a ping every
@@ -86,6 +88,8 @@ public class Subscribers {
     private final Queue<Subscription> flushRequests = new ConcurrentLinkedQueue<>();
     // Listener thread only: subscriptions whose frames still wait after a flush.
     private final ArrayDeque<Subscription> stillWaiting = new ArrayDeque<>();
+    // Listener thread only: the channels with notifications in the current poll.
+    private final ArrayList<Channel> polled = new ArrayList<>();
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder slowClosed = new LongAdder();
@@ -100,9 +104,11 @@ public class Subscribers {
         private static final Subscription[] NONE = {};
         final CompletableFuture<Void> listening;
         volatile Subscription[] members = NONE;
+        final Batch batch;
 
-        Channel(CompletableFuture<Void> listening) {
+        Channel(String name, CompletableFuture<Void> listening) {
             this.listening = listening;
+            this.batch = new Batch(name);
         }
     }
 
@@ -139,7 +145,7 @@ public class Subscribers {
         synchronized (channels) {
             channel = channels.get(channelName);
             if (channel == null) {
-                channel = new Channel(listener.listen(channelName));
+                channel = new Channel(channelName, listener.listen(channelName));
                 channels.put(channelName, channel);
             }
             Subscription[] members = Arrays.copyOf(channel.members, channel.members.length + 1);
@@ -204,28 +210,16 @@ public class Subscribers {
         }
     }
 
-    /** One frame per notification, shared by all raw sessions; the envelope made once, only if someone wants it. */
+    /** Listener thread: the notification joins its channel's batch, sent to every member when the poll ends. */
     void deliver(@Observes Notification notification) {
         Channel channel = channels.get(notification.channel());
-        if (channel == null) {
+        if (channel == null || channel.members.length == 0) {
             return;
         }
-        Subscription[] members = channel.members;
-        if (members.length == 0) {
-            return;
+        if (channel.batch.isEmpty()) {
+            polled.add(channel);
         }
-        Frame raw = Frame.of(notification.payload());
-        Frame enveloped = null;
-        for (Subscription member : members) {
-            if (member.envelope()) {
-                if (enveloped == null) {
-                    enveloped = Frame.of(Envelope.notification(notification.channel(), notification.payload()));
-                }
-                member.offer(enveloped);
-            } else {
-                member.offer(raw);
-            }
-        }
+        channel.batch.add(notification.payload());
     }
 
     /**
@@ -264,10 +258,19 @@ public class Subscribers {
     }
 
     /**
-     * After each poll, on the listener thread: one write per client with everything queued for it. A client
-     * whose last write is not taken yet is tried again after the next poll (at most one poll interval later).
+     * After each poll, on the listener thread: each channel's batch to each of its members, then one write per
+     * client with everything queued for it. A client whose last write is not taken yet is tried again after the
+     * next poll (at most one poll interval later).
      */
     void flush(@Observes PollCompleted poll) {
+        for (int i = 0; i < polled.size(); i++) {
+            Batch batch = polled.get(i).batch;
+            for (Subscription member : polled.get(i).members) {
+                member.deliver(batch);
+            }
+            batch.clear();
+        }
+        polled.clear();
         for (Subscription s; (s = flushRequests.poll()) != null; ) {
             s.flushRequested.set(false);
             if (s.flush()) {

@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Two ways out, both keeping frames in order and the listener thread free of waiting:
  * <ul>
- * <li>Raw (Tyrus, see {@link TyrusRawFrames}): {@link #offer} only queues and asks for a flush; at the end of
- * each poll the listener thread {@link #flush flushes}: everything queued goes out in one write of
- * pre-encoded frames. At most one write is outstanding; while the connection has not taken the last one the
- * frames wait here, where they count against the bound.
+ * <li>Raw (Tyrus, see {@link TyrusRawFrames}): at the end of each poll the listener thread hands over the
+ * channel's {@link Batch} ({@link #deliver}); a client with nothing waiting gets it in one write of the buffer
+ * encoded once for all sessions. Otherwise the frames join this queue ({@link #offer}, which asks for a
+ * flush) and {@link #flush} writes everything queued in one go. At most one write is outstanding; while the
+ * connection has not taken the last one the frames wait here, where they count against the bound.
  * <li>Portable (any server): {@code getAsyncRemote().sendText} with at most one frame in flight; the
  * completion callback sends the next. The {@code wip} counter (a drain loop) lets exactly one thread drain
  * at a time without a lock, and keeps a callback that completes inside {@code sendText} from recursing.
@@ -37,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A close decided before the session is attached (overflow during the handshake, the server full) waits in
  * {@code pendingClose} for {@link #attach}.
  *
- * <p>Threads: {@link #offer} and {@link #flush} run on the listener thread only; {@link #attach},
+ * <p>Threads: {@link #deliver}, {@link #offer} and {@link #flush} run on the listener thread only; {@link #attach},
  * {@link #cancel} and completions on the server's threads.
  */
 final class Subscription implements SendHandler {
@@ -113,6 +114,22 @@ final class Subscription implements SendHandler {
         }
     }
 
+    /** The end of a poll: the channel's batch, written as it is when nothing is waiting before it. */
+    void deliver(Batch batch) {
+        if (closed) {
+            return;
+        }
+        TyrusRawFrames writer = raw;
+        if (writer != null && queue.isEmpty() && pendingClose == null && !closing.get()
+                && (lastWrite == null || lastWrite.isDone())) {
+            write(writer, batch.encoded(envelope), batch.size());
+            return;
+        }
+        for (Frame frame : batch.frames(envelope)) {
+            offer(frame);
+        }
+    }
+
     void offer(Frame frame) {
         if (closed) {
             return;
@@ -160,7 +177,7 @@ final class Subscription implements SendHandler {
         int count = 0;
         int size = 0;
         for (Frame f : queue) {
-            int n = f.encoded().length;
+            int n = f.encodedLength();
             if (count > 0 && size + n > MAX_WRITE_BYTES) {
                 break;
             }
@@ -174,21 +191,25 @@ final class Subscription implements SendHandler {
         long payloadBytes = 0;
         for (int i = 0; i < count; i++) {
             Frame f = queue.poll();
-            frames.put(f.encoded());
+            f.encodeInto(frames);
             payloadBytes += f.bytes();
         }
         queuedMessages.addAndGet(-count);
         queuedBytes.addAndGet(-payloadBytes);
+        return write(writer, frames.flip(), count) && !queue.isEmpty();
+    }
+
+    /** Listener thread. False when the connection closed under us; its @OnClose cancels this subscription. */
+    private boolean write(TyrusRawFrames writer, ByteBuffer frames, int count) {
         try {
-            lastWrite = writer.write(frames.flip());
+            lastWrite = writer.write(frames);
             owner.sent(count);
+            return true;
         } catch (Throwable e) {
-            // The connection closed under us; its @OnClose cancels this subscription.
             closed = true;
             queue.clear();
             return false;
         }
-        return !queue.isEmpty();
     }
 
     /** Stops delivery and leaves the channel; called when the session ends for any reason. */

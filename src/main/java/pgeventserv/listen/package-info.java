@@ -9,8 +9,10 @@
  * endpoint's {@code @OnOpen} attaches the session and queued frames start flowing.
  *
  * <p>Ownership: {@link pgeventserv.listen.Subscribers} owns the channel map (changed under one lock, read
- * without one); each Subscription owns its queue and its session's sending. The listener thread only
- * enqueues: it never writes to a socket that could block it, so a slow client delays nobody but itself.
+ * without one) and each channel's {@link pgeventserv.listen.Batch} (listener thread only); each Subscription
+ * owns its queue and its session's sending. The listener thread never waits on a client: on the raw path it
+ * hands each write to Tyrus, which queues what the socket does not take at once, and a client whose last write
+ * is still outstanding gets its frames queued here instead; so a slow client delays nobody but itself.
  *
  * <p>Telling clients about a database outage: raw frames are the payloads themselves, so nothing can be said
  * in band, and closing every socket would break the original's clients that never reconnect; raw sessions stay

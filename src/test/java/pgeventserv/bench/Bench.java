@@ -228,12 +228,13 @@ public final class Bench {
         String channel = channelPrefix + channelSuffix;
         try (Producer producer = producer(channel); CeilingClient ceiling = new CeilingClient(connect(), channel, false, 0)) {
             CpuMeter cpu = new CpuMeter(server, ceiling, () -> { });
+            GcMeter gc = new GcMeter(server);
             Producer.Run run = producer.flatOut(ceiling, 1, maxBacklog(1), options.warmupNanos(),
-                    options.measureNanos(), options.maxNotifications(), cpu);
+                    options.measureNanos(), options.maxNotifications(), both(cpu, gc));
             long missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
             results.throughput.add(new Results.Throughput(name, true, 1, run.notificationsPerSecond(),
                     run.deliveriesPerSecond(), run.sent(), missing, ceiling.error() == null ? 0 : 1,
-                    note(run.stalled(), ceiling.error()), cpu.share()));
+                    note(run.stalled(), ceiling.error()), cpu.share(), gc.during()));
         }
     }
 
@@ -243,15 +244,16 @@ public final class Bench {
         Producer.Run run;
         long missing;
         CpuMeter cpu = new CpuMeter(server, ceiling, () -> ceiling.recordFrom(EpochMicros.now()));
+        GcMeter gc = new GcMeter(server);
         try (Producer producer = producer(channel)) {
-            run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), cpu);
+            run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
             missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
         } finally {
             ceiling.close();
         }
         results.latency.add(new Results.Latency("ceiling: pgjdbc LISTEN", true, 1, options.latencyRate(),
                 ceiling.latencies().summary(), missing, ceiling.error() == null ? 0 : 1,
-                note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share()));
+                note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during()));
     }
 
     private void fanOut(int clients) throws Exception {
@@ -259,13 +261,14 @@ public final class Bench {
         try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
             load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             CpuMeter cpu = new CpuMeter(server, load, () -> { });
+            GcMeter gc = new GcMeter(server);
             try (Producer producer = producer(channel)) {
                 Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
-                        options.measureNanos(), options.maxNotifications(), cpu);
+                        options.measureNanos(), options.maxNotifications(), both(cpu, gc));
                 long missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
                 results.throughput.add(new Results.Throughput("pg_eventserv", false, clients, run.notificationsPerSecond(),
                         run.deliveriesPerSecond(), run.sent(), missing, load.closedByServer() + load.failed(),
-                        note(run.stalled(), load.lastError()), cpu.share()));
+                        note(run.stalled(), load.lastError()), cpu.share(), gc.during()));
             }
         }
     }
@@ -277,9 +280,10 @@ public final class Bench {
         Producer.Run run;
         long missing;
         CpuMeter cpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
+        GcMeter gc = new GcMeter(server);
         try (Producer producer = producer(channel)) {
             load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
-            run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(), cpu);
+            run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
             missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
         } finally {
             load.close();
@@ -287,7 +291,7 @@ public final class Bench {
         Latencies samples = load.latencies();
         results.latency.add(new Results.Latency("pg_eventserv", false, clients, options.latencyRate(), samples.summary(),
                 missing, load.closedByServer() + load.failed(),
-                note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share()));
+                note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share(), gc.during()));
     }
 
     /**
@@ -335,6 +339,14 @@ public final class Bench {
             previous = now;
         }
         return previous;
+    }
+
+    /** CPU and garbage collections over the same window. */
+    private static Producer.Window both(CpuMeter cpu, GcMeter gc) {
+        return start -> {
+            cpu.mark(start);
+            gc.mark(start);
+        };
     }
 
     private static String behind(long missing) {

@@ -23,27 +23,28 @@ final class Report {
         t.append(String.format("%npg_eventserv bench%s, %s, server pid %d; load average %s at start, %s at end%n%s%n",
                 results.label == null ? "" : " '" + results.label + "'", results.startedAt, results.serverPid, results.loadAtStart, results.loadAtEnd, results.settings));
         t.append(String.format("%nThroughput, flat out (every client receives every notification); CPU in %% of one core%n"));
-        t.append(String.format("%-24s %7s %12s %13s %8s %7s %6s | %6s %7s %8s %6s %7s%n", "", "clients", "notif/s",
-                "deliveries/s", "ceiling", "missing", "errors", "server", "clients", "busiest", "bench", "machine"));
+        t.append(String.format("%-24s %7s %12s %13s %8s %7s %6s | %6s %7s %8s %6s %7s | %s%n", "", "clients", "notif/s",
+                "deliveries/s", "ceiling", "missing", "errors", "server", "clients", "busiest", "bench", "machine",
+                "server GC"));
         for (Results.Throughput r : results.throughput) {
-            t.append(String.format("%-24s %7d %12s %13s %8s %7d %6d | %s%n", r.name(), r.clients(),
+            t.append(String.format("%-24s %7d %12s %13s %8s %7d %6d | %s | %s%n", r.name(), r.clients(),
                     count(r.notificationsPerSecond()), count(r.deliveriesPerSecond()),
                     results.ofCeiling(r.deliveriesPerSecond()).map(Report::percent).orElse("-"), r.missing(), r.errors(),
-                    cpu(r.cpu())));
+                    cpu(r.cpu()), GcMeter.describe(r.gc())));
             if (r.note() != null) {
                 t.append("    note: ").append(r.note()).append('\n');
             }
         }
         if (!results.latency.isEmpty()) {
             t.append(String.format("%nLatency NOTIFY -> client (send time in the payload), steady rate; milliseconds%n"));
-            t.append(String.format("%-24s %7s %7s %9s %9s %9s %9s %8s %7s %6s | %6s %7s %8s %6s %7s%n", "", "clients",
+            t.append(String.format("%-24s %7s %7s %9s %9s %9s %9s %8s %7s %6s | %6s %7s %8s %6s %7s | %s%n", "", "clients",
                     "rate/s", "samples", "p50", "p99", "max", "p99/ceil", "missing", "errors",
-                    "server", "clients", "busiest", "bench", "machine"));
+                    "server", "clients", "busiest", "bench", "machine", "server GC"));
             for (Results.Latency r : results.latency) {
                 Latencies.Summary s = r.summary();
-                t.append(String.format("%-24s %7d %7s %9s %9s %9s %9s %8s %7d %6d | %s%n", r.name(), r.clients(),
+                t.append(String.format("%-24s %7d %7s %9s %9s %9s %9s %8s %7d %6d | %s | %s%n", r.name(), r.clients(),
                         count(r.rate()), count(s.count()), millis(s.p50()), millis(s.p99()), millis(s.max()),
-                        p99OfCeiling(r), r.missing(), r.errors(), cpu(r.cpu())));
+                        p99OfCeiling(r), r.missing(), r.errors(), cpu(r.cpu()), GcMeter.describe(r.gc())));
                 if (r.note() != null) {
                     t.append("    note: ").append(r.note()).append('\n');
                 }
@@ -75,7 +76,8 @@ final class Report {
                 + "missing: deliveries not received 30 s after the phase (the relay fell behind, or lost them)%n"
                 + "clients: the load client's selector threads; busiest: one thread, near 100 would mean the client%n"
                 + "  limits the figures; bench: the whole bench JVM (clients, producer, ceiling client); machine: all%n"
-                + "  processes, PostgreSQL and anything else included%n"));
+                + "  processes, PostgreSQL and anything else included%n"
+                + "server GC: the server's garbage collections in the measured window: how many, and their total pause%n"));
         return t.toString();
     }
 
@@ -128,7 +130,7 @@ final class Report {
                     .add("notificationsPerSecond", Math.round(r.notificationsPerSecond()))
                     .add("deliveriesPerSecond", Math.round(r.deliveriesPerSecond()))
                     .add("sent", r.sent()).add("missing", r.missing()).add("errors", r.errors())
-                    .add("cpuPercentOfOneCore", cpuJson(r.cpu()));
+                    .add("cpuPercentOfOneCore", cpuJson(r.cpu())).add("serverGc", gcJson(r.gc()));
             results.ofCeiling(r.deliveriesPerSecond()).ifPresent(f -> o.add("fractionOfCeiling", round3(f)));
             addNote(o, r.note());
             throughput.add(o);
@@ -142,7 +144,7 @@ final class Report {
                     .add("notificationsPerSecond", r.rate()).add("samples", s.count())
                     .add("p50Micros", s.p50()).add("p99Micros", s.p99()).add("maxMicros", s.max())
                     .add("missing", r.missing()).add("errors", r.errors())
-                    .add("cpuPercentOfOneCore", cpuJson(r.cpu()));
+                    .add("cpuPercentOfOneCore", cpuJson(r.cpu())).add("serverGc", gcJson(r.gc()));
             results.ceilingLatency().filter(c -> c.summary().p99() > 0)
                     .ifPresent(c -> o.add("p99OverCeiling", round3(s.p99() / (double) c.summary().p99())));
             addNote(o, r.note());
@@ -176,6 +178,10 @@ final class Report {
         return Json.createObjectBuilder().add("server", round1(c.server())).add("clients", round1(c.receivers()))
                 .add("busiestClientThread", round1(c.busiestReceiverThread())).add("benchJvm", round1(c.bench()))
                 .add("machine", round1(c.machine()));
+    }
+
+    private static JsonObjectBuilder gcJson(GcMeter.Collections gc) {
+        return Json.createObjectBuilder().add("collections", gc.count()).add("pauseMillis", round1(gc.millis()));
     }
 
     private static void addNote(JsonObjectBuilder o, String note) {

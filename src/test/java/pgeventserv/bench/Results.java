@@ -10,12 +10,13 @@ final class Results {
 
     /** One flat-out phase: the ceiling client, or the relay with {@code clients} WebSocket clients. */
     record Throughput(String name, boolean ceiling, int clients, double notificationsPerSecond,
-                      double deliveriesPerSecond, long sent, long missing, int errors, String note, CpuMeter.Share cpu) {
+                      double deliveriesPerSecond, long sent, long missing, int errors, String note, CpuMeter.Share cpu,
+                      GcMeter.Collections gc) {
     }
 
     /** One steady-rate phase: NOTIFY-to-client delay of every notification sent in the measured window. */
     record Latency(String name, boolean ceiling, int clients, int rate, Latencies.Summary summary, long missing,
-                   int errors, String note, CpuMeter.Share cpu) {
+                   int errors, String note, CpuMeter.Share cpu, GcMeter.Collections gc) {
     }
 
     /** Live heap (after a full GC) and RSS of the server before and with {@code sessions} idle sessions open. */

@@ -147,6 +147,18 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("jcmd GC.class_histogram gave no total: " + out.lines().limit(3).toList());
     }
 
+    /** The server's MicroProfile base metrics, in Prometheus text. */
+    String baseMetrics() throws IOException {
+        HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics?scope=base").toURL()
+                .openConnection();
+        http.setConnectTimeout(2000);
+        http.setReadTimeout(5000);
+        http.setRequestProperty("Accept", "text/plain");
+        try (var in = http.getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** SIGTERM to the launcher, which shuts Payara down cleanly; forced after a bound. */
     @Override
     public void close() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,6 +115,26 @@ class RelayIT {
             }
         } finally {
             clients.forEach(WebSocketClient::close);
+        }
+    }
+
+    /** One poll's batch is encoded once per protocol: raw and envelope clients of one channel each get theirs. */
+    @Test
+    void rawAndEnvelopeClientsOfOneChannelEachGetEveryMessageInTheirFormInOrder() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_mixed");
+        try (WebSocketClient raw = listen(channel);
+             WebSocketClient enveloped = WebSocketClient.connect(Deployments.listenUri(base, channel), Envelope.PROTOCOL)) {
+            List<String> sent = new ArrayList<>();
+            try (PreparedStatement burst = db.connection().prepareStatement(
+                    "SELECT count(pg_notify(?, 'burst ' || i)) FROM generate_series(1, 300) i")) {
+                burst.setString(1, channel);
+                burst.execute();
+            }
+            for (int i = 1; i <= 300; i++) {
+                sent.add("burst " + i);
+            }
+            assertEquals(sent, raw.take(300, WAIT));
+            assertEquals(sent.stream().map(p -> Envelope.notification(channel, p)).toList(), enveloped.take(300, WAIT));
         }
     }
 

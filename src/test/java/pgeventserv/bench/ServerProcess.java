@@ -45,6 +45,12 @@ final class ServerProcess implements AutoCloseable {
                 command.add("-D" + name + "=" + System.getProperty(name));
             }
         }
+        // BENCH_SERVER_JAVA_OPTS (scripts/bench): JVM options for the launcher, which passes -X and -D options on to
+        // the server JVM.
+        String serverOptions = System.getProperty("bench.serverJavaOptions", "").trim();
+        if (!serverOptions.isEmpty()) {
+            command.addAll(List.of(serverOptions.split("\\s+")));
+        }
         command.addAll(List.of("-jar", launcherJar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);

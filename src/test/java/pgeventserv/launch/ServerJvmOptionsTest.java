@@ -7,16 +7,25 @@ import org.junit.jupiter.api.Test;
 
 class ServerJvmOptionsTest {
 
+    private static final String POOLED = "-D" + ServerJvmOptions.MEMORY_MANAGER + "=" + ServerJvmOptions.POOLED;
+
     @Test
     void heapAndSystemPropertiesGivenToTheLauncherReachTheServer() {
-        assertEquals(List.of("-Xmx1g", "-XX:+UseStringDeduplication", "-DHttpPort=7777"),
+        assertEquals(List.of("-Xmx1g", "-XX:+UseStringDeduplication", "-DHttpPort=7777", POOLED),
                 ServerJvmOptions.from(List.of("-Xmx1g", "-XX:+UseStringDeduplication", "-DHttpPort=7777")));
     }
 
     @Test
     void debuggerAndAgentOptionsStayWithTheLauncher() {
-        assertEquals(List.of("-Xss512k"), ServerJvmOptions.from(List.of("-agentlib:jdwp=transport=dt_socket,server=y",
-                "-Xdebug", "-Xrunjdwp:transport=dt_socket", "-javaagent:/tmp/agent.jar", "-Xss512k",
-                "--add-opens=java.base/java.lang=ALL-UNNAMED")));
+        assertEquals(List.of("-Xss512k", POOLED), ServerJvmOptions.from(List.of(
+                "-agentlib:jdwp=transport=dt_socket,server=y", "-Xdebug", "-Xrunjdwp:transport=dt_socket",
+                "-javaagent:/tmp/agent.jar", "-Xss512k", "--add-opens=java.base/java.lang=ALL-UNNAMED")));
+    }
+
+    @Test
+    void grizzlysPooledMemoryManagerIsTheDefaultUnlessAnotherIsChosen() {
+        assertEquals(List.of(POOLED), ServerJvmOptions.from(List.of()));
+        String heap = "-D" + ServerJvmOptions.MEMORY_MANAGER + "=org.glassfish.grizzly.memory.HeapMemoryManager";
+        assertEquals(List.of(heap), ServerJvmOptions.from(List.of(heap)));
     }
 }

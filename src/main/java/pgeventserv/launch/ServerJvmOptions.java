@@ -15,22 +15,34 @@ import java.util.List;
  * thread-local pool): some 800 MB/s of garbage at 100 clients x 1,000 notifications/s, and its collections
  * were the latency tail. The pooled manager recycles those buffers whatever the thread; it keeps 3 % of the
  * maximum heap for them. {@code -Dorg.glassfish.grizzly.DEFAULT_MEMORY_MANAGER=...} chooses another.
+ *
+ * <p>On Java 25 and later (the server runs on the launcher's Java), compact object headers: most of an idle
+ * session's memory is hundreds of small objects of the server's HTTP layer, and 4 bytes fewer each take some
+ * 2.5 KB off every session. {@code -XX:-UseCompactObjectHeaders} turns them off.
  */
 final class ServerJvmOptions {
 
     static final String MEMORY_MANAGER = "org.glassfish.grizzly.DEFAULT_MEMORY_MANAGER";
     static final String POOLED = "org.glassfish.grizzly.memory.PooledMemoryManager";
+    static final String COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders";
 
     private ServerJvmOptions() {
     }
 
     static List<String> from(List<String> launcherArguments) {
+        return from(launcherArguments, Runtime.version().feature());
+    }
+
+    static List<String> from(List<String> launcherArguments, int javaFeatureVersion) {
         List<String> options = new ArrayList<>(launcherArguments.stream()
                 .filter(a -> a.startsWith("-X") || a.startsWith("-D"))
                 .filter(a -> !a.equals("-Xdebug") && !a.startsWith("-Xrunjdwp"))
                 .toList());
         if (options.stream().noneMatch(a -> a.startsWith("-D" + MEMORY_MANAGER + "="))) {
             options.add("-D" + MEMORY_MANAGER + "=" + POOLED);
+        }
+        if (javaFeatureVersion >= 25 && options.stream().noneMatch(a -> a.endsWith("UseCompactObjectHeaders"))) {
+            options.add(COMPACT_HEADERS);
         }
         return options;
     }

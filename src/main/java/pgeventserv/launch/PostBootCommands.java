@@ -13,6 +13,15 @@ final class PostBootCommands {
 
     static final String POOL = "eventserv-pool";
     static final String RESOURCE = "jdbc/eventserv";
+    /**
+     * Payara's pool logs three warnings (RAR5038, RAR5117, RAR5114) for every connection it fails to make: every
+     * reconnect attempt while the database is down. The listener already says once that the database is away,
+     * with the cause, and once that it is back; {@code --debug} shows each attempt, and these warnings with it.
+     */
+    static final String QUIET_POOL = "set-log-levels"
+            + " javax.enterprise.resource.resourceadapter.com.sun.enterprise.resource.allocator=SEVERE"
+            + ":javax.enterprise.resource.resourceadapter.com.sun.enterprise.connectors=SEVERE"
+            + ":javax.enterprise.resource.resourceadapter.com.sun.gjc.spi=SEVERE";
 
     private PostBootCommands() {
     }
@@ -22,7 +31,7 @@ final class PostBootCommands {
      * {@code DbPoolMaxConnLifeTime} becomes its idle timeout: a pooled connection unused that long is closed.
      * Neither touches the LISTEN connection, which is checked out for the server's life and never idle.
      */
-    static String render(ConnectionSettings db, int maxPoolSize, long idleTimeoutSeconds) {
+    static String render(ConnectionSettings db, int maxPoolSize, long idleTimeoutSeconds, boolean debug) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("serverName", db.host());
         properties.put("portNumber", Integer.toString(db.port()));
@@ -38,7 +47,8 @@ final class PostBootCommands {
                 + " --restype javax.sql.DataSource --steadypoolsize 1 --maxpoolsize " + maxPoolSize
                 + " --idletimeout " + idleTimeoutSeconds
                 + " --property " + propertyList + " " + POOL + "\n"
-                + "create-jdbc-resource --connectionpoolid " + POOL + " " + RESOURCE + "\n";
+                + "create-jdbc-resource --connectionpoolid " + POOL + " " + RESOURCE + "\n"
+                + (debug ? "" : QUIET_POOL + "\n");
     }
 
     /**

@@ -90,7 +90,8 @@ final class ServerProcess {
         Path preBoot = Files.writeString(work.resolve("pre-boot.asadmin"),
                 PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow()));
         Path postBoot = Files.writeString(work.resolve("post-boot.asadmin"),
-                PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds));
+                PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds,
+                        settings.flag(Setting.DEBUG)));
 
         Properties system = new Properties();
         system.putAll(settings.forServer());

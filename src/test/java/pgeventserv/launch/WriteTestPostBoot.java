@@ -19,6 +19,6 @@ public final class WriteTestPostBoot {
         ConnectionSettings db = DatabaseUrl.parse(url, System.getenv(), System.getProperty("user.name"));
         Path out = Path.of(args[0]);
         Files.createDirectories(out.getParent());
-        Files.writeString(out, PostBootCommands.render(db, 4, 3600));
+        Files.writeString(out, PostBootCommands.render(db, 4, 3600, false));
     }
 }

@@ -36,6 +36,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pgeventserv.LaunchedServer;
 import pgeventserv.Pem;
 import pgeventserv.RawHttp;
 import pgeventserv.RawHttp.Response;
@@ -285,48 +286,15 @@ class LauncherIT {
     /** Without --debug, an unreachable database is one warning with its cause, not the pool's three per attempt. */
     @Test
     void anUnreachableDatabaseIsLoggedOnceNotOncePerReconnectAttempt() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(Map.of(
-                "DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nowhere",
-                "ES_HTTPPORT", Integer.toString(freePort()),
-                "ES_HTTPHOST", "127.0.0.1",
-                "XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString()));
-        Process down = builder.start();
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(down.getInputStream(), StandardCharsets.UTF_8))) {
-            long deadline = System.nanoTime() + BOOT.toNanos();
-            long readyAt = -1;
-            // Ready, then 4 s more (the backoff, 0.1 s doubling, makes five or more attempts), then stopped: a
-            // quiet server prints nothing more, so the stop is what ends the reading.
-            for (String line; System.nanoTime() < deadline && (line = lines.readLine()) != null; ) {
-                out.append(line).append('\n');
-                if (readyAt < 0 && line.contains("ready on")) {
-                    readyAt = System.nanoTime();
-                    new Thread(() -> {
-                        try {
-                            Thread.sleep(4_000);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        // SIGTERM through the handle: Process.destroy would close the stream being read.
-                        down.toHandle().destroy();
-                    }, "stop-after-attempts").start();
-                }
-            }
-            assertTrue(readyAt > 0, "the server starts while the database is down:\n" + out);
-        } finally {
-            down.destroy();
-            if (!down.waitFor(60, TimeUnit.SECONDS)) {
-                down.destroyForcibly();
-            }
-            down.descendants().forEach(ProcessHandle::destroyForcibly);
+        try (LaunchedServer down = LaunchedServer.onLoopback("unreachable", "postgresql://nobody@127.0.0.1:1/nowhere",
+                Map.of())) {
+            // The backoff (0.1 s, doubling) makes five or more attempts in this time.
+            Thread.sleep(4_000);
+            String log = down.log();
+            assertEquals(1, log.split("cannot reach the database", -1).length - 1, log);
+            assertTrue(log.contains("Connection to 127.0.0.1:1 refused"), "the warning gives the cause: " + log);
+            assertFalse(log.contains("RAR5"), "no pool warning per attempt: " + log);
         }
-        String log = out.toString();
-        assertEquals(1, log.split("cannot reach the database", -1).length - 1, log);
-        assertTrue(log.contains("Connection to 127.0.0.1:1 refused"), "the warning gives the cause: " + log);
-        assertFalse(log.contains("RAR5"), "no pool warning per attempt: " + log);
     }
 
     private record Run(int exit, String output) {

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on loopback to a PostgreSQL server (the test database's) that can go silent: {@link #cut} makes every connection through it,
@@ -22,6 +23,7 @@ public final class SilentProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Link> links = new ArrayList<>();
     private volatile boolean cutting;
+    private final AtomicInteger openedWhileCut = new AtomicInteger();
 
     /** One client connection and its upstream; silent once cut. */
     private static final class Link {
@@ -54,6 +56,11 @@ public final class SilentProxy implements AutoCloseable {
         }
     }
 
+    /** Connections opened through the relay since {@link #cut}: attempts that met the dead path. */
+    public int openedWhileCut() {
+        return openedWhileCut.get();
+    }
+
     public void restore() {
         cutting = false;
     }
@@ -62,6 +69,9 @@ public final class SilentProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (cutting) {
+                    openedWhileCut.incrementAndGet();
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 Link link = new Link(client, upstream, cutting);
                 synchronized (links) {

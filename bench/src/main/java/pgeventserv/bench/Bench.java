@@ -1,0 +1,370 @@
+package pgeventserv.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import pgeventserv.config.ConnectionSettings;
+import pgeventserv.config.DatabaseUrl;
+
+/**
+ * {@code scripts/bench}: starts pg_eventserv on a free loopback port and runs, each bounded in count and time,
+ * <ol>
+ *   <li>memory per idle session with 10,000 sessions open (first: see {@link #idleMemory});</li>
+ *   <li>the ceiling: a plain pgjdbc LISTEN client, flat out and at the latency phase's steady rate;</li>
+ *   <li>fan-out throughput with 1, 100 and 1,000 WebSocket clients on one channel;</li>
+ *   <li>NOTIFY-to-client latency at 100 clients x 1,000 notifications/s;</li>
+ * </ol>
+ * then prints a table and writes JSON and a chart under {@code target/bench/}.
+ *
+ * <p>The clients, the producer and the ceiling client share this JVM; the server runs in its own. The load
+ * client is one selector thread by default: the table shows its CPU share, so a saturated client would show.
+ */
+public final class Bench {
+
+    private static final long OPEN_TIMEOUT_MILLIS = 180_000;
+    private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int UPGRADES_IN_FLIGHT = 200;
+    private static final long QUIET_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final double QUIET_PERCENT = 20;
+    /** Descriptors the bench JVM or the server needs besides the sessions: jars, pools, selectors. */
+    private static final int SPARE_DESCRIPTORS = 1_000;
+
+    private final BenchOptions options;
+    private final Results results = new Results();
+    private final String channelPrefix = "bench_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100_000;
+    private ServerProcess server;
+
+    private Bench(BenchOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args, System.getenv(), Path.of(System.getProperty("bench.root", ".")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.print(BenchOptions.usage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(BenchOptions.usage());
+            return;
+        }
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.MINUTES.toMillis(options.maxMinutes()));
+                System.err.println("bench: aborted after " + options.maxMinutes() + " minutes (--max-minutes)");
+                System.exit(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        int status;
+        try {
+            status = new Bench(options).run();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench: " + e.getMessage());
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private int run() throws IOException {
+        Files.createDirectories(options.outputDirectory());
+        results.startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        results.label = options.label();
+        results.loadAtStart = ProcStats.loadAverage();
+        int idle = fitToDescriptors(options.idleSessions(), ProcessHandle.current().pid(), "the bench JVM");
+        server = startServer();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-stop-server"));
+        results.serverPid = server.pid();
+        idle = fitToDescriptors(idle, server.pid(), "the server JVM");
+        results.settings = String.format("payload %d B, warm-up %d s, measured %d s per phase, %d client thread(s), "
+                        + "%d cores; open-files limit %d (bench), %d (server); server log %s", options.payloadBytes(),
+                options.warmupSeconds(), options.durationSeconds(), options.clientThreads(),
+                Runtime.getRuntime().availableProcessors(), ProcStats.openFilesLimit(ProcessHandle.current().pid()),
+                ProcStats.openFilesLimit(server.pid()), server.log());
+        System.err.println("bench: server pid " + server.pid() + " on " + server.address() + "; measuring...");
+        try {
+            if (idle > 0) {
+                int sessions = idle;
+                phase("idle memory", () -> idleMemory(sessions));
+            }
+            phase("ceiling throughput", () -> ceilingThroughput("ceiling: pgjdbc LISTEN", "_ceiling"));
+            if (options.latencyClients() > 0) {
+                phase("ceiling latency", this::ceilingLatency);
+            }
+            for (int clients : options.fanOutClients()) {
+                phase("fan-out " + clients, () -> fanOut(clients));
+            }
+            phase("ceiling throughput, again", () -> ceilingThroughput("ceiling, again", "_ceiling_again"));
+            if (options.latencyClients() > 0) {
+                phase("latency", this::latency);
+            }
+        } finally {
+            server.close();
+        }
+        results.loadAtEnd = ProcStats.loadAverage();
+        Report report = new Report(results);
+        System.out.print(report.table());
+        String name = options.label() == null ? "bench" : "bench-" + options.label();
+        Path json = options.outputDirectory().resolve(name + ".json");
+        Files.writeString(json, report.json());
+        Path png = options.outputDirectory().resolve(name + ".png");
+        Chart.write(results, png);
+        System.out.println("\nwritten: " + json + ", " + png);
+        return results.failures.isEmpty() ? 0 : 1;
+    }
+
+    private interface Phase {
+        void run() throws Exception;
+    }
+
+    /** A phase that fails is reported and the next one runs; a dead server ends the run. */
+    private void phase(String name, Phase phase) {
+        if (!server.alive()) {
+            results.failures.add(new Results.Failure(name, "the server is not running"));
+            return;
+        }
+        System.err.println("bench: " + name);
+        try {
+            awaitQuietServer(name);
+            phase.run();
+        } catch (Exception e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            results.failures.add(new Results.Failure(name, reason));
+            System.err.println("bench: " + name + " failed: " + reason);
+        }
+    }
+
+    /**
+     * Waits (bounded) until the server's CPU is near idle, so that a phase does not measure the previous
+     * one's leftovers (a relay that fell behind still has notifications to read from PostgreSQL).
+     */
+    private void awaitQuietServer(String phase) throws IOException {
+        long deadline = System.nanoTime() + QUIET_TIMEOUT_NANOS;
+        double percent;
+        do {
+            long ticks = server.cpuTicks();
+            long start = System.nanoTime();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            percent = 100.0 * (server.cpuTicks() - ticks) / ProcStats.TICKS_PER_SECOND / ((System.nanoTime() - start) / 1e9);
+        } while (percent > QUIET_PERCENT && System.nanoTime() < deadline);
+        if (percent > QUIET_PERCENT) {
+            results.warnings.add(String.format(Locale.ROOT, "%s: the server was still busy (%.0f %% of a core) %d s after the"
+                    + " previous phase; measured anyway", phase, percent, TimeUnit.NANOSECONDS.toSeconds(QUIET_TIMEOUT_NANOS)));
+        }
+    }
+
+    private ServerProcess startServer() throws IOException {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", options.databaseUrl());
+        env.put("ES_HTTPPORT", Integer.toString(port));
+        env.put("ES_HTTPHOST", "127.0.0.1");
+        if (!System.getenv().containsKey("ES_MAXSESSIONS")) {
+            env.put("ES_MAXSESSIONS", Integer.toString(options.mostSessions() + 100));
+        }
+        System.err.println("bench: starting the server on port " + port + " (log: "
+                + options.outputDirectory().resolve("server.log") + ")");
+        return ServerProcess.start(options.launcherJar(), env, port, options.outputDirectory().resolve("server.log"),
+                OPEN_TIMEOUT_MILLIS);
+    }
+
+    private int fitToDescriptors(int sessions, long pid, String who) throws IOException {
+        long limit = ProcStats.openFilesLimit(pid);
+        if (sessions + SPARE_DESCRIPTORS <= limit) {
+            return sessions;
+        }
+        int fitted = (int) Math.max(0, limit - SPARE_DESCRIPTORS);
+        System.err.println("bench: " + who + " may open " + limit + " files: idle sessions cut from " + sessions + " to "
+                + fitted + " (raise ulimit -n)");
+        return fitted;
+    }
+
+    private Connection connect() throws SQLException {
+        ConnectionSettings db = DatabaseUrl.parse(options.databaseUrl(), Map.of(), System.getProperty("user.name"));
+        return DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
+    }
+
+    private Producer producer(String channel) throws SQLException {
+        return new Producer(connect(), channel, options.payloadBytes());
+    }
+
+    /**
+     * The most (in notifications) the producer may run ahead of the slowest client: well under the relay's
+     * per-session queue bound (SessionQueueMessages, 10,000 by default), and a bounded total of queued frames
+     * however many clients there are.
+     */
+    static long maxBacklog(int clients) {
+        return Math.max(1_000, Math.min(5_000, 2_000_000 / clients));
+    }
+
+    private int latencyCapacity(int clients, int threads) {
+        long expected = (long) options.latencyRate() * (options.durationSeconds() + 2) * clients / threads;
+        return (int) Math.min(50_000_000, expected + 10_000);
+    }
+
+    /**
+     * Run before and after the fan-out phases: on a shared machine the two differ, and the relay's figures are
+     * compared with the higher (see {@link Results#ceilingThroughput}).
+     */
+    private void ceilingThroughput(String name, String channelSuffix) throws Exception {
+        String channel = channelPrefix + channelSuffix;
+        try (Producer producer = producer(channel); CeilingClient ceiling = new CeilingClient(connect(), channel, false, 0)) {
+            CpuMeter cpu = new CpuMeter(server, ceiling, () -> { });
+            GcMeter gc = new GcMeter(server);
+            Producer.Run run = producer.flatOut(ceiling, 1, maxBacklog(1), options.warmupNanos(),
+                    options.measureNanos(), options.maxNotifications(), both(cpu, gc));
+            long missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
+            results.throughput.add(new Results.Throughput(name, true, 1, run.notificationsPerSecond(),
+                    run.deliveriesPerSecond(), run.sent(), missing, ceiling.error() == null ? 0 : 1,
+                    note(run.stalled(), ceiling.error()), cpu.share(), gc.during()));
+        }
+    }
+
+    private void ceilingLatency() throws Exception {
+        String channel = channelPrefix + "_ceiling_latency";
+        CeilingClient ceiling = new CeilingClient(connect(), channel, true, latencyCapacity(1, 1));
+        Producer.Run run;
+        long missing;
+        CpuMeter cpu = new CpuMeter(server, ceiling, () -> ceiling.recordFrom(EpochMicros.now()));
+        GcMeter gc = new GcMeter(server);
+        try (Producer producer = producer(channel)) {
+            run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
+            missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
+        } finally {
+            ceiling.close();
+        }
+        results.latency.add(new Results.Latency("ceiling: pgjdbc LISTEN", true, 1, options.latencyRate(),
+                ceiling.latencies().summary(), missing, ceiling.error() == null ? 0 : 1,
+                note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during()));
+    }
+
+    private void fanOut(int clients) throws Exception {
+        String channel = channelPrefix + "_fanout_" + clients;
+        try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
+            load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            CpuMeter cpu = new CpuMeter(server, load, () -> { });
+            GcMeter gc = new GcMeter(server);
+            try (Producer producer = producer(channel)) {
+                Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
+                        options.measureNanos(), options.maxNotifications(), both(cpu, gc));
+                long missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
+                results.throughput.add(new Results.Throughput("pg_eventserv", false, clients, run.notificationsPerSecond(),
+                        run.deliveriesPerSecond(), run.sent(), missing, load.closedByServer() + load.failed(),
+                        note(run.stalled(), load.lastError()), cpu.share(), gc.during()));
+            }
+        }
+    }
+
+    private void latency() throws Exception {
+        int clients = options.latencyClients();
+        String channel = channelPrefix + "_latency";
+        LoadClient load = new LoadClient(options.clientThreads(), true, latencyCapacity(clients, options.clientThreads()));
+        Producer.Run run;
+        long missing;
+        CpuMeter cpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
+        GcMeter gc = new GcMeter(server);
+        try (Producer producer = producer(channel)) {
+            load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
+            missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
+        } finally {
+            load.close();
+        }
+        Latencies samples = load.latencies();
+        results.latency.add(new Results.Latency("pg_eventserv", false, clients, options.latencyRate(), samples.summary(),
+                missing, load.closedByServer() + load.failed(),
+                note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share(), gc.during()));
+    }
+
+    /**
+     * Heap and RSS of the server, each after a full GC, before and while {@code sessions} idle sessions are
+     * open. One notification is sent to them first: it shows every session is subscribed and alive.
+     *
+     * <p>Runs first, while the heap has not yet grown for the throughput phases (a full GC then shrinks it,
+     * and RSS falls by more than the sessions cost); a few sessions opened and closed before the baseline load
+     * the classes of the session path, so they are not counted per session.
+     */
+    private void idleMemory(int sessions) throws Exception {
+        String channel = channelPrefix + "_idle";
+        try (LoadClient warmUp = new LoadClient(1, false, 0)) {
+            warmUp.open(server.address(), "/listen/" + channel, Math.min(sessions, 100), UPGRADES_IN_FLIGHT,
+                    OPEN_TIMEOUT_MILLIS);
+        }
+        long heapBefore = server.liveHeapBytes();
+        long rssBefore = settledRss();
+        try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
+            load.open(server.address(), "/listen/" + channel, sessions, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            long missing;
+            try (Producer producer = producer(channel)) {
+                producer.send(0, 1);
+                missing = Producer.drain(load, sessions, 1, DRAIN_NANOS);
+            }
+            long heapAfter = server.liveHeapBytes();
+            long rssAfter = settledRss();
+            int errors = load.closedByServer() + load.failed();
+            String note = missing > 0 ? missing + " sessions did not receive the check notification" : null;
+            results.memory = new Results.Memory(sessions, heapBefore, heapAfter, rssBefore, rssAfter,
+                    errors + (int) Math.max(0, missing), note(note, load.lastError()));
+        }
+    }
+
+    /** RSS once it stops moving: after a full GC, G1 gives memory back to the system concurrently, for a while. */
+    private long settledRss() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long previous = server.rssBytes();
+        while (System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            long now = server.rssBytes();
+            if (Math.abs(now - previous) < 1024 * 1024) {
+                return now;
+            }
+            previous = now;
+        }
+        return previous;
+    }
+
+    /** CPU and garbage collections over the same window. */
+    private static Producer.Window both(CpuMeter cpu, GcMeter gc) {
+        return start -> {
+            cpu.mark(start);
+            gc.mark(start);
+        };
+    }
+
+    private static String behind(long missing) {
+        return missing == 0 ? null : "fell behind the offered rate: the percentiles include queueing and leave out the "
+                + Report.count(missing) + " deliveries still missing 30 s after the phase";
+    }
+
+    private static String overflow(Latencies samples) {
+        return samples.overflow() == 0 ? null : samples.overflow() + " samples beyond capacity were not kept";
+    }
+
+    private static String note(String first, String second) {
+        if (first == null) {
+            return second;
+        }
+        return second == null ? first : first + "; " + second;
+    }
+}

@@ -1,0 +1,127 @@
+package pgeventserv.launch;
+
+import pgeventserv.config.ConnectionSettings;
+import pgeventserv.config.DatabaseUrl;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import pgeventserv.config.ConfigFile;
+import pgeventserv.config.GoDuration;
+import pgeventserv.config.Setting;
+import pgeventserv.config.Version;
+
+/**
+ * {@code pg_eventserv}: reads the command line and every setting, checks them all before anything starts,
+ * then runs the server ({@link ServerProcess}). Exit codes: 0 after {@code --help}, {@code --version} or a
+ * clean stop; 1 when a setting, the database URL or the server fails; 2 for a bad command line.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().forEach((k, v) -> properties.put(k.toString(), v.toString()));
+        System.exit(run(args, System.getenv(), properties, System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, Map<String, String> systemProperties,
+                   PrintStream out, PrintStream err) {
+        CommandLine command;
+        try {
+            command = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("pg_eventserv: " + e.getMessage());
+            err.print(CommandLine.usage());
+            return 2;
+        }
+        if (command.help()) {
+            out.print(CommandLine.usage());
+            return 0;
+        }
+        if (command.version()) {
+            out.println("pg_eventserv " + Version.current());
+            return 0;
+        }
+        ServerProcess server;
+        try {
+            Optional<Path> file = ConfigFile.locate(
+                    command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
+            Settings settings = Settings.resolve(command.debug(), env, systemProperties, file);
+            checkAssetsPath(settings);
+            server = new ServerProcess(settings, database(settings, env), tls(settings),
+                    GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds());
+        } catch (IllegalArgumentException e) {
+            err.println("pg_eventserv: " + e.getMessage());
+            return 1;
+        }
+        try {
+            return server.run(NestedRuntime.cacheDirectory(env), out, err);
+        } catch (IOException e) {
+            err.println("pg_eventserv: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static ConnectionSettings database(Settings settings, Map<String, String> env) {
+        try {
+            return DatabaseUrl.parse(settings.get(Setting.DB_CONNECTION).orElse(null), env, System.getProperty("user.name"));
+        } catch (IllegalArgumentException e) {
+            String source = settings.source(Setting.DB_CONNECTION);
+            throw new IllegalArgumentException((source.equals("unset") ? "the libpq variables" : source) + ": " + e.getMessage());
+        }
+    }
+
+    /** HTTPS needs both files; one without the other is a mistake worth stopping for. */
+    private static Optional<ServerProcess.Tls> tls(Settings settings) {
+        Optional<String> certificate = settings.get(Setting.TLS_CERTIFICATE);
+        Optional<String> key = settings.get(Setting.TLS_PRIVATE_KEY);
+        if (certificate.isPresent() != key.isPresent()) {
+            Setting set = certificate.isPresent() ? Setting.TLS_CERTIFICATE : Setting.TLS_PRIVATE_KEY;
+            Setting missing = certificate.isPresent() ? Setting.TLS_PRIVATE_KEY : Setting.TLS_CERTIFICATE;
+            throw new IllegalArgumentException(set.key() + " is set (" + settings.source(set) + ") but " + missing.key()
+                    + " is not: HTTPS needs both");
+        }
+        if (certificate.isEmpty()) {
+            return Optional.empty();
+        }
+        if (settings.number(Setting.HTTPS_PORT) == settings.number(Setting.HTTP_PORT)) {
+            throw new IllegalArgumentException("HttpsPort and HttpPort are both " + settings.number(Setting.HTTP_PORT)
+                    + ": HTTPS needs a port of its own");
+        }
+        char[] password = randomPassword();
+        try {
+            KeyStore store = PemKeyStore.load(Path.of(certificate.get()).toAbsolutePath(), Path.of(key.get()).toAbsolutePath(), password);
+            return Optional.of(new ServerProcess.Tls(store, password, settings.number(Setting.HTTPS_PORT)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    private static void checkAssetsPath(Settings settings) {
+        settings.get(Setting.ASSETS_PATH).ifPresent(dir -> {
+            if (!Files.isDirectory(Path.of(dir))) {
+                throw new IllegalArgumentException("AssetsPath (" + settings.source(Setting.ASSETS_PATH) + "): " + dir
+                        + " is not a directory");
+            }
+        });
+    }
+
+    private static char[] randomPassword() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();
+    }
+}

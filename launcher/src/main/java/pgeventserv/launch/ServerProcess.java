@@ -1,0 +1,183 @@
+package pgeventserv.launch;
+
+import pgeventserv.config.ConnectionSettings;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import pgeventserv.config.Setting;
+import pgeventserv.config.Version;
+
+/**
+ * Payara Micro as a child JVM, configured from the settings: the WAR at {@code BasePath}, the listeners on
+ * {@code HttpHost}:{@code HttpPort} (and {@code HttpsPort} with a keystore made from the PEM files), the
+ * {@code jdbc/eventserv} pool from the database settings, and the settings the server JVM must see as
+ * system properties. Then it waits until the application itself answers (Payara logs "ready" even when
+ * a deployment failed) and prints the one startup line.
+ *
+ * <p>A child JVM because Payara Micro's jar declares the {@code --add-opens} it needs in its manifest, which
+ * only {@code java -jar} honours. SIGTERM to this process is passed on, so the server shuts down cleanly
+ * (clients get 1001); this run's directory (keystore, pool password, Payara's files) is deleted after it.
+ */
+final class ServerProcess {
+
+    /** HTTPS: the keystore made from the PEM files, its (random, per run) password, the port. */
+    record Tls(KeyStore keyStore, char[] password, int port) {
+    }
+
+    private static final long READY_TIMEOUT_SECONDS = 180;
+
+    private final Settings settings;
+    private final ConnectionSettings db;
+    private final Optional<Tls> tls;
+    private final long poolIdleTimeoutSeconds;
+
+    ServerProcess(Settings settings, ConnectionSettings db, Optional<Tls> tls, long poolIdleTimeoutSeconds) {
+        this.settings = settings;
+        this.db = db;
+        this.tls = tls;
+        this.poolIdleTimeoutSeconds = poolIdleTimeoutSeconds;
+    }
+
+    int run(Path cache, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        // Owner-only: it holds the pool's password and the TLS key.
+        Path work = Files.createTempDirectory("pg_eventserv",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Process server;
+        try {
+            server = new ProcessBuilder(command(cache, work)).inheritIO().start();
+        } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
+            delete(work);
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.destroy();
+            try {
+                server.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delete(work);
+        }));
+        if (awaitApplication(server)) {
+            out.println(startupLine());
+        } else if (server.isAlive()) {
+            err.println("pg_eventserv: the server started but the application did not answer within "
+                    + READY_TIMEOUT_SECONDS + " s; see the log above");
+            return 1;
+        }
+        int exit = server.waitFor();
+        return exit == 0 ? 0 : 1;
+    }
+
+    private List<String> command(Path cache, Path work) throws IOException {
+        NestedRuntime.Unpacked runtime = NestedRuntime.unpack(cache, work);
+        Path preBoot = Files.writeString(work.resolve("pre-boot.asadmin"),
+                PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow()));
+        Path postBoot = Files.writeString(work.resolve("post-boot.asadmin"),
+                PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds,
+                        settings.flag(Setting.DEBUG)));
+
+        Properties system = new Properties();
+        system.putAll(settings.forServer());
+        List<String> tlsOptions = new ArrayList<>();
+        if (tls.isPresent()) {
+            Path keystore = work.resolve("keystore.p12");
+            try (OutputStream stream = Files.newOutputStream(keystore)) {
+                tls.get().keyStore().store(stream, tls.get().password());
+            } catch (GeneralSecurityException e) {
+                throw new IOException("writing the keystore: " + e.getMessage(), e);
+            }
+            system.putAll(Map.of("javax.net.ssl.keyStore", keystore.toString(),
+                    "javax.net.ssl.keyStorePassword", new String(tls.get().password()), "javax.net.ssl.keyStoreType", "PKCS12"));
+            tlsOptions = List.of("--sslport", Integer.toString(tls.get().port()), "--sslcert", PemKeyStore.ALIAS);
+        }
+        Path properties = work.resolve("server.properties");
+        try (OutputStream stream = Files.newOutputStream(properties)) {
+            system.store(stream, "pg_eventserv settings for the server JVM");
+        }
+
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        java.addAll(ServerJvmOptions.from(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        java.addAll(List.of("-jar", runtime.payaraMicro().toString(),
+                "--nocluster", "--rootdir", work.resolve("root").toString(),
+                "--addlibs", runtime.driver().toString(),
+                "--systemproperties", properties.toString(),
+                "--prebootcommandfile", preBoot.toString(),
+                "--postbootcommandfile", postBoot.toString(),
+                "--deploy", runtime.war().toString(), "--contextroot", settings.get(Setting.BASE_PATH).orElseThrow(),
+                "--port", Integer.toString(settings.number(Setting.HTTP_PORT))));
+        java.addAll(tlsOptions);
+        return java;
+    }
+
+    private String startupLine() {
+        String host = settings.get(Setting.HTTP_HOST).orElseThrow();
+        String path = basePathWithSlash();
+        return "pg_eventserv " + Version.current() + " ready on " + urlHost(host) + ":" + settings.number(Setting.HTTP_PORT)
+                + tls.map(t -> " and https " + urlHost(host) + ":" + t.port()).orElse("") + ", database " + db.describe()
+                + ", channels " + settings.get(Setting.CHANNELS).orElseThrow().replace(",", " ").replace("\\ ", ",")
+                + (settings.flag(Setting.DEBUG) ? ", debug logging" : "")
+                + ": open http://" + (isWildcard(host) ? "localhost" : urlHost(host)) + ":" + settings.number(Setting.HTTP_PORT) + path;
+    }
+
+    private boolean awaitApplication(Process server) throws InterruptedException {
+        String host = settings.get(Setting.HTTP_HOST).orElseThrow();
+        URI viewer = URI.create("http://" + (isWildcard(host) ? "127.0.0.1" : urlHost(host)) + ":" + settings.number(Setting.HTTP_PORT)
+                + basePathWithSlash());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_SECONDS);
+        while (server.isAlive() && System.nanoTime() < deadline) {
+            try {
+                HttpURLConnection http = (HttpURLConnection) viewer.toURL().openConnection();
+                http.setConnectTimeout(1000);
+                http.setReadTimeout(2000);
+                if (http.getResponseCode() == 200) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private String basePathWithSlash() {
+        String path = settings.get(Setting.BASE_PATH).orElseThrow();
+        return path.endsWith("/") ? path : path + "/";
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
+    /** An IPv6 address in a URL is bracketed. */
+    private static String urlHost(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static void delete(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory: the system cleans up what is left
+        }
+    }
+}

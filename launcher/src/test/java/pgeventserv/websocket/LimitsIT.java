@@ -1,0 +1,175 @@
+package pgeventserv.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import pgeventserv.LaunchedServer;
+import pgeventserv.Eventually;
+import pgeventserv.RawHttp;
+import pgeventserv.Scrape;
+import pgeventserv.TestDatabase;
+import pgeventserv.WebSocketClient;
+
+/**
+ * Admission, keep-alive and what clients may send, on a server of its own with small limits: three sessions at
+ * most and a ping every second.
+ */
+class LimitsIT {
+
+    private static final int MAX_SESSIONS = 3;
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    static LaunchedServer server;
+    static TestDatabase db;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        server = LaunchedServer.onLoopback("limits", TestDatabase.URL,
+                Map.of("Channels", "it*", "MaxSessions", Integer.toString(MAX_SESSIONS), "PingInterval", "1s"));
+        db = new TestDatabase();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (db != null) {
+            db.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Sessions of the previous test are gone, so each test starts with every place free. */
+    @BeforeEach
+    void noSessionsOpen() throws Exception {
+        Eventually.within(WAIT, "no session open",
+                () -> Scrape.metric(server.base(), "pg_eventserv_sessions_open") == 0);
+    }
+
+    @Test
+    void upgradesBeyondMaxSessionsGet503UntilOneCloses() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_cap");
+        List<WebSocketClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_SESSIONS; i++) {
+                clients.add(WebSocketClient.connect(server.listenUri(channel)));
+            }
+            RawHttp.Response refused = RawHttp.upgrade(server.base(), "/listen/" + channel);
+            assertEquals(503, refused.status(), refused.head());
+            assertTrue(refused.body().contains("too many sessions"), refused.body());
+
+            clients.remove(0).close();
+            Eventually.within(WAIT, "the closed session frees its place",
+                    () -> Scrape.metric(server.base(), "pg_eventserv_sessions_open") == MAX_SESSIONS - 1);
+            clients.add(WebSocketClient.connect(server.listenUri(channel)));
+            db.notify(channel, "admitted");
+            assertEquals("admitted", clients.get(MAX_SESSIONS - 1).next(WAIT));
+        } finally {
+            clients.forEach(WebSocketClient::close);
+        }
+    }
+
+    @Test
+    void clientMessageOverTheCapIsClosedWith1009() throws Exception {
+        try (WebSocketClient client = WebSocketClient.connect(server.listenUri(TestDatabase.uniqueChannel("it_big")))) {
+            client.socket().sendText("x".repeat(ListenEndpoint.MAX_CLIENT_MESSAGE_BYTES + 1), true).join();
+            assertEquals(1009, client.awaitClose(WAIT).code());
+        }
+    }
+
+    @Test
+    void aFewClientMessagesAreIgnored() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_chatty");
+        try (WebSocketClient client = WebSocketClient.connect(server.listenUri(channel))) {
+            for (int i = 0; i < 3; i++) {
+                client.socket().sendText("keep-alive", true).join();
+            }
+            db.notify(channel, "still here");
+            assertEquals("still here", client.next(WAIT));
+            assertFalse(client.isClosed());
+        }
+    }
+
+    /** One message more than the burst allows, then silence: a client still writing would reset the connection. */
+    @Test
+    void moreClientMessagesThanTheBurstCloseWith1008() throws Exception {
+        try (WebSocketClient client = WebSocketClient.connect(server.listenUri(TestDatabase.uniqueChannel("it_chatty")))) {
+            for (int i = 0; i <= ClientMessageBudget.BURST; i++) {
+                client.socket().sendText("chatter " + i, true).join();
+            }
+            assertEquals(1008, client.awaitClose(WAIT).code());
+        }
+    }
+
+    @Test
+    void peerThatNeverAnswersPingsIsClosedWhileLiveClientsStay() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_ping");
+        try (WebSocketClient live = WebSocketClient.connect(server.listenUri(channel));
+             Socket dead = new Socket("127.0.0.1", server.base().getPort())) {
+            dead.setSoTimeout((int) WAIT.toMillis());
+            upgrade(dead, "/listen/" + channel);
+
+            List<Integer> opcodes = new ArrayList<>();
+            int closeCode = readUntilClose(new DataInputStream(dead.getInputStream()), opcodes);
+            assertTrue(opcodes.contains(0x9), "the server pinged: " + opcodes);
+            assertEquals(1008, closeCode, "closed for leaving the ping unanswered");
+
+            assertTrue(live.pings() >= 2, "the live client was pinged too: " + live.pings());
+            assertFalse(live.isClosed(), "a client that answers pings stays");
+            db.notify(channel, "alive");
+            assertEquals("alive", live.next(WAIT));
+        }
+    }
+
+    private static void upgrade(Socket socket, String path) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        var in = socket.getInputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the handshake: " + head);
+            }
+            head.write(b);
+        }
+        assertTrue(head.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101"), head.toString());
+    }
+
+    /** Reads server frames (unmasked) and their opcodes up to the close frame; returns its status code. */
+    private static int readUntilClose(DataInputStream in, List<Integer> opcodes) throws IOException {
+        while (true) {
+            int opcode = in.readUnsignedByte() & 0x0f;
+            long length = in.readUnsignedByte() & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            opcodes.add(opcode);
+            if (opcode == 0x8) {
+                return ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+            }
+        }
+    }
+}

@@ -1,6 +1,0 @@
-package pgeventserv.notification;
-
-/** Where the LISTEN connection stands; read by health checks and by handshakes deciding whether to wait. */
-public enum ListenerState {
-    CONNECTING, UP, DOWN, STOPPED
-}

@@ -1,0 +1,76 @@
+package pgeventserv.fanout;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+
+/**
+ * The notifications one poll brought for one channel, put once per format for every client of the channel.
+ * Fan-out then costs one write per client per poll, with no copy, queue node or buffer per client; a client's
+ * own queue is used only while it lags.
+ *
+ * <p>Listener thread only. What it hands out is never changed afterwards, so writes still outstanding when the
+ * next poll starts keep reading what they were given; {@link #clear} only drops the references.
+ */
+final class Batch {
+
+    /** A burst larger than this does not keep its list's capacity for the next poll. */
+    private static final int RETAINED_CAPACITY = 1024;
+
+    private final String channel;
+    private ArrayList<String> payloads = new ArrayList<>();
+    // A channel's clients use a handful of formats at most: a linear search beats a map.
+    private Format[] formats = new Format[2];
+    private Messages[] made = new Messages[2];
+    private int madeCount;
+
+    Batch(String channel) {
+        this.channel = channel;
+    }
+
+    void add(String payload) {
+        payloads.add(payload);
+    }
+
+    boolean isEmpty() {
+        return payloads.isEmpty();
+    }
+
+    int size() {
+        return payloads.size();
+    }
+
+    /** The batch as the format puts it, made on first use in this poll. */
+    Messages messages(Format format) {
+        for (int i = 0; i < madeCount; i++) {
+            if (formats[i] == format) {
+                return made[i];
+            }
+        }
+        ArrayList<Frame> frames = new ArrayList<>(payloads.size());
+        int bytes = 0;
+        for (String payload : payloads) {
+            Frame frame = Frame.of(format.message(channel, payload));
+            bytes += frame.bytes();
+            frames.add(frame);
+        }
+        Messages messages = new Messages(format, frames, bytes);
+        if (madeCount == formats.length) {
+            formats = Arrays.copyOf(formats, madeCount * 2);
+            made = Arrays.copyOf(made, madeCount * 2);
+        }
+        formats[madeCount] = format;
+        made[madeCount++] = messages;
+        return messages;
+    }
+
+    void clear() {
+        if (payloads.size() > RETAINED_CAPACITY) {
+            payloads = new ArrayList<>();
+        } else {
+            payloads.clear();
+        }
+        Arrays.fill(formats, 0, madeCount, null);
+        Arrays.fill(made, 0, madeCount, null);
+        madeCount = 0;
+    }
+}

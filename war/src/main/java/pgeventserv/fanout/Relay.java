@@ -1,0 +1,118 @@
+package pgeventserv.fanout;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.postgres.Gap;
+import pgeventserv.postgres.Notification;
+import pgeventserv.postgres.NotificationListener;
+import pgeventserv.postgres.PollCompleted;
+
+/**
+ * The fan-out in the application: made from the settings, fed by the listener's events, used by the transports
+ * to subscribe their clients. {@link Registry} and {@link Fanout} are plain Java (tested without a server);
+ * this bean only wires them to CDI, the listener and the server's scheduler.
+ */
+@ApplicationScoped
+public class Relay {
+
+    static final long UNLISTEN_GRACE_MILLIS = 1_000;
+    private static final long SWEEP_SECONDS = 10;
+
+    @Inject
+    NotificationListener listener;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "SessionQueueMessages", defaultValue = "10000")
+    int queueMessages;
+
+    @Inject
+    @ConfigProperty(name = "SessionQueueBytes", defaultValue = "16777216")
+    long queueBytes;
+
+    @Inject
+    @ConfigProperty(name = "MaxSessions", defaultValue = "10000")
+    int maxSessions;
+
+    @Inject
+    @ConfigProperty(name = "PingInterval", defaultValue = "30s")
+    Duration pingInterval;
+
+    private Registry registry;
+    private Fanout fanout;
+    private ScheduledFuture<?> pings;
+    private ScheduledFuture<?> sweeps;
+
+    @PostConstruct
+    void init() {
+        registry = new Registry(new Limits(queueMessages, queueBytes), maxSessions, listener::listen,
+                listener::unlisten, scheduler, UNLISTEN_GRACE_MILLIS);
+        fanout = new Fanout(registry);
+        sweeps = scheduler.scheduleWithFixedDelay(() -> registry.sweepUnopened(System.nanoTime()),
+                SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+        long interval = pingInterval.toMillis();
+        if (interval > 0) {
+            Farewell dead = new Farewell(Farewell.POLICY_VIOLATION, "no pong within " + interval + " ms");
+            pings = scheduler.scheduleAtFixedRate(() -> registry.keepAlive(dead), interval, interval,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void notification(@Observes Notification notification) {
+        fanout.deliver(notification.channel(), notification.payload());
+    }
+
+    void pollCompleted(@Observes PollCompleted poll) {
+        fanout.pollCompleted();
+    }
+
+    void gap(@Observes Gap gap) {
+        fanout.gap(gap);
+    }
+
+    /** Registers a client of the channel, receiving in the format from now on; see {@link Registry#subscribe}. */
+    public Subscriber subscribe(String channel, Format format) {
+        return registry.subscribe(channel, format);
+    }
+
+    public boolean full() {
+        return registry.full();
+    }
+
+    public CompletableFuture<Void> listening(String channel) {
+        return registry.listening(channel);
+    }
+
+    public int sessions() {
+        return registry.sessions();
+    }
+
+    public int channels() {
+        return registry.channelCount();
+    }
+
+    public Counters counters() {
+        return registry.counters();
+    }
+
+    @PreDestroy
+    void goingAway() {
+        if (pings != null) {
+            pings.cancel(false);
+        }
+        sweeps.cancel(false);
+        registry.shutdown();
+    }
+}

@@ -1,0 +1,97 @@
+package pgeventserv.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
+import pgeventserv.fanout.Relay;
+import pgeventserv.websocket.SendPath;
+import pgeventserv.postgres.NotificationListener;
+
+/**
+ * {@code /metrics} (application scope): the server's figures as MicroProfile Metrics gauges, read when scraped.
+ * The counts are kept where they happen, in plain adders, and only read here: MicroProfile Metrics 5 has no
+ * counter that reads a value, so the monotonic ones are gauges too (use {@code rate()} on them all the same).
+ */
+@ApplicationScoped
+public class Gauges {
+
+    /** Both series of one metric must share its description. */
+    private static final String SEND_PATH = "1 for the way WebSocket frames go out: raw through Tyrus (fast) or the portable API";
+
+    @Inject
+    Relay relay;
+
+    @Inject
+    SendPath sendPath;
+
+    @Inject
+    NotificationListener listener;
+
+    /** Gauges of an application-scoped bean are registered when it is made: make it at startup. */
+    void register(@Observes Startup startup) {
+        relay.sessions();
+    }
+
+    @Gauge(name = "pg_eventserv_sessions_open", absolute = true, unit = MetricUnits.NONE,
+            description = "WebSocket sessions subscribed to a channel")
+    public long sessionsOpen() {
+        return relay.sessions();
+    }
+
+    @Gauge(name = "pg_eventserv_channels_listened", absolute = true, unit = MetricUnits.NONE,
+            description = "channels LISTENed for subscribers")
+    public long channelsListened() {
+        return relay.channels();
+    }
+
+    @Gauge(name = "pg_eventserv_notifications_received", absolute = true, unit = MetricUnits.NONE,
+            description = "notifications received from PostgreSQL since start (monotonic)")
+    public long notificationsReceived() {
+        return listener.notificationsReceived();
+    }
+
+    @Gauge(name = "pg_eventserv_frames_sent", absolute = true, unit = MetricUnits.NONE,
+            description = "frames written to clients since start (monotonic)")
+    public long framesSent() {
+        return relay.counters().sent();
+    }
+
+    @Gauge(name = "pg_eventserv_frames_dropped", absolute = true, unit = MetricUnits.NONE,
+            description = "frames discarded with the queues of sessions closed as too slow (monotonic)")
+    public long framesDropped() {
+        return relay.counters().dropped();
+    }
+
+    @Gauge(name = "pg_eventserv_sessions_closed_slow", absolute = true, unit = MetricUnits.NONE,
+            description = "sessions closed because their queue overflowed (monotonic)")
+    public long sessionsClosedSlow() {
+        return relay.counters().closedSlow();
+    }
+
+    @Gauge(name = "pg_eventserv_reconnects", absolute = true, unit = MetricUnits.NONE,
+            description = "times the LISTEN connection came back after being down (monotonic)")
+    public long reconnects() {
+        return listener.reconnects();
+    }
+
+    @Gauge(name = "pg_eventserv_canary_round_trip", absolute = true, unit = MetricUnits.SECONDS,
+            description = "round trip of the last canary notification the server sent itself")
+    public double canaryRoundTrip() {
+        return listener.canaryRoundTripSeconds();
+    }
+
+    @Gauge(name = "pg_eventserv_send_path", absolute = true, unit = MetricUnits.NONE, tags = "path=raw",
+            description = SEND_PATH)
+    public long rawSendPath() {
+        return sendPath.raw() ? 1 : 0;
+    }
+
+    @Gauge(name = "pg_eventserv_send_path", absolute = true, unit = MetricUnits.NONE, tags = "path=portable",
+            description = SEND_PATH)
+    public long portableSendPath() {
+        return sendPath.raw() ? 0 : 1;
+    }
+}

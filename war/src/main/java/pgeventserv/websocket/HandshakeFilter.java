@@ -1,0 +1,84 @@
+package pgeventserv.websocket;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.logging.Logger;
+import pgeventserv.access.ChannelName;
+import pgeventserv.access.ChannelPolicy;
+import pgeventserv.access.OriginPolicy;
+import pgeventserv.fanout.Relay;
+
+/**
+ * Checks {@code /listen/{channel}} requests before the WebSocket upgrade, so a refusal is a plain HTTP
+ * answer the client can read: 400 for a name PostgreSQL cannot take, 403 for a page whose {@code Origin}
+ * {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's wording),
+ * 426 for a request that is not a WebSocket upgrade, 503 when {@code MaxSessions} sessions are open.
+ */
+@WebFilter(urlPatterns = "/listen/*", asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
+    private static final String PREFIX = "/listen/";
+
+    @Inject
+    ChannelPolicy policy;
+
+    @Inject
+    OriginPolicy origins;
+
+    @Inject
+    Relay relay;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (!path.startsWith(PREFIX) || path.indexOf('/', PREFIX.length()) >= 0) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String channel;
+        try {
+            channel = ChannelName.fromPathSegment(path.substring(PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        String origin = request.getHeader("Origin");
+        if (!origins.allows(origin)) {
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, "origin '" + origin + "' is not allowed");
+            return;
+        }
+        if (!policy.allows(channel)) {
+            refuse(response, HttpServletResponse.SC_FORBIDDEN, "requested channel '" + channel + "' is not allowed");
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            response.setHeader("Upgrade", "websocket");
+            refuse(response, 426, PREFIX + channel + " is a WebSocket endpoint: connect with a WebSocket client");
+            return;
+        }
+        if (relay.full()) {
+            response.setHeader("Retry-After", "10");
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many sessions open: try again later");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+        LOG.fine(() -> "refused with " + status + ": " + message);
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=UTF-8");
+        PrintWriter out = response.getWriter();
+        out.println(message);
+        out.flush();
+    }
+}

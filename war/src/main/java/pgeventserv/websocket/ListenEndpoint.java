@@ -1,0 +1,87 @@
+package pgeventserv.websocket;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import pgeventserv.fanout.Farewell;
+import pgeventserv.fanout.Subscriber;
+
+/**
+ * {@code ws://host:7700/listen/{channel}}: every NOTIFY payload on the channel, one text frame each, raw; or, for
+ * a client that offers the {@value Envelope#PROTOCOL} subprotocol, one JSON envelope each. Thin on purpose: the
+ * handshake subscribes ({@link SubscribeOnHandshake}), the open session becomes the subscriber's writer.
+ *
+ * <p>The protocol is server to client. What a client sends is read and dropped, within limits: a message over
+ * {@value #MAX_CLIENT_MESSAGE_BYTES} bytes closes the session with 1009 (the container enforces
+ * {@code maxMessageSize}), more than {@link ClientMessageBudget} allows closes it with 1008. One endpoint instance
+ * per connection, made by {@link SubscribeOnHandshake} (not by CDI), so its fields are that connection's.
+ */
+@ServerEndpoint(value = "/listen/{channel}", subprotocols = Envelope.PROTOCOL, configurator = SubscribeOnHandshake.class)
+public class ListenEndpoint {
+
+    static final int MAX_CLIENT_MESSAGE_BYTES = 4096;
+    private static final Logger LOG = Logger.getLogger(ListenEndpoint.class.getName());
+
+    private final SendPath sendPath;
+    private final ClientMessageBudget budget = new ClientMessageBudget(System.nanoTime());
+    private Subscriber subscriber;
+    private WebSocketConnection connection;
+
+    ListenEndpoint(SendPath sendPath) {
+        this.sendPath = sendPath;
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
+        WebSocketFormat format = (WebSocketFormat) session.getUserProperties().get(SubscribeOnHandshake.FORMAT);
+        LOG.fine(() -> "client connected to channel " + subscriber.channel() + " (session " + session.getId() + ")");
+        connection = sendPath.connection(session);
+        subscriber.attach(sendPath.writer(connection, subscriber, format));
+    }
+
+    @OnMessage(maxMessageSize = MAX_CLIENT_MESSAGE_BYTES)
+    public void text(String message, Session session) {
+        received();
+    }
+
+    @OnMessage(maxMessageSize = MAX_CLIENT_MESSAGE_BYTES)
+    public void binary(ByteBuffer message, Session session) {
+        received();
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        connection.ponged();
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        LOG.fine(() -> "client disconnected from channel " + subscriber.channel() + " (session " + session.getId()
+                + "): " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
+        subscriber.end();
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
+        if (subscriber != null) {
+            subscriber.end();
+        }
+    }
+
+    private void received() {
+        if (!budget.spend(System.nanoTime())) {
+            subscriber.close(new Farewell(Farewell.POLICY_VIOLATION,
+                    "this endpoint only sends: at most " + ClientMessageBudget.BURST + " client messages at once"));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package pgeventserv.websocket;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.servlet.ServletContext;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Future;
+import java.util.logging.Logger;
+import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.Writer;
+
+/**
+ * Which way frames go out, decided once at startup and shown in {@code /metrics}: raw through Tyrus
+ * ({@link RawFrameWriter}) where the server's WebSocket implementation is Tyrus and its raw write can be reached,
+ * the portable API ({@link PortableWriter}) everywhere else. Where Tyrus is there but the probe fails (a Payara
+ * upgrade changed it), one WARNING says so: the portable path is about 30x slower at fan-out, and that must not
+ * happen silently. {@code -Dpgeventserv.rawFrames=false} chooses the portable path (to compare in benchmarks).
+ *
+ * <p>Found by reflection, from the class loader of the server's WebSocket container, so nothing of Tyrus is
+ * needed at compile time or on other servers.
+ */
+@ApplicationScoped
+public class SendPath {
+
+    private static final Logger LOG = Logger.getLogger(SendPath.class.getName());
+    private static final String TYRUS_ENDPOINT = "org.glassfish.tyrus.core.TyrusRemoteEndpoint";
+    private static final String TYRUS_WEBSOCKET = "org.glassfish.tyrus.core.TyrusWebSocket";
+
+    @Resource
+    ManagedExecutorService executor;
+
+    /** Null: the portable path. */
+    private volatile Raw raw;
+
+    private record Raw(Class<?> endpointClass, Field webSocket, MethodHandle sendRawFrame) {
+    }
+
+    void probe(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
+        if ("false".equals(System.getProperty("pgeventserv.rawFrames"))) {
+            LOG.info("WebSocket frames go out through the portable API (-Dpgeventserv.rawFrames=false)");
+            return;
+        }
+        Object container = context.getAttribute(ServerContainer.class.getName());
+        if (container == null || !container.getClass().getName().startsWith("org.glassfish.tyrus")) {
+            LOG.fine(() -> "WebSocket implementation " + (container == null ? "unknown" : container.getClass().getName())
+                    + ": frames go out through the portable API");
+            return;
+        }
+        try {
+            raw = find(container.getClass().getClassLoader());
+            LOG.fine("WebSocket frames are written raw through Tyrus (the fast path)");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warning("the server's WebSocket implementation is Tyrus, but its raw frame write is out of reach (" + e
+                    + "): frames go out through the portable API, much slower at fan-out; see pg_eventserv_send_path in /metrics");
+        }
+    }
+
+    private static Raw find(ClassLoader loader) throws ReflectiveOperationException {
+        Class<?> endpoint = Class.forName(TYRUS_ENDPOINT, false, loader);
+        for (Field field : endpoint.getDeclaredFields()) {
+            if (field.getType().getName().equals(TYRUS_WEBSOCKET)) {
+                MethodHandle send = MethodHandles.publicLookup().findVirtual(field.getType(), "sendRawFrame",
+                        MethodType.methodType(Future.class, ByteBuffer.class));
+                field.setAccessible(true);
+                return new Raw(endpoint, field, send);
+            }
+        }
+        throw new NoSuchFieldException(TYRUS_ENDPOINT + " has no " + TYRUS_WEBSOCKET + " field");
+    }
+
+    /** Whether sessions are written raw. */
+    public boolean raw() {
+        return raw != null;
+    }
+
+    /** A session that just opened, with what it needs to ping and close. */
+    WebSocketConnection connection(Session session) {
+        return new WebSocketConnection(session, executor);
+    }
+
+    /** The writer for the connection, on the path decided at startup. */
+    Writer writer(WebSocketConnection connection, Subscriber subscriber, WebSocketFormat format) {
+        Raw r = raw;
+        if (r != null) {
+            Object remote = connection.session().getAsyncRemote();
+            if (r.endpointClass.isInstance(remote)) {
+                try {
+                    return new RawFrameWriter(connection, format, r.webSocket.get(remote), r.sendRawFrame);
+                } catch (IllegalAccessException | RuntimeException e) {
+                    LOG.warning("raw frame writes stopped working (" + e + "): frames go out through the portable API");
+                    raw = null;
+                }
+            }
+        }
+        return new PortableWriter(connection, format, subscriber);
+    }
+}

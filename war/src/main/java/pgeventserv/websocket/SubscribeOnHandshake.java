@@ -1,0 +1,95 @@
+package pgeventserv.websocket;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+import pgeventserv.access.ChannelName;
+import pgeventserv.fanout.Relay;
+import pgeventserv.postgres.ListenerState;
+import pgeventserv.postgres.NotificationListener;
+
+/**
+ * Subscribes during the handshake, before the 101 response is sent. On Payara (Tyrus) the client can see its
+ * socket open before {@code @OnOpen} runs, so subscribing there would lose a NOTIFY committed right after the
+ * open. Here the subscriber is registered and the channel LISTENed first; it reaches {@code @OnOpen} through the
+ * per-connection user properties (Jakarta WebSocket 2.1 makes them a copy per handshake).
+ */
+public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
+
+    static final String SUBSCRIBER = "pgeventserv.subscriber";
+    static final String FORMAT = "pgeventserv.format";
+    private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
+    private static final long LISTEN_WAIT_SECONDS = 5;
+
+    // Looked up once: the configurator is shared by every handshake, and a CDI lookup per handshake costs.
+    private volatile Relay relay;
+    private volatile NotificationListener listener;
+    private volatile SendPath sendPath;
+
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        String path = request.getRequestURI().getRawPath();
+        String channel = ChannelName.fromPathSegment(path.substring(path.lastIndexOf('/') + 1));
+        WebSocketFormat format = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL))
+                ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW;
+        config.getUserProperties().put(FORMAT, format);
+        config.getUserProperties().put(SUBSCRIBER, relay().subscribe(channel, format));
+        awaitListen(channel);
+    }
+
+    /**
+     * A plain instance: the endpoint has nothing to inject, and one made by the container's CDI provider would keep
+     * an injection context of about half a kilobyte for every open session.
+     */
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        if (endpointClass != ListenEndpoint.class) {
+            return super.getEndpointInstance(endpointClass);
+        }
+        SendPath path = sendPath;
+        if (path == null) {
+            sendPath = path = CDI.current().select(SendPath.class).get();
+        }
+        return endpointClass.cast(new ListenEndpoint(path));
+    }
+
+    /**
+     * Waits for the LISTEN only while the connection is up: then it follows within a round trip. While the
+     * listener is connecting or down, an HTTP worker parked here could wait seconds, and a storm of handshakes
+     * would park them all (health checks included); the channel is LISTENed when the connection comes (back), and
+     * clients that can be told of the gap are told then.
+     */
+    private void awaitListen(String channel) {
+        if (listener().state() != ListenerState.UP) {
+            return;
+        }
+        try {
+            relay().listening(channel).get(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warning(() -> "LISTEN " + channel + " did not complete in " + LISTEN_WAIT_SECONDS + " s: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Relay relay() {
+        Relay r = relay;
+        if (r == null) {
+            relay = r = CDI.current().select(Relay.class).get();
+        }
+        return r;
+    }
+
+    private NotificationListener listener() {
+        NotificationListener l = listener;
+        if (l == null) {
+            listener = l = CDI.current().select(NotificationListener.class).get();
+        }
+        return l;
+    }
+}

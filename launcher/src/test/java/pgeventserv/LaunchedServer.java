@@ -70,6 +70,12 @@ public final class LaunchedServer implements AutoCloseable {
      */
     public static LaunchedServer start(String name, Map<String, String> environment, String viewer)
             throws IOException, InterruptedException {
+        return start(name, environment, viewer, Path.of(""));
+    }
+
+    /** As {@link #start(String, Map, String)}, run in {@code directory}, where a relative setting is read from. */
+    public static LaunchedServer start(String name, Map<String, String> environment, String viewer, Path directory)
+            throws IOException, InterruptedException {
         Path log = Path.of("target", "it", name + ".log");
         Files.createDirectories(log.getParent());
         Files.writeString(log, "---- " + Instant.now() + " starting with " + environment + "\n",
@@ -77,12 +83,14 @@ public final class LaunchedServer implements AutoCloseable {
         long logStart = Files.size(log);
         ProcessBuilder builder = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "pg_eventserv.jar").toString()))
+                "-jar", Path.of("target", "pg_eventserv.jar").toAbsolutePath().toString()))
+                .directory(directory.toAbsolutePath().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("DATABASE_URL", TestDatabase.URL);
         builder.environment().putAll(environment);
         LaunchedServer server = new LaunchedServer(builder.start(), log, logStart);
+        server.base = URI.create(viewer).toURL();
         try {
             server.awaitViewer(URI.create(viewer));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -119,7 +127,7 @@ public final class LaunchedServer implements AutoCloseable {
         throw new IllegalStateException("the server did not answer within " + BOOT.toSeconds() + " s; see " + log);
     }
 
-    /** The server's address, for one started {@link #onLoopback}. */
+    /** The server's address: the viewer's URL it was started with. */
     public URL base() {
         return base;
     }

@@ -5,7 +5,6 @@ import pgeventserv.config.DatabaseUrl;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import pgeventserv.config.ConfigFile;
 import pgeventserv.config.GoDuration;
 import pgeventserv.config.Setting;
+import pgeventserv.config.SettingValues;
 import pgeventserv.config.Version;
 
 /**
@@ -56,8 +56,7 @@ public final class Main {
         try {
             Optional<Path> file = ConfigFile.locate(
                     command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
-            Settings settings = Settings.resolve(command.debug(), env, systemProperties, file);
-            checkAssetsPath(settings);
+            SettingValues settings = SettingValues.resolve(command.debug(), env, systemProperties, file);
             server = new ServerProcess(settings, database(settings, env), tls(settings),
                     GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds());
         } catch (IllegalArgumentException e) {
@@ -75,7 +74,7 @@ public final class Main {
         }
     }
 
-    private static ConnectionSettings database(Settings settings, Map<String, String> env) {
+    private static ConnectionSettings database(SettingValues settings, Map<String, String> env) {
         try {
             return DatabaseUrl.parse(settings.get(Setting.DB_CONNECTION).orElse(null), env, System.getProperty("user.name"));
         } catch (IllegalArgumentException e) {
@@ -85,7 +84,7 @@ public final class Main {
     }
 
     /** HTTPS needs both files; one without the other is a mistake worth stopping for. */
-    private static Optional<ServerProcess.Tls> tls(Settings settings) {
+    private static Optional<ServerProcess.Tls> tls(SettingValues settings) {
         Optional<String> certificate = settings.get(Setting.TLS_CERTIFICATE);
         Optional<String> key = settings.get(Setting.TLS_PRIVATE_KEY);
         if (certificate.isPresent() != key.isPresent()) {
@@ -108,15 +107,6 @@ public final class Main {
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-    }
-
-    private static void checkAssetsPath(Settings settings) {
-        settings.get(Setting.ASSETS_PATH).ifPresent(dir -> {
-            if (!Files.isDirectory(Path.of(dir))) {
-                throw new IllegalArgumentException("AssetsPath (" + settings.source(Setting.ASSETS_PATH) + "): " + dir
-                        + " is not a directory");
-            }
-        });
     }
 
     private static char[] randomPassword() {

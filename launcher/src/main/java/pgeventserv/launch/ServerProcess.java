@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import pgeventserv.config.Setting;
+import pgeventserv.config.SettingValues;
 import pgeventserv.config.Version;
 
 /**
@@ -44,12 +45,12 @@ final class ServerProcess {
 
     private static final long READY_TIMEOUT_SECONDS = 180;
 
-    private final Settings settings;
+    private final SettingValues settings;
     private final ConnectionSettings db;
     private final Optional<Tls> tls;
     private final long poolIdleTimeoutSeconds;
 
-    ServerProcess(Settings settings, ConnectionSettings db, Optional<Tls> tls, long poolIdleTimeoutSeconds) {
+    ServerProcess(SettingValues settings, ConnectionSettings db, Optional<Tls> tls, long poolIdleTimeoutSeconds) {
         this.settings = settings;
         this.db = db;
         this.tls = tls;
@@ -62,7 +63,9 @@ final class ServerProcess {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Process server;
         try {
-            server = new ProcessBuilder(command(cache, work)).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(command(cache, work)).inheritIO();
+            builder.environment().keySet().removeIf(ServerProcess::isPlainSettingName);
+            server = builder.start();
         } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
             delete(work);
             throw e;
@@ -126,6 +129,16 @@ final class ServerProcess {
                 "--port", Integer.toString(settings.number(Setting.HTTP_PORT))));
         java.addAll(tlsOptions);
         return java;
+    }
+
+    /**
+     * Whether MicroProfile's plain environment source would read this variable as a setting: {@code CHANNELS}
+     * as {@code Channels}. The original reads only {@code ES_} variables, and so does this launcher, so the
+     * server is not given these: a stray {@code DEBUG} or {@code CHANNELS} cannot change what the server does
+     * behind the launcher's back (it would beat the file and the defaults there).
+     */
+    static boolean isPlainSettingName(String variable) {
+        return Setting.byKey(variable).isPresent();
     }
 
     private String startupLine() {

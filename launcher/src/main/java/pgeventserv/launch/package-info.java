@@ -3,7 +3,7 @@
  * which builds it first). Not part of the WAR.
  *
  * <p>{@link pgeventserv.launch.Main} reads the command line and resolves every setting
- * ({@link pgeventserv.launch.Settings}) before anything starts, so a bad option, key, value, file or database
+ * ({@link pgeventserv.config.SettingValues}, the same precedence as inside the server) before anything starts, so a bad option, key, value, file or database
  * URL ends with one message and a documented exit code. {@link pgeventserv.launch.ServerProcess} then runs
  * Payara Micro as a child JVM (its jar's manifest carries the {@code --add-opens} it needs, honoured only by
  * {@code java -jar}) with:

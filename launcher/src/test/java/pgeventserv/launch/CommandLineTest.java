@@ -109,12 +109,34 @@ class CommandLineTest {
         assertTrue(firstErrorLine(1, "-c", file.toString()).startsWith(junk.toString()));
     }
 
+    /**
+     * A file that spells out the original's defaults (its main.go) passes every check and goes on to start the
+     * server, which from target/classes stops at the missing runtime: empty TLS files and UrlBase are unset,
+     * "sslmode=disable" is a database string, and the original's "./assets", missing here, is left to the viewer
+     * (one warning, the built-in page) instead of refused.
+     */
     @Test
-    void anAssetsPathThatIsNoDirectoryExitsOne(@TempDir Path dir) {
+    void theOriginalsDefaultsSpelledOutGetAsFarAsStartingTheServer(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("original.toml"), """
+                DbConnection = "sslmode=disable"
+                HttpHost = "0.0.0.0"
+                HttpPort = 7700
+                HttpsPort = 7701
+                TlsServerCertificateFile = ""
+                TlsServerPrivateKeyFile = ""
+                UrlBase = ""
+                Debug = false
+                AssetsPath = "./assets"
+                DbPoolMaxConnLifeTime = "1h"
+                DbPoolMaxConns = 4
+                CORSOrigins = ["*"]
+                BasePath = "/"
+                Channels = ["*"]
+                """);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(1, Main.run(new String[0], Map.of("ES_ASSETSPATH", dir.resolve("none").toString()), Map.of(),
-                print(new ByteArrayOutputStream()), print(err)));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("AssetsPath (ES_ASSETSPATH)"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, Main.run(new String[] {"-c", file.toString()}, Map.of(), Map.of(), print(new ByteArrayOutputStream()), print(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("pg_eventserv: pg_eventserv runs from pg_eventserv.jar"),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     /** Runs with the database named, so only the case under test can fail; returns the message after "pg_eventserv: ". */

@@ -70,7 +70,7 @@ public final class ConfigFile {
                 throw new IllegalArgumentException(where + "'" + key + "' sets " + setting.key() + " a second time");
             }
             try {
-                values.put(setting.key(), value(setting, toml.get(key)));
+                value(setting, toml.get(key)).ifPresent(v -> values.put(setting.key(), v));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + e.getMessage());
             }
@@ -78,17 +78,18 @@ public final class ConfigFile {
         return values;
     }
 
-    private static String value(Setting setting, Object value) {
+    /** The value in MicroProfile Config form; empty when it means unset ({@link Setting#read}). */
+    private static Optional<String> value(Setting setting, Object value) {
         if (setting.kind() == Setting.Kind.LIST) {
             if (value instanceof String text) {
-                return setting.checkList(Arrays.asList(text.trim().split("\\s+")));
+                return Optional.of(setting.checkList(Arrays.asList(text.trim().split("\\s+"))));
             }
             if (value instanceof TomlArray array && strings(array)) {
                 List<String> items = new ArrayList<>();
                 for (int i = 0; i < array.size(); i++) {
                     items.add(array.getString(i));
                 }
-                return setting.checkList(items);
+                return Optional.of(setting.checkList(items));
             }
             throw wrongType(setting, value, "a list of strings, such as [\"people\", \"orders_*\"]");
         }
@@ -106,7 +107,7 @@ public final class ConfigFile {
             };
             throw wrongType(setting, value, expected);
         }
-        return setting.check(value.toString());
+        return setting.read(value.toString());
     }
 
     private static boolean strings(TomlArray array) {

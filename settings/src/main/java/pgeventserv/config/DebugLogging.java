@@ -20,7 +20,7 @@ public class DebugLogging {
     private static final Logger LOG = Logger.getLogger(DebugLogging.class.getName());
 
     @Inject
-    @ConfigProperty(name = "Debug", defaultValue = "false")
+    @ConfigProperty(name = "Debug")
     boolean debug;
 
     void apply(@Observes @Initialized(ApplicationScoped.class) Object started) {

@@ -23,11 +23,14 @@ public final class EnvironmentOverrides {
         Map<String, String> found = new HashMap<>();
         for (Setting setting : Setting.values()) {
             String value = environment.get(setting.envName());
-            if (value != null) {
+            // As the original (viper ignores empty variables): ES_URLBASE= is no setting at all.
+            if (value != null && !value.isEmpty()) {
                 try {
-                    found.put(setting.key(), setting.kind() == Setting.Kind.LIST
-                            ? setting.checkList(Arrays.asList(value.trim().split("\\s+")))
-                            : setting.check(value));
+                    if (setting.kind() == Setting.Kind.LIST) {
+                        found.put(setting.key(), setting.checkList(Arrays.asList(value.trim().split("\\s+"))));
+                    } else {
+                        setting.read(value).ifPresent(v -> found.put(setting.key(), v));
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(setting.envName() + ": " + e.getMessage());
                 }

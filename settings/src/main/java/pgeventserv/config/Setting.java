@@ -3,7 +3,9 @@ package pgeventserv.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -72,6 +74,15 @@ public enum Setting {
         return "ES_" + key.toUpperCase(Locale.ROOT);
     }
 
+    /** Every default, by key, in MicroProfile Config form: what {@link DefaultsConfigSource} serves. */
+    public static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (Setting s : values()) {
+            s.defaultValue().ifPresent(d -> defaults.put(s.key, d));
+        }
+        return defaults;
+    }
+
     /** Keys are case-insensitive, as in the original: {@code httpport} names {@code HttpPort}. */
     public static Optional<Setting> byKey(String name) {
         for (Setting s : values()) {
@@ -80,6 +91,18 @@ public enum Setting {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What a value written in a file or a system property means: {@link #check checked}, or empty for
+     * "unset". The original's own defaults for its optional strings are empty strings
+     * ({@code UrlBase = ""}, {@code TlsServerCertificateFile = ""}), and users copy them into their files; so for
+     * every key whose value is text an empty string means unset (the default, where there is one).
+     * A number, flag, duration or list cannot be empty.
+     */
+    public Optional<String> read(String value) {
+        boolean text = kind == Kind.TEXT || kind == Kind.HOST || kind == Kind.URL || kind == Kind.PATH;
+        return text && value.isBlank() ? Optional.empty() : Optional.of(check(value));
     }
 
     /**

@@ -9,11 +9,11 @@ import java.util.Optional;
  * {@code pg_eventserv.toml} as a MicroProfile Config source: the file the system property
  * {@value ConfigFile#PROPERTY} names (the launcher sets it from {@code --config}), else the first one
  * found in {@code ./config}, {@code /config}, {@code /etc}. A bad file stops startup with a message naming
- * the file, the line and the key. Ordinal 200: below the {@code ES_} variables (250), above defaults.
+ * the file, the line and the key. Its ordinal is {@link SettingSource#FILE}'s.
  */
 public class TomlConfigSource extends MapConfigSource {
 
-    static final int ORDINAL = 200;
+    static final int ORDINAL = SettingSource.FILE.configOrdinal();
 
     public TomlConfigSource() {
         this(Optional.ofNullable(System.getProperty(ConfigFile.PROPERTY)), ConfigFile.SEARCH);

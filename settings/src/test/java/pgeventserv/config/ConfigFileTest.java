@@ -148,19 +148,80 @@ class ConfigFileTest {
         assertEquals(List.of(Path.of("config"), Path.of("/config"), Path.of("/etc")), ConfigFile.SEARCH);
     }
 
-    /** The shipped example, uncommented, sets every key, each to its default where there is one. */
+    /**
+     * The shipped example, uncommented, sets every key, each to its default where there is one, and nothing but
+     * the keys of {@link Setting}: it cannot drift from the one definition of the settings.
+     */
     @Test
     void theExampleFileListsEveryKeyWithItsDefault() throws IOException {
         String example = Files.readString(Path.of("config/pg_eventserv.toml.example"));
-        String uncommented = Arrays.stream(example.split("\n"))
-                .map(line -> line.matches("# [A-Za-z]+ = .*") ? line.substring(2) : line)
-                .collect(Collectors.joining("\n"));
+        String uncommented = uncomment(example);
         assertEquals(Map.of(), ConfigFile.read(write(example)), "as shipped, it changes nothing");
+        // Reading it refuses any key that is not a Setting, and a key given twice.
         Map<String, String> values = ConfigFile.read(write(uncommented));
+        assertEquals(Setting.values().length, uncommented.lines().filter(l -> l.matches("[A-Za-z]+ = .*")).count(),
+                "one line per setting");
         for (Setting s : Setting.values()) {
             assertTrue(values.containsKey(s.key()), "the example lists " + s.key());
             s.defaultValue().ifPresent(d -> assertEquals(d, values.get(s.key()), s.key()));
         }
+    }
+
+    /** The original's example file, as a user copies it, with every line uncommented. */
+    static String upstreamExampleUncommented() throws IOException {
+        try (var in = ConfigFileTest.class.getResourceAsStream("/upstream/pg_eventserv.toml.example")) {
+            return uncomment(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String uncomment(String example) {
+        return Arrays.stream(example.split("\n"))
+                .map(line -> line.matches("# [A-Za-z]+ = .*") ? line.substring(2) : line)
+                .collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void theOriginalsExampleFileWithEveryLineUncommentedIsValid() throws IOException {
+        Map<String, String> values = ConfigFile.read(write(upstreamExampleUncommented()));
+        assertEquals(java.util.Set.of("DbConnection", "DbPoolMaxConnLifeTime", "DbPoolMaxConns", "AssetsPath", "HttpHost",
+                "HttpPort", "HttpsPort", "TlsServerCertificateFile", "TlsServerPrivateKeyFile", "UrlBase", "BasePath",
+                "Channels", "Debug"), values.keySet());
+        assertEquals("postgresql://username:password@host/dbname", values.get("DbConnection"));
+        assertEquals("1h", values.get("DbPoolMaxConnLifeTime"));
+        assertEquals("4", values.get("DbPoolMaxConns"));
+        assertEquals("/usr/share/pg_eventserv/assets", values.get("AssetsPath"));
+        assertEquals("0.0.0.0", values.get("HttpHost"));
+        assertEquals("7700", values.get("HttpPort"));
+        assertEquals("7701", values.get("HttpsPort"));
+        assertEquals("server.crt", values.get("TlsServerCertificateFile"));
+        assertEquals("server.key", values.get("TlsServerPrivateKeyFile"));
+        assertEquals("http://localhost/", values.get("UrlBase"));
+        assertEquals("/", values.get("BasePath"));
+        assertEquals("*", values.get("Channels"));
+        assertEquals("false", values.get("Debug"));
+    }
+
+    /** The original's defaults for its optional strings are empty strings; users spell them out. */
+    @Test
+    void anEmptyStringIsNoValueForEveryTextKey() throws IOException {
+        Map<String, String> values = ConfigFile.read(write("""
+                UrlBase = ""
+                TlsServerCertificateFile = ""
+                TlsServerPrivateKeyFile = ""
+                AssetsPath = ""
+                DbConnection = ""
+                HttpHost = ""
+                BasePath = ""
+                DataSource = " "
+                """));
+        assertEquals(Map.of(), values);
+    }
+
+    @Test
+    void anEmptyStringIsStillRefusedWhereANumberFlagOrDurationBelongs() throws IOException {
+        assertTrue(refusal(write("HttpPort = \"\"\n")).contains("HttpPort must be a port number"));
+        assertTrue(refusal(write("Debug = \"\"\n")).contains("Debug must be true or false"));
+        assertTrue(refusal(write("PingInterval = \"\"\n")).contains("PingInterval must be a duration"));
     }
 
     private static String refusal(Path file) {

@@ -55,10 +55,19 @@ class EnvironmentConfigSourceTest {
         assertEquals(0, source.getPropertyNames().size());
     }
 
+    /** ES_CHANNELS must beat the server's plain-environment mapping of CHANNELS, as in the original. */
     @Test
-    void ranksBelowSystemPropertiesAndTheStandardEnvironmentAboveTheFile() {
+    void ranksAboveThePlainEnvironmentBelowSystemProperties() {
         int ordinal = new EnvironmentConfigSource(Map.of()).getOrdinal();
-        assertEquals(250, ordinal);
-        assertTrue(ordinal < 300 && ordinal > TomlConfigSource.ORDINAL);
+        assertTrue(ordinal > SettingSource.PLAIN_ENVIRONMENT && ordinal < SettingSource.SYSTEM_PROPERTY.configOrdinal(),
+                "ordinal " + ordinal);
+        assertTrue(ordinal > TomlConfigSource.ORDINAL);
+    }
+
+    /** As the original's viper: an empty variable is no setting. */
+    @Test
+    void anEmptyVariableIsNoSetting() {
+        EnvironmentConfigSource source = new EnvironmentConfigSource(Map.of("ES_URLBASE", "", "ES_CHANNELS", "", "ES_HTTPPORT", ""));
+        assertEquals(0, source.getPropertyNames().size());
     }
 }

@@ -11,7 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ChannelPolicy {
 
     @Inject
-    @ConfigProperty(name = "Channels", defaultValue = "*")
+    @ConfigProperty(name = "Channels")
     List<String> patterns;
 
     private List<Glob> globs;

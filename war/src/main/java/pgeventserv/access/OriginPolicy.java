@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class OriginPolicy {
 
     @Inject
-    @ConfigProperty(name = "CORSOrigins", defaultValue = "*")
+    @ConfigProperty(name = "CORSOrigins")
     List<String> patterns;
 
     private boolean any;

@@ -35,19 +35,19 @@ public class Relay {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    @ConfigProperty(name = "SessionQueueMessages", defaultValue = "10000")
+    @ConfigProperty(name = "SessionQueueMessages")
     int queueMessages;
 
     @Inject
-    @ConfigProperty(name = "SessionQueueBytes", defaultValue = "16777216")
+    @ConfigProperty(name = "SessionQueueBytes")
     long queueBytes;
 
     @Inject
-    @ConfigProperty(name = "MaxSessions", defaultValue = "10000")
+    @ConfigProperty(name = "MaxSessions")
     int maxSessions;
 
     @Inject
-    @ConfigProperty(name = "PingInterval", defaultValue = "30s")
+    @ConfigProperty(name = "PingInterval")
     Duration pingInterval;
 
     private Registry registry;

@@ -72,7 +72,7 @@ public class NotificationListener {
     Event<PollCompleted> pollsCompleted;
 
     @Inject
-    @ConfigProperty(name = "DataSource", defaultValue = "java:comp/env/jdbc/eventserv")
+    @ConfigProperty(name = "DataSource")
     String dataSourceName;
 
     private final ListenRequests requests = new ListenRequests();

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,6 +26,8 @@ import pgeventserv.access.OriginPolicy;
  */
 @WebServlet(urlPatterns = {"", "/index.html"})
 public class ViewerServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(ViewerServlet.class.getName());
 
     static final String PAGE = "/WEB-INF/viewer/index.html";
     static final String SETTINGS_PLACEHOLDER = "/*SETTINGS*/{}";
@@ -47,6 +50,10 @@ public class ViewerServlet extends HttpServlet {
 
     @Override
     public void init() throws ServletException {
+        // The original's default, "./assets", is in many copied files and names nothing here: say so once and
+        // serve the built-in page, rather than refuse to start.
+        assetsPath.filter(dir -> !Files.isDirectory(Path.of(dir))).ifPresent(dir -> LOG.warning(() -> "AssetsPath "
+                + dir + " is not a directory (" + Path.of(dir).toAbsolutePath() + "): serving the built-in viewer"));
         Optional<Path> custom = assetsPath.map(dir -> Path.of(dir, "index.html")).filter(Files::isRegularFile);
         try (InputStream in = custom.isPresent() ? Files.newInputStream(custom.get()) : getServletContext().getResourceAsStream(PAGE)) {
             if (in == null) {

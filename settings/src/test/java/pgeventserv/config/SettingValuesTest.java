@@ -1,4 +1,4 @@
-package pgeventserv.launch;
+package pgeventserv.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,11 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pgeventserv.config.ConfigFile;
-import pgeventserv.config.Setting;
 
 /** Precedence: DATABASE_URL and --debug, then system properties, then ES_ variables, then the file, then defaults. */
-class SettingsTest {
+class SettingValuesTest {
 
     private static final Map<String, String> NONE = Map.of();
 
@@ -45,7 +43,7 @@ class SettingsTest {
 
     @Test
     void everyKeyHasItsDefaultWithoutAnySource() {
-        Settings settings = Settings.resolve(false, NONE, NONE, Optional.empty());
+        SettingValues settings = SettingValues.resolve(false, NONE, NONE, Optional.empty());
         for (Setting s : Setting.values()) {
             assertEquals(s.defaultValue(), settings.get(s), s.key());
         }
@@ -58,7 +56,7 @@ class SettingsTest {
             values.put(s, sample(s, "file"));
         }
         Path file = file(values);
-        Settings settings = Settings.resolve(false, NONE, NONE, Optional.of(file));
+        SettingValues settings = SettingValues.resolve(false, NONE, NONE, Optional.of(file));
         for (Setting s : Setting.values()) {
             assertEquals(Optional.of(s.check(sample(s, "file"))), settings.get(s), s.key());
             assertEquals(file.toString(), settings.source(s));
@@ -73,7 +71,7 @@ class SettingsTest {
             fileValues.put(s, sample(s, "file"));
             env.put(s.envName(), sample(s, "env"));
         }
-        Settings settings = Settings.resolve(false, env, NONE, Optional.of(file(fileValues)));
+        SettingValues settings = SettingValues.resolve(false, env, NONE, Optional.of(file(fileValues)));
         for (Setting s : Setting.values()) {
             assertEquals(Optional.of(s.check(sample(s, "env"))), settings.get(s), s.key());
             assertEquals(s.envName(), settings.source(s));
@@ -88,7 +86,7 @@ class SettingsTest {
             env.put(s.envName(), sample(s, "env"));
             properties.put(s.key(), sample(s, "property"));
         }
-        Settings settings = Settings.resolve(false, env, properties, Optional.empty());
+        SettingValues settings = SettingValues.resolve(false, env, properties, Optional.empty());
         for (Setting s : Setting.values()) {
             assertEquals(Optional.of(s.check(sample(s, "property"))), settings.get(s), s.key());
         }
@@ -96,7 +94,7 @@ class SettingsTest {
 
     @Test
     void databaseUrlIsAboveEverything() {
-        Settings settings = Settings.resolve(false,
+        SettingValues settings = SettingValues.resolve(false,
                 Map.of("DATABASE_URL", "postgresql://url@h/d", "ES_DBCONNECTION", "postgresql://env@h/d"),
                 Map.of("DbConnection", "postgresql://property@h/d"), Optional.empty());
         assertEquals(Optional.of("postgresql://url@h/d"), settings.get(Setting.DB_CONNECTION));
@@ -105,21 +103,21 @@ class SettingsTest {
 
     @Test
     void debugOptionIsAboveEverything() {
-        Settings settings = Settings.resolve(true, Map.of("ES_DEBUG", "false"), Map.of("Debug", "false"), Optional.empty());
+        SettingValues settings = SettingValues.resolve(true, Map.of("ES_DEBUG", "false"), Map.of("Debug", "false"), Optional.empty());
         assertTrue(settings.flag(Setting.DEBUG));
         assertEquals("true", settings.forServer().get("Debug"), "the server is told too");
     }
 
     @Test
     void systemPropertyNamesAreCaseInsensitiveAndHandedOnToTheServerByTheirKey() {
-        Settings settings = Settings.resolve(false, NONE, Map.of("channels", "a,b", "java.version", "17"), Optional.empty());
+        SettingValues settings = SettingValues.resolve(false, NONE, Map.of("channels", "a,b", "java.version", "17"), Optional.empty());
         assertEquals(Optional.of("a,b"), settings.get(Setting.CHANNELS));
         assertEquals(Map.of("Channels", "a,b"), settings.forServer());
     }
 
     @Test
     void maintainerSwitchesAreHandedOnToTheServerAsGiven() {
-        Settings settings = Settings.resolve(false, NONE, Map.of("pgeventserv.rawFrames", "false", "java.version", "17"),
+        SettingValues settings = SettingValues.resolve(false, NONE, Map.of("pgeventserv.rawFrames", "false", "java.version", "17"),
                 Optional.empty());
         assertEquals(Map.of("pgeventserv.rawFrames", "false"), settings.forServer());
     }
@@ -127,16 +125,70 @@ class SettingsTest {
     @Test
     void theFileIsNamedToTheServer() throws IOException {
         Path file = file(Map.of(Setting.HTTP_PORT, "7777"));
-        assertEquals(file.toString(), Settings.resolve(false, NONE, NONE, Optional.of(file)).forServer().get(ConfigFile.PROPERTY));
+        assertEquals(file.toString(), SettingValues.resolve(false, NONE, NONE, Optional.of(file)).forServer().get(ConfigFile.PROPERTY));
     }
 
     @Test
     void aBadValueNamesItsSource() {
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> Settings.resolve(false, NONE, Map.of("HttpPort", "x"), Optional.empty()))
+                () -> SettingValues.resolve(false, NONE, Map.of("HttpPort", "x"), Optional.empty()))
                 .getMessage().startsWith("system property HttpPort: HttpPort must be a port number"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> Settings.resolve(false, Map.of("ES_DEBUG", "maybe"), NONE, Optional.empty()))
+                () -> SettingValues.resolve(false, Map.of("ES_DEBUG", "maybe"), NONE, Optional.empty()))
                 .getMessage().startsWith("ES_DEBUG: Debug must be true or false"));
+    }
+
+    /** What a user of the original writes when they spell out its defaults (its main.go SetDefault calls). */
+    @Test
+    void theOriginalsDefaultsSpelledOutInAFileMeanOurDefaults() throws IOException {
+        Path file = Files.writeString(dir.resolve("original-defaults.toml"), """
+                DbConnection = "sslmode=disable"
+                HttpHost = "0.0.0.0"
+                HttpPort = 7700
+                HttpsPort = 7701
+                TlsServerCertificateFile = ""
+                TlsServerPrivateKeyFile = ""
+                UrlBase = ""
+                Debug = false
+                AssetsPath = "./assets"
+                DbPoolMaxConnLifeTime = "1h"
+                DbPoolMaxConns = 4
+                CORSOrigins = ["*"]
+                BasePath = "/"
+                Channels = ["*"]
+                """);
+        SettingValues settings = SettingValues.resolve(false, NONE, NONE, Optional.of(file));
+        for (Setting s : Setting.values()) {
+            if (s != Setting.DB_CONNECTION && s != Setting.ASSETS_PATH) {
+                assertEquals(s.defaultValue(), settings.get(s), s.key());
+            }
+        }
+        // Both still mean what they meant there: libpq's defaults without TLS, and a directory that may not exist
+        // (the viewer warns once and serves its built-in page).
+        assertEquals(Optional.of("sslmode=disable"), settings.get(Setting.DB_CONNECTION));
+        assertEquals(Optional.of("./assets"), settings.get(Setting.ASSETS_PATH));
+    }
+
+    @Test
+    void emptyValuesAreNoValuesInEverySource() throws IOException {
+        Path file = file(Map.of(Setting.URL_BASE, "https://file.example/"));
+        SettingValues settings = SettingValues.resolve(false, Map.of("ES_URLBASE", "", "ES_CHANNELS", "", "DATABASE_URL", ""),
+                Map.of("UrlBase", "", "HttpPort", ""), Optional.of(file));
+        assertEquals(Optional.of("https://file.example/"), settings.get(Setting.URL_BASE));
+        assertEquals(file.toString(), settings.source(Setting.URL_BASE));
+        assertEquals(Optional.of("*"), settings.get(Setting.CHANNELS));
+        assertEquals(Optional.of("7700"), settings.get(Setting.HTTP_PORT));
+        assertEquals("unset", settings.source(Setting.DB_CONNECTION));
+        assertEquals(Map.of(ConfigFile.PROPERTY, file.toString()), settings.forServer(), "nothing empty is handed on");
+    }
+
+    /** The launcher reads only ES_ variables, as the original: CHANNELS is nobody's setting. */
+    @Test
+    void plainEnvironmentVariablesAreNoSource() {
+        SettingValues settings = SettingValues.resolve(false, Map.of("CHANNELS", "x*", "DEBUG", "true", "HTTPPORT", "1"),
+                NONE, Optional.empty());
+        assertEquals(Optional.of("*"), settings.get(Setting.CHANNELS));
+        assertEquals(Optional.of("false"), settings.get(Setting.DEBUG));
+        assertEquals(Optional.of("7700"), settings.get(Setting.HTTP_PORT));
     }
 }

@@ -1,7 +1,7 @@
 /**
  * The database side: one LISTEN connection for every channel, and a CDI event per notification.
  *
- * <p>{@link pgeventserv.notification.NotificationListener} is a {@code @Startup @Singleton} EJB that owns the
+ * <p>{@link pgeventserv.postgres.NotificationListener} is a {@code @Startup @Singleton} EJB that owns the
  * connection and the one thread that uses it. pgjdbc has no background reader, so that thread alternates
  * between applying queued LISTEN/UNLISTEN requests and {@code getNotifications(timeout)}; it fires each
  * notification synchronously, in the order PostgreSQL delivered them (commit order), and observers must not
@@ -11,11 +11,11 @@
  * <p>Failure: a broken connection is {@code abort}ed, never just closed: a container pool (Payara's at least)
  * takes a closed connection back as healthy and hands the dead one out again, forever; abort makes it discard
  * it. Then a fresh connection with capped backoff, every wanted channel LISTENed again, a
- * {@link pgeventserv.notification.Gap} event, and only then {@code UP}. The log line comes once per change of
+ * {@link pgeventserv.postgres.Gap} event, and only then {@code UP}. The log line comes once per change of
  * state. On undeploy the connection runs {@code UNLISTEN *} before it goes back to the pool, so nobody inherits
  * our LISTENs (a listener that never reads would hold up PostgreSQL's notification queue).
  *
- * <p>Readiness rests on the {@link pgeventserv.notification.Canary}, a notification the listener thread sends
+ * <p>Readiness rests on the {@link pgeventserv.postgres.Canary}, a notification the listener thread sends
  * itself on a private channel: an open connection can still deliver nothing. A network timeout on the
  * connection turns a silently cut network into a failed query, hence a reconnect, instead of a hang.
  */

@@ -1,0 +1,23 @@
+/**
+ * The fan-out: channels to their subscribers, one poll's notifications put once per format, a bounded queue per
+ * client that lags, and the slow-consumer policy. It knows nothing of WebSocket or HTTP: transports plug in
+ * through {@link pgeventserv.fanout.Writer} (can it take more now; write these messages; keep alive; close with a
+ * {@link pgeventserv.fanout.Farewell}) and {@link pgeventserv.fanout.Format} (what a notification looks like on
+ * that connection). Everything here but {@link pgeventserv.fanout.Relay} (the CDI wiring) is plain Java, tested
+ * with a fake writer.
+ *
+ * <p>Ownership and threads. {@link pgeventserv.fanout.Registry} owns the channel map and each channel's member
+ * array (changed copy-on-write under one lock by the server's threads, read without one by the listener thread).
+ * {@link pgeventserv.fanout.Fanout} runs on the listener thread only and owns each channel's
+ * {@link pgeventserv.fanout.Batch}. Each {@link pgeventserv.fanout.Subscriber} owns its queue and the order of its
+ * writes: the listener thread adds, and exactly one thread at a time (whoever wins its drain counter) takes,
+ * writes or discards. The lifecycle is one state, {@code HANDSHAKE → OPEN → CLOSING → CLOSED}: a close from any
+ * thread changes the state and asks for a drain, and never touches the queue itself. The listener thread never
+ * waits on a client: a writer that is not writable gets its messages queued and is asked again after every poll
+ * (or says so itself, when its transport has a completion callback).
+ *
+ * <p>Closing a slow client waits for its outstanding write (or a grace period): a close frame stuck behind data
+ * the client does not read would never arrive. A database outage is told, in order, to clients whose format can
+ * say "gap"; raw WebSocket clients cannot be told in band and stay open.
+ */
+package pgeventserv.fanout;

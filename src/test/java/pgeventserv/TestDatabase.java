@@ -32,9 +32,21 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A connection to a postgresql:// URL. */
     public static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(url), properties(url));
+    }
+
+    /** The jdbc:postgresql: form of a postgresql:// URL, without its user and password. */
+    public static String jdbcUrl(String url) {
         URI uri = URI.create(url);
+        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return "jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query;
+    }
+
+    /** The user and password of a postgresql:// URL as JDBC connection properties. */
+    public static Properties properties(String url) {
         Properties props = new Properties();
-        String userInfo = uri.getRawUserInfo();
+        String userInfo = URI.create(url).getRawUserInfo();
         if (userInfo != null) {
             String[] parts = userInfo.split(":", 2);
             props.setProperty("user", decode(parts[0]));
@@ -42,9 +54,7 @@ public final class TestDatabase implements AutoCloseable {
                 props.setProperty("password", decode(parts[1]));
             }
         }
-        int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query, props);
+        return props;
     }
 
     private static String decode(String s) {

@@ -34,8 +34,6 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * Owns the one LISTEN connection of the server and its one thread.
@@ -94,7 +92,7 @@ public class NotificationListener {
     private final Set<String> channels = new HashSet<>();
     private final List<CompletableFuture<Void>> awaitingConnection = new ArrayList<>();
     private Connection connection;
-    private PGConnection pg;
+    private DriverNotifications pg;
     private Instant downSince;
     private boolean connectedBefore;
 
@@ -187,7 +185,7 @@ public class NotificationListener {
         connection = dataSource.getConnection();
         connection.setAutoCommit(true);
         limitNetworkWait();
-        pg = connection.unwrap(PGConnection.class);
+        pg = DriverNotifications.of(connection);
         execute(ChannelIdentifier.listen(canary.channel()));
         for (String channel : channels) {
             execute(ChannelIdentifier.listen(channel));
@@ -265,16 +263,12 @@ public class NotificationListener {
     }
 
     private void poll() throws SQLException {
-        PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
-        if (batch == null) {
-            return;
-        }
-        for (PGNotification n : batch) {
-            if (canary.channel().equals(n.getName())) {
-                canary.returned(n.getParameter(), System.nanoTime());
+        for (Notification n : pg.poll(POLL_MILLIS)) {
+            if (canary.channel().equals(n.channel())) {
+                canary.returned(n.payload(), System.nanoTime());
             } else {
                 received++;
-                fire(new Notification(n.getName(), n.getParameter()));
+                fire(n);
             }
         }
     }

@@ -141,7 +141,7 @@ public final class LaunchedServer implements AutoCloseable {
         try {
             return RawHttp.get(base, path);
         } catch (IOException | RuntimeException e) {
-            return new RawHttp.Response(0, "", e.toString());
+            return new RawHttp.Response(0, "", e.toString(), false);
         }
     }
 

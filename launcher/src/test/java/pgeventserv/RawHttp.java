@@ -12,7 +12,29 @@ import java.nio.charset.StandardCharsets;
 /** HTTP spoken by hand, so tests see exactly what a server answers to an upgrade request, before any client library. */
 public final class RawHttp {
 
-    public record Response(int status, String head, String body) {
+    /**
+     * {@code ended}: the answer ended as HTTP/1.1 says one must, by its Content-Length, its last chunk, or the
+     * server closing the connection; false when the read timed out with the answer still open.
+     */
+    public record Response(int status, String head, String body, boolean ended) {
+
+        /** The status line's reason phrase: {@code Upgrade Required} in {@code HTTP/1.1 426 Upgrade Required}. */
+        public String reason() {
+            int eol = head.indexOf("\r\n");
+            String statusLine = eol < 0 ? head : head.substring(0, eol);
+            return statusLine.length() > 13 ? statusLine.substring(13) : "";
+        }
+
+        /** The first value of a header, or null. */
+        public String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
     }
 
     private RawHttp() {
@@ -35,7 +57,15 @@ public final class RawHttp {
                 + "\r\nConnection: close\r\n\r\n");
     }
 
-    /** Reads until the server closes, or, for a 101, until the head is complete. */
+    /**
+     * A GET that keeps the connection alive, as browsers and curl send it: the server must mark where its answer
+     * ends (Content-Length or chunks), else the client waits; {@link Response#ended()} says whether it did.
+     */
+    public static Response getKeepAlive(URL base, String rawPath) throws IOException {
+        return exchange(base, "GET " + rawPath + " HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort() + "\r\n\r\n");
+    }
+
+    /** Reads until the server closes, or the answer is complete, or, for a 101, until the head is complete. */
     private static Response exchange(URL base, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", base.getPort())) {
             socket.setSoTimeout(5000);
@@ -45,26 +75,23 @@ public final class RawHttp {
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
+            boolean ended = false;
             try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int n; !ended && (n = in.read(buffer)) > 0; ) {
                     received.write(buffer, 0, n);
                     String soFar = received.toString(StandardCharsets.UTF_8);
-                    if (soFar.startsWith("HTTP/1.1 101") && soFar.contains("\r\n\r\n")) {
-                        break;
-                    }
-                    if (complete(soFar)) {
-                        break;
-                    }
+                    ended = soFar.startsWith("HTTP/1.1 101") && soFar.contains("\r\n\r\n") || complete(soFar);
                 }
+                ended = true; // complete, or the server closed the connection
             } catch (SocketTimeoutException e) {
-                // whatever arrived is the answer
+                // whatever arrived is the answer, which never ended
             }
             String text = received.toString(StandardCharsets.UTF_8);
             int split = text.indexOf("\r\n\r\n");
             String head = split < 0 ? text : text.substring(0, split);
             String body = split < 0 ? "" : text.substring(split + 4);
             int status = Integer.parseInt(head.substring(9, 12));
-            return new Response(status, head, dechunk(head, body));
+            return new Response(status, head, dechunk(head, body), ended);
         }
     }
 

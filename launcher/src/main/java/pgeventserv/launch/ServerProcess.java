@@ -93,7 +93,8 @@ final class ServerProcess {
     private List<String> command(Path cache, Path work) throws IOException {
         NestedRuntime.Unpacked runtime = NestedRuntime.unpack(cache, work);
         Path preBoot = Files.writeString(work.resolve("pre-boot.asadmin"),
-                PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow()));
+                PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow())
+                        + HttpThreadPool.render(settings.number(Setting.MAX_SESSIONS)));
         Path postBoot = Files.writeString(work.resolve("post-boot.asadmin"),
                 PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds,
                         settings.flag(Setting.DEBUG)));

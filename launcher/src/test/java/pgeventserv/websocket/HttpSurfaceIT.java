@@ -72,11 +72,35 @@ class HttpSurfaceIT {
         }
     }
 
+    /**
+     * A plain GET (curl, a browser) on a WebSocket endpoint gets a complete 426 naming the protocol to upgrade to;
+     * it used to get {@code 426 CUSTOM} with no end, so curl waited for its own timeout.
+     */
     @Test
-    void plainGetOnListenIs426WithExplanation() throws Exception {
-        Response response = RawHttp.get(base, "/listen/it_plain");
-        assertEquals(426, response.status());
-        assertTrue(response.body().contains("WebSocket"), response.body());
+    void plainGetOnListenIs426UpgradeRequiredAndEnds() throws Exception {
+        Response response = RawHttp.getKeepAlive(base, "/listen/it_plain");
+        assertEquals(426, response.status(), response.head());
+        assertEquals("Upgrade Required", response.reason(), response.head());
+        assertEquals("websocket", response.header("Upgrade"), response.head());
+        assertTrue(response.ended(), "the 426 never ended: " + response.head());
+    }
+
+    /** Every refusal is a complete answer with its reason phrase, on a kept-alive connection too. */
+    @Test
+    void refusalsEndWithTheirReasonPhrase() throws Exception {
+        assertRefusal(RawHttp.upgrade(base, "/listen/"), 400, "Bad Request");
+        assertRefusal(RawHttp.upgrade(base, "/listen/forbidden"), 403, "Forbidden");
+        assertRefusal(RawHttp.getKeepAlive(base, "/listen/forbidden"), 403, "Forbidden");
+        assertRefusal(RawHttp.getKeepAlive(base, "/nothing-here"), 404, "Not Found");
+        Response response = RawHttp.upgrade(base, "/listen/forbidden");
+        assertEquals(String.valueOf(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                response.header("Content-Length"), "the refusal's length is its encoded body's");
+    }
+
+    static void assertRefusal(Response response, int status, String reason) {
+        assertEquals(status, response.status(), response.head());
+        assertEquals(reason, response.reason(), response.head());
+        assertTrue(response.ended(), "the " + status + " never ended: " + response.head());
     }
 
     @Test

@@ -71,6 +71,7 @@ class LimitsIT {
             }
             RawHttp.Response refused = RawHttp.upgrade(server.base(), "/listen/" + channel);
             assertEquals(503, refused.status(), refused.head());
+            HttpSurfaceIT.assertRefusal(refused, 503, "Service Unavailable");
             assertTrue(refused.body().contains("too many sessions"), refused.body());
 
             clients.remove(0).close();

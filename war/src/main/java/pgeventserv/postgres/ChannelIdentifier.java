@@ -1,11 +1,12 @@
 package pgeventserv.postgres;
 
 import java.sql.SQLException;
-import org.postgresql.core.Utils;
 
 /**
- * LISTEN and UNLISTEN statements for one channel. The name is quoted as an identifier with
- * pgjdbc's own escaping, so it is used exactly as given (case-sensitive) and can inject nothing.
+ * LISTEN and UNLISTEN statements for one channel. The name is quoted as an identifier (double quotes,
+ * embedded ones doubled, as pgjdbc's {@code Utils.escapeIdentifier} does), so it is used exactly as given
+ * (case-sensitive) and can inject nothing. Not pgjdbc's method itself: the WAR links no driver class (see
+ * {@link DriverNotifications}).
  */
 final class ChannelIdentifier {
 
@@ -13,7 +14,10 @@ final class ChannelIdentifier {
     }
 
     static String quote(String channel) throws SQLException {
-        return Utils.escapeIdentifier(null, channel).toString();
+        if (channel.indexOf('\0') >= 0) {
+            throw new SQLException("Zero bytes may not occur in identifiers.");
+        }
+        return '"' + channel.replace("\"", "\"\"") + '"';
     }
 
     static String listen(String channel) throws SQLException {

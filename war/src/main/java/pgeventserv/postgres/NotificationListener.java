@@ -28,8 +28,6 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * Owns the one LISTEN connection of the server and its one thread.
@@ -89,7 +87,7 @@ public class NotificationListener {
 
     // Owned by the listener thread.
     private Connection connection;
-    private PGConnection pg;
+    private DriverNotifications pg;
     private Instant downSince;
     private boolean connectedBefore;
 
@@ -197,7 +195,7 @@ public class NotificationListener {
         connection = dataSource.getConnection();
         connection.setAutoCommit(true);
         limitNetworkWait();
-        pg = connection.unwrap(PGConnection.class);
+        pg = DriverNotifications.of(connection);
         execute(ChannelIdentifier.listen(canary.channel()));
         boolean subscribedMeanwhile = requests.anyAwaitingConnection();
         requests.connected(this::listenOn);
@@ -251,16 +249,12 @@ public class NotificationListener {
     }
 
     private void poll() throws SQLException {
-        PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
-        if (batch == null) {
-            return;
-        }
-        for (PGNotification n : batch) {
-            if (canary.channel().equals(n.getName())) {
-                canary.returned(n.getParameter(), System.nanoTime());
+        for (Notification n : pg.poll(POLL_MILLIS)) {
+            if (canary.channel().equals(n.channel())) {
+                canary.returned(n.payload(), System.nanoTime());
             } else {
                 received++;
-                fire(new Notification(n.getName(), n.getParameter()));
+                fire(n);
             }
         }
     }

@@ -8,7 +8,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelName;
 import pgeventserv.access.ChannelPolicy;
@@ -26,6 +26,7 @@ public class HandshakeFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(HandshakeFilter.class.getName());
     private static final String PREFIX = "/listen/";
+    private static final int UPGRADE_REQUIRED = 426;
 
     @Inject
     ChannelPolicy policy;
@@ -62,7 +63,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             response.setHeader("Upgrade", "websocket");
-            refuse(response, 426, PREFIX + channel + " is a WebSocket endpoint: connect with a WebSocket client");
+            refuse(response, UPGRADE_REQUIRED, PREFIX + channel + " is a WebSocket endpoint: connect with a WebSocket client");
             return;
         }
         if (relay.full()) {
@@ -73,12 +74,25 @@ public class HandshakeFilter extends HttpFilter {
         chain.doFilter(request, response);
     }
 
+    /**
+     * A complete answer: Content-Length from the encoded body, so a client knows where it ends. 426 is special
+     * on Payara, whose Grizzly knows no reason phrase for it ({@code 426 CUSTOM} after {@code setStatus}) and
+     * treats any response carrying {@code Upgrade} as switching protocols (no Content-Length, connection left
+     * open). {@code sendError}'s message is the reason phrase there (other servers have 426 in their tables),
+     * an error page would reset it, so the body is the server's own error report; {@code Connection: close}
+     * ends the response on every server.
+     */
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
         LOG.fine(() -> "refused with " + status + ": " + message);
+        if (status == UPGRADE_REQUIRED) {
+            response.setHeader("Connection", "close");
+            response.sendError(status, "Upgrade Required");
+            return;
+        }
+        byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("text/plain;charset=UTF-8");
-        PrintWriter out = response.getWriter();
-        out.println(message);
-        out.flush();
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }

@@ -25,7 +25,7 @@ class ChannelIdentifierTest {
     }
 
     @Test
-    void nulIsRefusedByPgjdbc() {
+    void nulIsRefusedAsPgjdbcDoes() {
         assertThrows(SQLException.class, () -> ChannelIdentifier.quote("a\0b"));
     }
 }

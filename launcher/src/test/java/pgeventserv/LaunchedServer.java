@@ -88,6 +88,8 @@ public final class LaunchedServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("DATABASE_URL", TestDatabase.URL);
+        // The server's full log (the console has a few lines of it) stays under target/, not in the user's home.
+        builder.environment().put("XDG_STATE_HOME", Path.of("target", "state").toAbsolutePath().toString());
         builder.environment().putAll(environment);
         LaunchedServer server = new LaunchedServer(builder.start(), log, logStart);
         server.base = URI.create(viewer).toURL();

@@ -58,7 +58,8 @@ public final class Main {
                     command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
             SettingValues settings = SettingValues.resolve(command.debug(), env, systemProperties, file);
             server = new ServerProcess(settings, database(settings, env), tls(settings),
-                    GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds());
+                    GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds(),
+                    logging(settings, env));
         } catch (IllegalArgumentException e) {
             err.println("pg_eventserv: " + e.getMessage());
             return 1;
@@ -80,6 +81,16 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             String source = settings.source(Setting.DB_CONNECTION);
             throw new IllegalArgumentException((source.equals("unset") ? "the libpq variables" : source) + ": " + e.getMessage());
+        }
+    }
+
+    private static ServerLogging logging(SettingValues settings, Map<String, String> env) {
+        Path file = settings.get(Setting.LOG_FILE).map(Path::of)
+                .orElseGet(() -> ServerLogging.defaultFile(env, settings.number(Setting.HTTP_PORT)));
+        try {
+            return new ServerLogging(file, settings.get(Setting.LOG_FORMAT).orElseThrow(), settings.flag(Setting.DEBUG));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(settings.source(Setting.LOG_FORMAT) + ": " + e.getMessage());
         }
     }
 

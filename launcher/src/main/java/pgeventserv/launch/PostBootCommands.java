@@ -32,8 +32,10 @@ final class PostBootCommands {
      * {@code DbPoolMaxConns} is the pool's maximum size. Payara's pool has no maximum connection age, so
      * {@code DbPoolMaxConnLifeTime} becomes its idle timeout: a pooled connection unused that long is closed.
      * Neither touches the LISTEN connection, which is checked out for the server's life and never idle.
+     * {@code leavePoolLoggers}: with {@code --debug}, or when the server's logging.properties quiets them already
+     * ({@link ServerLogging}, which spares the asadmin echo and a reload of the logging configuration).
      */
-    static String render(ConnectionSettings db, int maxPoolSize, long idleTimeoutSeconds, boolean debug) {
+    static String render(ConnectionSettings db, int maxPoolSize, long idleTimeoutSeconds, boolean leavePoolLoggers) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("serverName", db.host());
         properties.put("portNumber", Integer.toString(db.port()));
@@ -50,7 +52,7 @@ final class PostBootCommands {
                 + " --idletimeout " + idleTimeoutSeconds
                 + " --property " + propertyList + " " + POOL + "\n"
                 + "create-jdbc-resource --connectionpoolid " + POOL + " " + RESOURCE + "\n"
-                + (debug ? "" : QUIET_POOL + "\n");
+                + (leavePoolLoggers ? "" : QUIET_POOL + "\n");
     }
 
     /**

@@ -7,13 +7,18 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.net.BindException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,19 +50,29 @@ final class ServerProcess {
 
     private static final long READY_TIMEOUT_SECONDS = 180;
 
+    /**
+     * What Payara Micro starts that this server never uses. {@code --nohazelcast}: no data grid at all (not merely
+     * no cluster, which still boots Hazelcast: some 2 s of a start); nothing here shares sessions, caches or EJB
+     * timers between instances. {@code --disablephonehome}: no report to Payara's servers.
+     */
+    static final List<String> PAYARA_OPTIONS = List.of("--nohazelcast", "--disablephonehome");
+
     private final SettingValues settings;
     private final ConnectionSettings db;
     private final Optional<Tls> tls;
     private final long poolIdleTimeoutSeconds;
+    private final ServerLogging logging;
 
-    ServerProcess(SettingValues settings, ConnectionSettings db, Optional<Tls> tls, long poolIdleTimeoutSeconds) {
+    ServerProcess(SettingValues settings, ConnectionSettings db, Optional<Tls> tls, long poolIdleTimeoutSeconds, ServerLogging logging) {
         this.settings = settings;
         this.db = db;
         this.tls = tls;
         this.poolIdleTimeoutSeconds = poolIdleTimeoutSeconds;
+        this.logging = logging;
     }
 
     int run(Path cache, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        checkPortsFree();
         // Owner-only: it holds the pool's password and the TLS key.
         Path work = Files.createTempDirectory("pg_eventserv",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -79,11 +94,16 @@ final class ServerProcess {
             }
             delete(work);
         }));
+        say(out, "INFO", "pg_eventserv " + Version.current() + " starting; the server's log: " + logging.file());
         if (awaitApplication(server)) {
-            out.println(startupLine());
+            say(out, "INFO", startupLine());
         } else if (server.isAlive()) {
             err.println("pg_eventserv: the server started but the application did not answer within "
-                    + READY_TIMEOUT_SECONDS + " s; see the log above");
+                    + READY_TIMEOUT_SECONDS + " s; see " + logging.file());
+            return 1;
+        } else {
+            err.println("pg_eventserv: the server stopped while starting (exit status " + server.exitValue() + "); see "
+                    + logging.file());
             return 1;
         }
         int exit = server.waitFor();
@@ -96,8 +116,8 @@ final class ServerProcess {
                 PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow())
                         + HttpThreadPool.render(settings.number(Setting.MAX_SESSIONS)));
         Path postBoot = Files.writeString(work.resolve("post-boot.asadmin"),
-                PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds,
-                        settings.flag(Setting.DEBUG)));
+                // true: the pool's loggers are quieted by the logging configuration (ServerLogging), not by a command.
+                PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds, true));
 
         Properties system = new Properties();
         system.putAll(settings.forServer());
@@ -120,8 +140,10 @@ final class ServerProcess {
 
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         java.addAll(ServerJvmOptions.from(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        java.addAll(List.of("-jar", runtime.payaraMicro().toString(),
-                "--nocluster", "--rootdir", work.resolve("root").toString(),
+        java.addAll(logging.jvmOptions(cache, work));
+        java.addAll(List.of("-jar", runtime.payaraMicro().toString()));
+        java.addAll(PAYARA_OPTIONS);
+        java.addAll(List.of("--rootdir", work.resolve("root").toString(),
                 "--addlibs", runtime.driver().toString(),
                 "--systemproperties", properties.toString(),
                 "--prebootcommandfile", preBoot.toString(),
@@ -140,6 +162,36 @@ final class ServerProcess {
      */
     static boolean isPlainSettingName(String variable) {
         return Setting.byKey(variable).isPresent();
+    }
+
+    /** A line of the launcher's own, in the server's log format. */
+    private void say(PrintStream out, String level, String message) {
+        out.print(logging.json() ? LogLineFormatter.json(Instant.now(), level, "pg_eventserv", message, null)
+                : LogLineFormatter.plain(Instant.now(), level, message));
+        out.flush();
+    }
+
+    /**
+     * A port already taken would make Payara Micro log a stack trace and then hang, never exiting: said here in
+     * one line instead. (Another process may still take the port in the second before the server binds it.)
+     */
+    private void checkPortsFree() throws IOException {
+        String host = settings.get(Setting.HTTP_HOST).orElseThrow();
+        checkPortFree(host, Setting.HTTP_PORT, settings.number(Setting.HTTP_PORT));
+        if (tls.isPresent()) {
+            checkPortFree(host, Setting.HTTPS_PORT, tls.get().port());
+        }
+    }
+
+    private void checkPortFree(String host, Setting setting, int port) throws IOException {
+        String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+        } catch (BindException e) {
+            throw new IOException(setting.key() + " " + port + " (" + settings.source(setting) + ") on " + host
+                    + " is in use by another process");
+        }
     }
 
     private String startupLine() {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -33,7 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -108,7 +113,8 @@ class LauncherIT {
                 "DATABASE_URL", TestDatabase.URL,
                 "ES_CHANNELS", "itl_* env_*",
                 "ES_CORSORIGINS", "http://env.example",
-                "XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString()));
+                "XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString(),
+                "XDG_STATE_HOME", Path.of("target/state").toAbsolutePath().toString()));
         launcher = builder.start();
         Thread reader = new Thread(() -> copyOutput(launcher.getInputStream()), "launcher-output");
         reader.setDaemon(true);
@@ -140,7 +146,8 @@ class LauncherIT {
 
     @Test
     void theStartupLineNamesVersionAddressesDatabaseAndChannelsWithoutThePassword() {
-        String line = output().lines().filter(l -> l.startsWith("pg_eventserv ") && l.contains("ready on")).findFirst().orElseThrow();
+        String line = output().lines().filter(l -> l.contains(" INFO pg_eventserv ") && l.contains("ready on")).findFirst().orElseThrow();
+        line = line.substring(line.indexOf("pg_eventserv "));
         ConnectionSettings database = DatabaseUrl.parse(TestDatabase.URL, Map.of(), System.getProperty("user.name"));
         assertTrue(line.startsWith("pg_eventserv " + pgeventserv.config.Version.current() + " ready on 127.0.0.1:" + http
                 + " and https 127.0.0.1:" + https + ", database " + database.describe() + ", channels itl_* env_*"), line);
@@ -286,6 +293,103 @@ class LauncherIT {
         assertEquals("pg_eventserv: " + badKey + ": line 2: unknown key 'Debgu' (did you mean Debug?)", key.output().trim());
     }
 
+    /**
+     * Without --debug a start prints a handful of lines, the server's log file named among them and the ready line
+     * last, each in the one plain format; Payara's boot chatter is in the file. The shared boot above is --debug:
+     * it shows everything, far more.
+     */
+    @Test
+    void aDefaultStartPrintsAFewPlainLinesAndNamesTheLogFile() throws Exception {
+        Path file = dir.resolve("plain.log");
+        try (LaunchedServer server = LaunchedServer.onLoopback("quiet-start", TestDatabase.URL, Map.of("LogFile", file.toString()))) {
+            // The launcher prints its ready line just after the application answers, which is when onLoopback returns.
+            waitFor(() -> logOf(server).contains(" ready on "));
+            List<String> start = upToReady(server.log());
+            assertTrue(start.size() <= 5, "at most 5 lines up to ready: " + start);
+            assertTrue(start.stream().anyMatch(l -> l.endsWith("the server's log: " + file)), start.toString());
+            waitFor(() -> logOf(server).contains("LISTEN connection up"));
+            for (String line : server.log().lines().toList()) {
+                assertTrue(PLAIN_LINE.matcher(line).matches(), "time, level, message: '" + line + "'");
+            }
+            String full = Files.readString(file);
+            assertTrue(full.contains("Payara Micro"), "Payara's boot messages are in the file");
+            assertTrue(full.lines().allMatch(l -> PLAIN_LINE.matcher(l).matches()), full);
+            assertFalse(full.contains("has expired"), "no dump of the JDK's expired CA certificates");
+        }
+        List<String> debug = upToReady(output());
+        assertTrue(debug.size() > 20, "--debug shows everything: " + debug.size() + " lines");
+    }
+
+    @Test
+    void logFormatJsonWritesOneJsonObjectALine() throws Exception {
+        Path file = dir.resolve("json.log");
+        try (LaunchedServer server = LaunchedServer.onLoopback("json-log", TestDatabase.URL,
+                Map.of("LogFormat", "json", "LogFile", file.toString()))) {
+            waitFor(() -> logOf(server).contains("LISTEN connection up") && logOf(server).contains(" ready on "));
+            List<String> lines = server.log().lines().toList();
+            assertTrue(lines.size() >= 3, lines.toString());
+            for (String line : List.of(String.join("\n", lines), Files.readString(file))) {
+                for (String json : line.lines().toList()) {
+                    try (JsonReader reader = Json.createReader(new StringReader(json))) {
+                        JsonObject object = reader.readObject();
+                        assertTrue(object.getString("time").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), json);
+                        assertFalse(object.getString("level").isEmpty(), json);
+                        object.getString("message");
+                    }
+                }
+            }
+            assertTrue(lines.stream().anyMatch(l -> l.contains("\"message\":\"pg_eventserv " + pgeventserv.config.Version.current() + " ready on")),
+                    lines.toString());
+        }
+    }
+
+    /** Payara Micro would log a stack trace and hang: the launcher says it in one line and exits with 1. */
+    @Test
+    void aPortInUseIsOneLineAndExitStatusOne() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Run run = runJar(Map.of("ES_HTTPHOST", "127.0.0.1", "ES_HTTPPORT", Integer.toString(taken.getLocalPort())));
+            assertEquals(1, run.exit());
+            assertEquals("pg_eventserv: HttpPort " + taken.getLocalPort() + " (ES_HTTPPORT) on 127.0.0.1 is in use by another process",
+                    run.output().trim());
+        }
+        Run bad = runJar(Map.of("ES_LOGFORMAT", "xml"));
+        assertEquals(1, bad.exit());
+        assertEquals("pg_eventserv: ES_LOGFORMAT: LogFormat must be plain or json, not 'xml'", bad.output().trim());
+    }
+
+    private static final Pattern PLAIN_LINE = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST) \\S.*");
+
+    /** The lines printed up to and with the ready line. */
+    private static List<String> upToReady(String log) {
+        List<String> lines = new ArrayList<>();
+        for (String line : log.lines().toList()) {
+            lines.add(line);
+            if (line.contains(" ready on ")) {
+                return lines;
+            }
+        }
+        throw new AssertionError("no ready line in " + lines);
+    }
+
+    private static String logOf(LaunchedServer server) {
+        try {
+            return server.log();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Without --debug, an unreachable database is one warning with its cause, not the pool's three per attempt. */
     @Test
     void anUnreachableDatabaseIsLoggedOnceNotOncePerReconnectAttempt() throws Exception {
@@ -304,10 +408,17 @@ class LauncherIT {
     }
 
     private static Run runJar(String... args) throws Exception {
+        return runJar(Map.of(), args);
+    }
+
+    private static Run runJar(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("DATABASE_URL", TestDatabase.URL);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         return new Run(p.exitValue(), out);

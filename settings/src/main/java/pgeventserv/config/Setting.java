@@ -34,7 +34,10 @@ public enum Setting {
     SESSION_QUEUE_BYTES("SessionQueueBytes", Kind.COUNT, "16777216", "payload bytes queued for one client before it is closed as too slow"),
     PING_INTERVAL("PingInterval", Kind.DURATION, "30s", "how often clients are pinged so dead peers are found"),
     MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open WebSocket sessions at most; further upgrades get 503"),
-    DATA_SOURCE("DataSource", Kind.TEXT, "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource");
+    DATA_SOURCE("DataSource", Kind.TEXT, "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource"),
+    LOG_FORMAT("LogFormat", Kind.TEXT, "plain", "log lines: plain (time level message) or json (one object a line)"),
+    LOG_FILE("LogFile", Kind.TEXT, null,
+            "file pg_eventserv.jar appends the server's whole log to (default: ~/.local/state/pg_eventserv/pg_eventserv-PORT.log)");
 
     /** What a value must look like; {@link #check} explains a bad one in words an operator understands. */
     public enum Kind {

@@ -46,8 +46,12 @@ class ConfigFileTest {
                 PingInterval = "10s"
                 MaxSessions = 50
                 DataSource = "jdbc/other"
+                LogFormat = "json"
+                LogFile = "/var/log/pg_eventserv.log"
                 """));
         assertEquals(Setting.values().length, values.size(), "every key");
+        assertEquals("json", values.get("LogFormat"));
+        assertEquals("/var/log/pg_eventserv.log", values.get("LogFile"));
         assertEquals("postgresql://u@db/app", values.get("DbConnection"));
         assertEquals("127.0.0.1", values.get("HttpHost"));
         assertEquals("7777", values.get("HttpPort"));

@@ -209,7 +209,7 @@ class FanoutTest {
 
     @Test
     void aStalledClientIsClosedAfterTheGraceAnyway() {
-        Registry quick = new Registry(new Limits(10, 1 << 20, 1_000_000), 1_000, this::listen, c -> { }, scheduler, 0);
+        Registry quick = new Registry(new Limits(10, 1 << 20, java.util.concurrent.TimeUnit.SECONDS.toNanos(2)), 1_000, this::listen, c -> { }, scheduler, 0);
         Fanout quickFanout = new Fanout(quick);
         FakeWriter stuck = FakeWriter.holding();
         Subscriber s = quick.subscribe("orders", TestFormat.RAW);
@@ -218,7 +218,7 @@ class FanoutTest {
         quickFanout.pollCompleted();
         s.close(new Farewell(Farewell.TRY_AGAIN_LATER, "too slow"));
         assertEquals(List.of(), stuck.closes, "its write is outstanding");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (stuck.closes.isEmpty() && System.nanoTime() < deadline) {
             quickFanout.pollCompleted();
             Thread.onSpinWait();

@@ -221,7 +221,7 @@ class FanoutTest {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (stuck.closes.isEmpty() && System.nanoTime() < deadline) {
             quickFanout.pollCompleted();
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
         assertEquals(1, stuck.closes.size(), "closed after the grace, read or not");
         assertEquals(Subscriber.State.CLOSED, s.state());

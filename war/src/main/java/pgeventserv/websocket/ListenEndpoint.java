@@ -1,5 +1,6 @@
 package pgeventserv.websocket;
 
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -35,6 +36,11 @@ public class ListenEndpoint {
     private Subscriber subscriber;
     private WebSocketConnection connection;
 
+    /** For containers that insist on a public no-argument constructor (Open Liberty checks at deployment). */
+    public ListenEndpoint() {
+        this(null);
+    }
+
     ListenEndpoint(SendPath sendPath) {
         this.sendPath = sendPath;
     }
@@ -44,8 +50,9 @@ public class ListenEndpoint {
         subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
         WebSocketFormat format = (WebSocketFormat) session.getUserProperties().get(SubscribeOnHandshake.FORMAT);
         LOG.fine(() -> "client connected to channel " + subscriber.channel() + " (session " + session.getId() + ")");
-        connection = sendPath.connection(session);
-        subscriber.attach(sendPath.writer(connection, subscriber, format));
+        SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
+        connection = path.connection(session);
+        subscriber.attach(path.writer(connection, subscriber, format));
     }
 
     @OnMessage(maxMessageSize = MAX_CLIENT_MESSAGE_BYTES)

@@ -4,12 +4,10 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Format;
 import pgeventserv.fanout.Frame;
 import pgeventserv.fanout.Messages;
 import pgeventserv.fanout.Subscriber;
-import pgeventserv.fanout.Writer;
 
 /**
  * The path that works on every server: {@code getAsyncRemote().sendText}, one message in flight at a time, the
@@ -19,10 +17,8 @@ import pgeventserv.fanout.Writer;
  * <p>{@code pumping} is a trampoline: a completion that the container runs inside {@code sendText} only counts,
  * and the loop already running sends the next message, so a long write never recurses.
  */
-final class PortableWriter implements Writer, SendHandler {
+final class PortableWriter extends WebSocketWriter implements SendHandler {
 
-    private final WebSocketConnection connection;
-    private final Format format;
     private final Subscriber subscriber;
     private final AtomicInteger pumping = new AtomicInteger();
     private volatile boolean idle = true;
@@ -30,14 +26,8 @@ final class PortableWriter implements Writer, SendHandler {
     private int next;
 
     PortableWriter(WebSocketConnection connection, Format format, Subscriber subscriber) {
-        this.connection = connection;
-        this.format = format;
+        super(connection, format);
         this.subscriber = subscriber;
-    }
-
-    @Override
-    public Format format() {
-        return format;
     }
 
     @Override
@@ -86,15 +76,5 @@ final class PortableWriter implements Writer, SendHandler {
             // The session closed under us.
             subscriber.end();
         }
-    }
-
-    @Override
-    public boolean keepAlive() {
-        return connection.ping();
-    }
-
-    @Override
-    public void close(Farewell farewell) {
-        connection.close(farewell);
     }
 }

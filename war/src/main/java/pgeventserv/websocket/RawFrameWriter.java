@@ -3,10 +3,8 @@ package pgeventserv.websocket;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.Future;
-import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Format;
 import pgeventserv.fanout.Messages;
-import pgeventserv.fanout.Writer;
 
 /**
  * The fast path where the WebSocket implementation is Tyrus (Payara, GlassFish): ready-made frames, many at once,
@@ -19,24 +17,16 @@ import pgeventserv.fanout.Writer;
  * <p>Writable when the last write's future is done: Tyrus queues what the socket does not take at once, and the
  * fan-out asks again after every poll.
  */
-final class RawFrameWriter implements Writer {
+final class RawFrameWriter extends WebSocketWriter {
 
-    private final WebSocketConnection connection;
-    private final Format format;
     private final Object webSocket;
     private final MethodHandle sendRawFrame;
     private volatile Future<?> lastWrite;
 
     RawFrameWriter(WebSocketConnection connection, Format format, Object webSocket, MethodHandle sendRawFrame) {
-        this.connection = connection;
-        this.format = format;
+        super(connection, format);
         this.webSocket = webSocket;
         this.sendRawFrame = sendRawFrame;
-    }
-
-    @Override
-    public Format format() {
-        return format;
     }
 
     @Override
@@ -52,15 +42,5 @@ final class RawFrameWriter implements Writer {
         } catch (Throwable e) {
             throw new IOException("raw write failed", e);
         }
-    }
-
-    @Override
-    public boolean keepAlive() {
-        return connection.ping();
-    }
-
-    @Override
-    public void close(Farewell farewell) {
-        connection.close(farewell);
     }
 }

@@ -75,22 +75,25 @@ public class HandshakeFilter extends HttpFilter {
     }
 
     /**
-     * A complete answer: Content-Length from the encoded body, so a client knows where it ends. 426 is special
-     * on Payara, whose Grizzly knows no reason phrase for it ({@code 426 CUSTOM} after {@code setStatus}) and
-     * treats any response carrying {@code Upgrade} as switching protocols (no Content-Length, connection left
-     * open). {@code sendError}'s message is the reason phrase there (other servers have 426 in their tables),
-     * an error page would reset it, so the body is the server's own error report; {@code Connection: close}
-     * ends the response on every server.
+     * A complete answer: Content-Length from the encoded body, so a client knows where it ends. 426 is special.
+     * Payara's Grizzly treats any response carrying {@code Upgrade} as switching protocols (no Content-Length,
+     * connection left open), so {@code Connection: close} ends it. Not every server knows its reason phrase
+     * (Payara writes {@code 426 CUSTOM}, Liberty {@code 426 Undefined}): {@link ReasonPhrase} names it where the
+     * server allows; elsewhere {@code sendError}, whose message Payara takes as the reason phrase (an error page
+     * would reset it), so the body there is the server's own error report.
      */
     private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
         LOG.fine(() -> "refused with " + status + ": " + message);
         if (status == UPGRADE_REQUIRED) {
             response.setHeader("Connection", "close");
-            response.sendError(status, "Upgrade Required");
-            return;
+            if (!ReasonPhrase.set(response, status, "Upgrade Required")) {
+                response.sendError(status, "Upgrade Required");
+                return;
+            }
+        } else {
+            response.setStatus(status);
         }
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
         response.setContentType("text/plain;charset=UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -44,6 +44,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import pgeventserv.Eventually;
 import pgeventserv.LaunchedServer;
 import pgeventserv.Pem;
 import pgeventserv.RawHttp;
@@ -303,11 +304,11 @@ class LauncherIT {
         Path file = dir.resolve("plain.log");
         try (LaunchedServer server = LaunchedServer.onLoopback("quiet-start", TestDatabase.URL, Map.of("LogFile", file.toString()))) {
             // The launcher prints its ready line just after the application answers, which is when onLoopback returns.
-            waitFor(() -> logOf(server).contains(" ready on "));
+            Eventually.within(WAIT, "the ready line", () -> logOf(server).contains(" ready on "));
             List<String> start = upToReady(server.log());
             assertTrue(start.size() <= 5, "at most 5 lines up to ready: " + start);
             assertTrue(start.stream().anyMatch(l -> l.endsWith("the server's log: " + file)), start.toString());
-            waitFor(() -> logOf(server).contains("LISTEN connection up"));
+            Eventually.within(WAIT, "the LISTEN line", () -> logOf(server).contains("LISTEN connection up"));
             for (String line : server.log().lines().toList()) {
                 assertTrue(PLAIN_LINE.matcher(line).matches(), "time, level, message: '" + line + "'");
             }
@@ -325,7 +326,7 @@ class LauncherIT {
         Path file = dir.resolve("json.log");
         try (LaunchedServer server = LaunchedServer.onLoopback("json-log", TestDatabase.URL,
                 Map.of("LogFormat", "json", "LogFile", file.toString()))) {
-            waitFor(() -> logOf(server).contains("LISTEN connection up") && logOf(server).contains(" ready on "));
+            Eventually.within(WAIT, "the ready and LISTEN lines", () -> logOf(server).contains("LISTEN connection up") && logOf(server).contains(" ready on "));
             List<String> lines = server.log().lines().toList();
             assertTrue(lines.size() >= 3, lines.toString());
             for (String line : List.of(String.join("\n", lines), Files.readString(file))) {
@@ -377,16 +378,6 @@ class LauncherIT {
             return server.log();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT.toSeconds() + " s");
-            }
-            Thread.sleep(100);
         }
     }
 

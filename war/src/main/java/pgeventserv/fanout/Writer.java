@@ -13,9 +13,6 @@ import java.io.IOException;
  */
 public interface Writer {
 
-    /** How notifications are put for this connection; the fan-out encodes each poll's batch once per format. */
-    Format format();
-
     /**
      * True when the connection has taken everything written so far. A writer that learns of that moment (a
      * completion callback) tells its subscriber through {@link Subscriber#writable()}; one that can only be asked

@@ -48,11 +48,10 @@ public class ListenEndpoint {
     @OnOpen
     public void open(Session session) {
         subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
-        WebSocketFormat format = (WebSocketFormat) session.getUserProperties().get(SubscribeOnHandshake.FORMAT);
         LOG.fine(() -> "client connected to channel " + subscriber.channel() + " (session " + session.getId() + ")");
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
         connection = path.connection(session);
-        subscriber.attach(path.writer(connection, subscriber, format));
+        subscriber.attach(path.writer(connection, subscriber));
     }
 
     @OnMessage(maxMessageSize = MAX_CLIENT_MESSAGE_BYTES)

@@ -4,7 +4,6 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import pgeventserv.fanout.Format;
 import pgeventserv.fanout.Frame;
 import pgeventserv.fanout.Messages;
 import pgeventserv.fanout.Subscriber;
@@ -25,8 +24,8 @@ final class PortableWriter extends WebSocketWriter implements SendHandler {
     private List<Frame> frames;
     private int next;
 
-    PortableWriter(WebSocketConnection connection, Format format, Subscriber subscriber) {
-        super(connection, format);
+    PortableWriter(WebSocketConnection connection, Subscriber subscriber) {
+        super(connection);
         this.subscriber = subscriber;
     }
 

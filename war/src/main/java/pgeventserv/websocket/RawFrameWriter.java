@@ -3,7 +3,6 @@ package pgeventserv.websocket;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.Future;
-import pgeventserv.fanout.Format;
 import pgeventserv.fanout.Messages;
 
 /**
@@ -23,8 +22,8 @@ final class RawFrameWriter extends WebSocketWriter {
     private final MethodHandle sendRawFrame;
     private volatile Future<?> lastWrite;
 
-    RawFrameWriter(WebSocketConnection connection, Format format, Object webSocket, MethodHandle sendRawFrame) {
-        super(connection, format);
+    RawFrameWriter(WebSocketConnection connection, Object webSocket, MethodHandle sendRawFrame) {
+        super(connection);
         this.webSocket = webSocket;
         this.sendRawFrame = sendRawFrame;
     }

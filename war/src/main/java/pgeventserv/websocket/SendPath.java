@@ -88,19 +88,19 @@ public class SendPath {
     }
 
     /** The writer for the connection, on the path decided at startup. */
-    Writer writer(WebSocketConnection connection, Subscriber subscriber, WebSocketFormat format) {
+    Writer writer(WebSocketConnection connection, Subscriber subscriber) {
         Raw r = raw;
         if (r != null) {
             Object remote = connection.session().getAsyncRemote();
             if (r.endpointClass.isInstance(remote)) {
                 try {
-                    return new RawFrameWriter(connection, format, r.webSocket.get(remote), r.sendRawFrame);
+                    return new RawFrameWriter(connection, r.webSocket.get(remote), r.sendRawFrame);
                 } catch (IllegalAccessException | RuntimeException e) {
                     LOG.warning("raw frame writes stopped working (" + e + "): frames go out through the portable API");
                     raw = null;
                 }
             }
         }
-        return new PortableWriter(connection, format, subscriber);
+        return new PortableWriter(connection, subscriber);
     }
 }

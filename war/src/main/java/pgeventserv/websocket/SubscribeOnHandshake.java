@@ -22,7 +22,6 @@ import pgeventserv.postgres.NotificationListener;
 public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
 
     static final String SUBSCRIBER = "pgeventserv.subscriber";
-    static final String FORMAT = "pgeventserv.format";
     private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
     private static final long LISTEN_WAIT_SECONDS = 5;
 
@@ -37,7 +36,6 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         String channel = ChannelName.fromPathSegment(path.substring(path.lastIndexOf('/') + 1));
         WebSocketFormat format = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL))
                 ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW;
-        config.getUserProperties().put(FORMAT, format);
         config.getUserProperties().put(SUBSCRIBER, relay().subscribe(channel, format));
         awaitListen(channel);
     }

@@ -1,23 +1,15 @@
 package pgeventserv.websocket;
 
 import pgeventserv.fanout.Farewell;
-import pgeventserv.fanout.Format;
 import pgeventserv.fanout.Writer;
 
-/** What both WebSocket writers share: the session's format, its pings and its close. They differ in how they write. */
+/** What both WebSocket writers share: the session's pings and its close. They differ in how they write. */
 abstract class WebSocketWriter implements Writer {
 
     final WebSocketConnection connection;
-    private final Format format;
 
-    WebSocketWriter(WebSocketConnection connection, Format format) {
+    WebSocketWriter(WebSocketConnection connection) {
         this.connection = connection;
-        this.format = format;
-    }
-
-    @Override
-    public final Format format() {
-        return format;
     }
 
     @Override

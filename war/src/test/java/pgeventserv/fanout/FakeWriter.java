@@ -33,8 +33,8 @@ final class FakeWriter implements Writer {
         return new FakeWriter(TestFormat.RAW, true);
     }
 
-    @Override
-    public Format format() {
+    /** The format to subscribe this client with. */
+    Format format() {
         return format;
     }
 

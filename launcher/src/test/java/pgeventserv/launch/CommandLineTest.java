@@ -116,23 +116,8 @@ class CommandLineTest {
      * (one warning, the built-in page) instead of refused.
      */
     @Test
-    void theOriginalsDefaultsSpelledOutGetAsFarAsStartingTheServer(@TempDir Path dir) throws IOException {
-        Path file = Files.writeString(dir.resolve("original.toml"), """
-                DbConnection = "sslmode=disable"
-                HttpHost = "0.0.0.0"
-                HttpPort = 7700
-                HttpsPort = 7701
-                TlsServerCertificateFile = ""
-                TlsServerPrivateKeyFile = ""
-                UrlBase = ""
-                Debug = false
-                AssetsPath = "./assets"
-                DbPoolMaxConnLifeTime = "1h"
-                DbPoolMaxConns = 4
-                CORSOrigins = ["*"]
-                BasePath = "/"
-                Channels = ["*"]
-                """);
+    void theOriginalsDefaultsSpelledOutGetAsFarAsStartingTheServer() {
+        Path file = Path.of("settings/src/test/resources/original-defaults.toml");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(1, Main.run(new String[] {"-c", file.toString()}, Map.of(), Map.of(), print(new ByteArrayOutputStream()), print(err)));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("pg_eventserv: pg_eventserv runs from pg_eventserv.jar"),

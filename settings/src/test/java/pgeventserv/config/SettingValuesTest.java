@@ -141,22 +141,7 @@ class SettingValuesTest {
     /** What a user of the original writes when they spell out its defaults (its main.go SetDefault calls). */
     @Test
     void theOriginalsDefaultsSpelledOutInAFileMeanOurDefaults() throws IOException {
-        Path file = Files.writeString(dir.resolve("original-defaults.toml"), """
-                DbConnection = "sslmode=disable"
-                HttpHost = "0.0.0.0"
-                HttpPort = 7700
-                HttpsPort = 7701
-                TlsServerCertificateFile = ""
-                TlsServerPrivateKeyFile = ""
-                UrlBase = ""
-                Debug = false
-                AssetsPath = "./assets"
-                DbPoolMaxConnLifeTime = "1h"
-                DbPoolMaxConns = 4
-                CORSOrigins = ["*"]
-                BasePath = "/"
-                Channels = ["*"]
-                """);
+        Path file = Path.of("settings/src/test/resources/original-defaults.toml");
         SettingValues settings = SettingValues.resolve(false, NONE, NONE, Optional.of(file));
         for (Setting s : Setting.values()) {
             if (s != Setting.DB_CONNECTION && s != Setting.ASSETS_PATH) {

@@ -34,6 +34,10 @@ public enum Setting {
     SESSION_QUEUE_BYTES("SessionQueueBytes", Kind.COUNT, "16777216", "payload bytes queued for one client before it is closed as too slow"),
     PING_INTERVAL("PingInterval", Kind.DURATION, "30s", "how often clients are pinged so dead peers are found"),
     MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open WebSocket sessions at most; further upgrades get 503"),
+    HISTORY_MESSAGES("HistoryMessages", Kind.COUNT_OR_OFF, "1000", "notifications kept per channel for clients that resume with an id (0: none)"),
+    HISTORY_BYTES("HistoryBytes", Kind.COUNT, "8388608", "payload bytes kept per channel for resuming clients"),
+    HISTORY_AGE("HistoryAge", Kind.DURATION, "5m", "how long notifications are kept for resuming clients; a channel stays LISTENed this long after its last client"),
+    MAX_CHANNELS_PER_SESSION("MaxChannelsPerSession", Kind.COUNT, "100", "channels one multiplexed session may subscribe to"),
     DATA_SOURCE("DataSource", Kind.TEXT, "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource"),
     LOG_FORMAT("LogFormat", Kind.TEXT, "plain", "log lines: plain (time level message) or json (one object a line)"),
     LOG_FILE("LogFile", Kind.TEXT, null,
@@ -41,7 +45,7 @@ public enum Setting {
 
     /** What a value must look like; {@link #check} explains a bad one in words an operator understands. */
     public enum Kind {
-        TEXT, HOST, PORT, COUNT, FLAG, DURATION, LIST, URL, PATH
+        TEXT, HOST, PORT, COUNT, COUNT_OR_OFF, FLAG, DURATION, LIST, URL, PATH
     }
 
     private final String key;
@@ -131,6 +135,12 @@ public enum Setting {
                 long count = number(v);
                 if (count < 1 || count > Integer.MAX_VALUE) {
                     throw invalid(value, "a whole number from 1 to " + Integer.MAX_VALUE);
+                }
+            }
+            case COUNT_OR_OFF -> {
+                long count = number(v);
+                if (count < 0 || count > Integer.MAX_VALUE) {
+                    throw invalid(value, "a whole number from 0 (off) to " + Integer.MAX_VALUE);
                 }
             }
             case FLAG -> {

@@ -36,7 +36,7 @@ public class Gauges {
     }
 
     @Gauge(name = "pg_eventserv_sessions_open", absolute = true, unit = MetricUnits.NONE,
-            description = "WebSocket sessions subscribed to a channel")
+            description = "client sessions open (WebSocket and event streams)")
     public long sessionsOpen() {
         return relay.sessions();
     }
@@ -45,6 +45,18 @@ public class Gauges {
             description = "channels LISTENed for subscribers")
     public long channelsListened() {
         return relay.channels();
+    }
+
+    @Gauge(name = "pg_eventserv_history_messages", absolute = true, unit = MetricUnits.NONE,
+            description = "notifications kept in the channels' histories for clients that resume")
+    public long historyMessages() {
+        return relay.historyMessages();
+    }
+
+    @Gauge(name = "pg_eventserv_history_bytes", absolute = true, unit = MetricUnits.BYTES,
+            description = "payload bytes kept in the channels' histories")
+    public long historyBytes() {
+        return relay.historyBytes();
     }
 
     @Gauge(name = "pg_eventserv_notifications_received", absolute = true, unit = MetricUnits.NONE,

@@ -48,7 +48,7 @@ public class ListenEndpoint {
     @OnOpen
     public void open(Session session) {
         subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
-        LOG.fine(() -> "client connected to channel " + subscriber.channel() + " (session " + session.getId() + ")");
+        LOG.fine(() -> "client connected to channel " + subscriber.channels() + " (session " + session.getId() + ")");
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
@@ -71,7 +71,7 @@ public class ListenEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        LOG.fine(() -> "client disconnected from channel " + subscriber.channel() + " (session " + session.getId()
+        LOG.fine(() -> "client disconnected from channel " + subscriber.channels() + " (session " + session.getId()
                 + "): " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
         subscriber.end();
     }

@@ -1,4 +1,4 @@
-package pgeventserv.websocket;
+package pgeventserv.listen;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.invoke.MethodHandle;

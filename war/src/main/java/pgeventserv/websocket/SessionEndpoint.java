@@ -1,0 +1,176 @@
+package pgeventserv.websocket;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import pgeventserv.access.ChannelName;
+import pgeventserv.access.ChannelPolicy;
+import pgeventserv.fanout.EventIds;
+import pgeventserv.fanout.Farewell;
+import pgeventserv.fanout.Frame;
+import pgeventserv.fanout.Relay;
+import pgeventserv.fanout.Subscriber;
+
+/**
+ * {@code ws://host:7700/listen} with the {@value Envelope#PROTOCOL} subprotocol: one connection, many channels.
+ * The client sends commands, {@code {"type":"subscribe","channel":"people","lastEventId":"..."}} and
+ * {@code {"type":"unsubscribe","channel":"people"}}; each is checked as a handshake is (name rules, allow-list,
+ * {@code MaxChannelsPerSession}) and answered in order with everything else on the connection:
+ * {@code subscribed} once the channel's LISTEN is in effect (so a NOTIFY committed after the client reads it is
+ * delivered), {@code refused} with the status a handshake would get, {@code unsubscribed} after the channel's
+ * last event, or {@code error} for anything else; the session stays open. Floods still close it with 1008.
+ *
+ * <p>The container calls one endpoint instance for one session, one message at a time, so the set of channels
+ * asked for needs no lock.
+ */
+@ServerEndpoint(value = "/listen", subprotocols = Envelope.PROTOCOL, configurator = SubscribeOnHandshake.class)
+public class SessionEndpoint {
+
+    private static final Logger LOG = Logger.getLogger(SessionEndpoint.class.getName());
+
+    private final SendPath sendPath;
+    private final ChannelPolicy policy;
+    private final ClientMessageBudget budget = new ClientMessageBudget(System.nanoTime());
+    private final Set<String> channels = new HashSet<>();
+    private Subscriber subscriber;
+    private WebSocketConnection connection;
+    private int maxChannels;
+
+    /** For containers that insist on a public no-argument constructor (Open Liberty checks at deployment). */
+    public SessionEndpoint() {
+        this(null, null);
+    }
+
+    SessionEndpoint(SendPath sendPath, ChannelPolicy policy) {
+        this.sendPath = sendPath;
+        this.policy = policy;
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
+        LOG.fine(() -> "multiplexed session " + session.getId() + " connected");
+        SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
+        maxChannels = CDI.current().select(Relay.class).get().maxChannelsPerSession();
+        connection = path.connection(session);
+        subscriber.attach(path.writer(connection, subscriber));
+    }
+
+    @OnMessage(maxMessageSize = ListenEndpoint.MAX_CLIENT_MESSAGE_BYTES)
+    public void text(String message, Session session) {
+        if (!budget.spend(System.nanoTime())) {
+            subscriber.close(new Farewell(Farewell.POLICY_VIOLATION,
+                    "too many commands: at most " + ClientMessageBudget.BURST + " at once"));
+            return;
+        }
+        JsonObject command;
+        try (JsonReader reader = Json.createReader(new StringReader(message))) {
+            command = reader.readObject();
+        } catch (JsonException | IllegalStateException e) {
+            reply(Envelope.error("commands are JSON objects with a \"type\": subscribe or unsubscribe"));
+            return;
+        }
+        String type = text(command, "type");
+        if ("subscribe".equals(type)) {
+            subscribe(command);
+        } else if ("unsubscribe".equals(type)) {
+            unsubscribe(command);
+        } else {
+            reply(Envelope.error(type == null ? "a command needs a \"type\"" : "unknown command type '" + type
+                    + "': subscribe or unsubscribe"));
+        }
+    }
+
+    @OnMessage(maxMessageSize = ListenEndpoint.MAX_CLIENT_MESSAGE_BYTES)
+    public void binary(ByteBuffer message, Session session) {
+        reply(Envelope.error("commands are JSON text frames"));
+    }
+
+    @OnMessage
+    public void pong(PongMessage pong, Session session) {
+        connection.ponged();
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        LOG.fine(() -> "multiplexed session " + session.getId() + " disconnected: " + reason.getCloseCode().getCode()
+                + " " + reason.getReasonPhrase());
+        subscriber.end();
+    }
+
+    @OnError
+    public void error(Session session, Throwable error) {
+        LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
+        if (subscriber != null) {
+            subscriber.end();
+        }
+    }
+
+    private void subscribe(JsonObject command) {
+        String raw = text(command, "channel");
+        String channel;
+        try {
+            channel = ChannelName.checked(raw);
+        } catch (IllegalArgumentException e) {
+            reply(Envelope.refused(raw, 400, e.getMessage()));
+            return;
+        }
+        String lastEventId = text(command, "lastEventId");
+        if (lastEventId != null && (lastEventId.isEmpty() || !EventIds.wellFormed(lastEventId))) {
+            reply(Envelope.refused(channel, 400, "lastEventId is not an event id: ids are at most "
+                    + EventIds.MAX_LENGTH + " printable ASCII characters without spaces"));
+            return;
+        }
+        if (!policy.allows(channel)) {
+            reply(Envelope.refused(channel, 403, "requested channel '" + channel + "' is not allowed"));
+            return;
+        }
+        if (channels.contains(channel)) {
+            reply(Envelope.refused(channel, 400, "already subscribed to '" + channel + "'"));
+            return;
+        }
+        if (channels.size() >= maxChannels) {
+            reply(Envelope.refused(channel, 400, "a session may subscribe to at most " + maxChannels + " channels"));
+            return;
+        }
+        channels.add(channel);
+        LOG.fine(() -> "multiplexed session subscribes to " + channel);
+        subscriber.join(channel, lastEventId, Frame.of(Envelope.subscribed(channel)));
+    }
+
+    private void unsubscribe(JsonObject command) {
+        String channel = text(command, "channel");
+        if (channel == null || !channels.remove(channel)) {
+            reply(Envelope.error("not subscribed to '" + channel + "'"));
+            return;
+        }
+        subscriber.leave(channel, Frame.of(Envelope.unsubscribed(channel)));
+    }
+
+    private void reply(String message) {
+        subscriber.send(Frame.of(message));
+    }
+
+    private static String text(JsonObject command, String field) {
+        JsonValue value = command.get(field);
+        return value instanceof JsonString s ? s.getString() : null;
+    }
+}

@@ -32,6 +32,7 @@ import pgeventserv.viewer.ViewerPage.Message;
 class ViewerBrowserIT {
 
     private static final String CONTEXT = "events";
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
     private static final String ROW_JSON =
             "{\"pk\":1,\"ts\":\"2024-05-01T12:00:00.123+00:00\",\"name\":\"Paul\",\"age\":51,\"height\":1.9,\"dml_action\":\"INSERT\"}";
 
@@ -86,7 +87,7 @@ class ViewerBrowserIT {
 
         viewer.listen(channel);
         WebElement socket = viewer.awaitState(channel, "open");
-        assertTrue(ViewerPage.detail(socket).contains("ws://127.0.0.1:" + base.getPort() + "/" + CONTEXT + "/listen/" + channel),
+        assertTrue(ViewerPage.detail(socket).contains("ws://127.0.0.1:" + base.getPort() + "/" + CONTEXT + "/listen"),
                 "the socket is opened under the page's own context path: " + ViewerPage.detail(socket));
 
         db.notify(channel, ROW_JSON);

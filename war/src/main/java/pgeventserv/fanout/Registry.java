@@ -130,11 +130,12 @@ public final class Registry {
                 Channel channel = channels.get(name);
                 if (channel == null) {
                     channel = new Channel(name, historyLimits.history());
-                    channels.put(name, channel);
                     // Queued before its LISTEN is asked for, so the listener thread sees it by the time the LISTEN
-                    // is in effect and marks the history's start at the right position.
+                    // is in effect and marks the history's start at the right position; published with its
+                    // future set, so a handshake that finds it always has a LISTEN to wait for.
                     created.add(channel);
                     channel.listening = listen.apply(name);
+                    channels.put(name, channel);
                 }
                 channel.joining++;
             }

@@ -45,6 +45,8 @@ class ConfigFileTest {
                 SessionQueueBytes = 65536
                 PingInterval = "10s"
                 MaxSessions = 50
+                DurableMaxPayloadBytes = 2097152
+                DurableRetention = "1h"
                 DataSource = "jdbc/other"
                 LogFormat = "json"
                 LogFile = "/var/log/pg_eventserv.log"

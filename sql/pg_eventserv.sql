@@ -18,7 +18,15 @@
 -- Upgrades: each numbered step below runs once; pg_eventserv.installed records the steps applied.
 
 SET LOCAL client_min_messages = warning;
-SET LOCAL allow_system_table_mods = on;
+
+DO $superuser$
+BEGIN
+    PERFORM set_config('allow_system_table_mods', 'on', true);
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'pg_eventserv: installing the schema pg_eventserv needs a superuser, not %', current_user
+        USING HINT = 'PostgreSQL reserves schema names beginning with pg_; only a superuser may create one';
+END
+$superuser$;
 
 -- One installer at a time: key (0x70657673 'pevs', 3). Key 1 orders commits, key 2 is the retention delete.
 SELECT pg_advisory_xact_lock(1885697651, 3);

@@ -99,6 +99,16 @@ class DurableSchemaIT {
     }
 
     @Test
+    void anInstallByARoleThatIsNotSuperuserIsRefusedSayingSo() throws Exception {
+        db.execute("DROP SCHEMA pg_eventserv CASCADE; DROP ROLE IF EXISTS installer; CREATE ROLE installer LOGIN CREATEROLE");
+        db.execute("GRANT CREATE ON DATABASE postgres TO installer");
+        Run refused = runJar(Map.of("DATABASE_URL", db.url().replace("postgres@", "installer@")), "--install-sql");
+        assertEquals(1, refused.exit());
+        assertTrue(refused.output().contains("installing the schema pg_eventserv needs a superuser, not installer"), refused.output());
+        assertEquals("0", query("SELECT count(*) FROM pg_namespace WHERE nspname = 'pg_eventserv'"));
+    }
+
+    @Test
     void aConfiguredMaxPayloadIsWrittenToTheSettingsTable() throws Exception {
         Run install = installSql(Map.of("ES_DURABLEMAXPAYLOADBYTES", "2048"));
         assertEquals(0, install.exit(), install.output());

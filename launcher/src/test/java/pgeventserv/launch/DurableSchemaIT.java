@@ -230,6 +230,50 @@ class DurableSchemaIT {
     }
 
     @Test
+    void aTableTriggerPublishesTheNewRowAsJsonWithA100KilobytePayload() throws Exception {
+        db.execute("""
+                DROP TABLE IF EXISTS notes;
+                CREATE TABLE notes (id int, body text);
+                CREATE FUNCTION notes_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_eventserv.publish(TG_TABLE_NAME, to_jsonb(NEW));
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER notes_changed AFTER INSERT ON notes FOR EACH ROW EXECUTE FUNCTION notes_changed();
+                """);
+        String body = "x".repeat(100_000);
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO notes VALUES (1, ?)")) {
+            s.setString(1, body);
+            s.execute();
+        }
+        assertEquals(List.of("{\"id\": 1, \"body\": \"" + body + "\"}"), payloadsByPosition("notes"));
+        db.execute("DROP TABLE notes; DROP FUNCTION notes_changed()");
+    }
+
+    /** The relay's role reads and deletes, nothing more; any role may publish without rights on the table. */
+    @Test
+    void theRelayRoleMayReadAndDeleteOnlyAndAnyRoleMayPublish() throws Exception {
+        db.execute("DROP ROLE IF EXISTS relay; DROP ROLE IF EXISTS app;"
+                + " CREATE ROLE relay LOGIN IN ROLE eventserv_relay; CREATE ROLE app LOGIN");
+        try (Connection app = connectAs("app")) {
+            DurableDatabase.publish(app, "rights", "from an ordinary role");
+            assertEquals("42501", assertThrows(SQLException.class, () -> execute(app, "SELECT * FROM pg_eventserv.events")).getSQLState());
+        }
+        try (Connection relay = connectAs("relay")) {
+            execute(relay, "SELECT position, channel, payload, time FROM pg_eventserv.events");
+            execute(relay, "SELECT value FROM pg_eventserv.settings");
+            for (String refused : List.of("INSERT INTO pg_eventserv.events (channel, payload) VALUES ('x', 'y')",
+                    "UPDATE pg_eventserv.events SET payload = 'changed'", "UPDATE pg_eventserv.settings SET value = '1'",
+                    "TRUNCATE pg_eventserv.events")) {
+                assertEquals("42501", assertThrows(SQLException.class, () -> execute(relay, refused)).getSQLState(), refused);
+            }
+            execute(relay, "DELETE FROM pg_eventserv.events WHERE channel = 'rights'");
+        }
+        assertEquals(List.of(), payloadsByPosition("rights"));
+        db.execute("DROP OWNED BY relay, app; DROP ROLE relay; DROP ROLE app");
+    }
+
+    @Test
     void aPayloadOverTheLimitIsRefusedNamingTheLimit() throws Exception {
         db.execute("UPDATE pg_eventserv.settings SET value = '1000' WHERE name = 'DurableMaxPayloadBytes'");
         try (Connection c = db.connect()) {
@@ -283,6 +327,16 @@ class DurableSchemaIT {
             assertEquals(List.of("kept"), payloadsByPosition("rolled"));
             assertEquals("\u001Epg_eventserv durable " + positions("rolled").get(0) + "-" + positions("rolled").get(0),
                     received.get(0).getParameter());
+        }
+    }
+
+    private static Connection connectAs(String role) throws SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + "/postgres?user=" + role);
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 

@@ -49,6 +49,8 @@ class ConfigFileTest {
                 HistoryBytes = 1024
                 HistoryAge = "1m"
                 MaxChannelsPerSession = 5
+                DurableMaxPayloadBytes = 2097152
+                DurableRetention = "1h"
                 DataSource = "jdbc/other"
                 LogFormat = "json"
                 LogFile = "/var/log/pg_eventserv.log"

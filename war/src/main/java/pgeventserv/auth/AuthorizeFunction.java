@@ -35,7 +35,7 @@ final class AuthorizeFunction {
                     + " public.may_listen, not '" + name + "'");
         }
         this.dataSource = dataSource;
-        this.sql = "SELECT " + name + "(?::jsonb, ?)";
+        this.sql = "SELECT " + name + "(?::jsonb, ?::text)";
     }
 
     /** @throws SQLException when the database cannot answer (the function is missing, fails, or times out) */

@@ -47,6 +47,8 @@ final class TestTokens {
         NumericDate exp = NumericDate.now();
         exp.addSeconds(seconds);
         claims.setExpirationTime(exp);
+        NumericDate issued = NumericDate.fromSeconds(exp.getValue() - 3600);
+        claims.setIssuedAt(issued);
         return claims;
     }
 

@@ -212,11 +212,15 @@ public class Authorizer {
         if (!grant.expires()) {
             return null;
         }
-        long delay = Math.max(0, grant.expiresAtMillis() - System.currentTimeMillis());
-        return scheduler.schedule(() -> {
+        return later(Math.max(0, grant.expiresAtMillis() - System.currentTimeMillis()), () -> {
             LOG.fine(() -> "token of " + grant.subject() + " expired: closing its session");
             subscriber.close(TOKEN_EXPIRED);
-        }, delay, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Runs the task on the server's scheduler after the delay (a session's deadline to authenticate). */
+    public ScheduledFuture<?> later(long delayMillis, Runnable task) {
+        return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Refusals since start, for {@code pg_eventserv_auth_refusals}. */

@@ -130,6 +130,6 @@ public class ListenFilter extends HttpFilter {
         if (refusal == Refusal.UNAVAILABLE) {
             response.setHeader("Retry-After", "10");
         }
-        refusal.send(response, rejected.getMessage());
+        refusal.answer(response, rejected.getMessage());
     }
 }

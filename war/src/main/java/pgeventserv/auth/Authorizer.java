@@ -111,6 +111,13 @@ public class Authorizer {
                 .or(() -> publicKeyFile.map(file -> TrustedKeys.publicKeyFile(Path.of(file))))
                 .orElse(null);
         if (keys == null) {
+            if (authRequired.orElse(false)) {
+                throw new IllegalStateException("AuthRequired = true needs JwtSecret or JwtPublicKeyFile");
+            }
+            if (functionName.isPresent() || issuer.isPresent() || audience.isPresent()) {
+                LOG.warning("JwtIssuer, JwtAudience and AuthorizeFunction do nothing without JwtSecret or"
+                        + " JwtPublicKeyFile: every client may listen to every channel Channels allows");
+            }
             return;
         }
         if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 final class AuthorizeFunction {
 
     static final int CACHE_SECONDS = 10;
-    static final int CACHE_ENTRIES = 100_000;
+    static final int CACHE_ENTRIES = 10_000;
     private static final int QUERY_TIMEOUT_SECONDS = 5;
     /** A function name, schema-qualified or not, each part a plain or a double-quoted identifier. */
     private static final Pattern NAME = Pattern.compile(

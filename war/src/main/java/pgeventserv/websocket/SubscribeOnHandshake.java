@@ -46,6 +46,8 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         if (request.getUserPrincipal() instanceof Grant grant) {
             config.getUserProperties().put(GRANT, grant);
+        } else {
+            config.getUserProperties().remove(GRANT);
         }
         if (config.getEndpointClass() == SessionEndpoint.class) {
             config.getUserProperties().put(SUBSCRIBER, relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null));

@@ -45,7 +45,7 @@ import pgeventserv.WebSocketClient;
  */
 class AuthIT {
 
-    private static final String SECRET = "an integration test secret, thirty-two bytes or more";
+    static final String SECRET = "an integration test secret, thirty-two bytes or more";
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
     private static final String SUFFIX = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
     private static final String FUNCTION = "auth_it_" + SUFFIX;

@@ -45,6 +45,13 @@ class AuthorizerTest {
     }
 
     @Test
+    void withoutAKeyAuthenticationIsOffAndNothingIsRequired() {
+        Authorizer off = new Authorizer(null, true, null, null);
+        org.junit.jupiter.api.Assertions.assertFalse(off.enabled());
+        org.junit.jupiter.api.Assertions.assertFalse(off.required());
+    }
+
+    @Test
     void noTokenIsMissingWhenRequired() {
         Authorizer authorizer = authorizer(true, null);
         assertEquals(Denial.MISSING, denial(() -> authorizer.authenticate(null)));

@@ -51,6 +51,14 @@ class ConfigFileTest {
                 MaxChannelsPerSession = 5
                 DurableMaxPayloadBytes = 2097152
                 DurableRetention = "1h"
+                JwtSecret = "a-secret-of-at-least-thirty-two-bytes!"
+                JwtPublicKeyFile = "/keys/public.pem"
+                JwtIssuer = "https://issuer.example"
+                JwtAudience = "events"
+                JwtChannelsClaim = "rooms"
+                JwtQueryParameter = "token"
+                AuthRequired = false
+                AuthorizeFunction = "app.may_listen"
                 DataSource = "jdbc/other"
                 LogFormat = "json"
                 LogFile = "/var/log/pg_eventserv.log"

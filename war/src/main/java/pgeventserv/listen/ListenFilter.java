@@ -11,6 +11,11 @@ import java.io.IOException;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelPolicy;
 import pgeventserv.access.OriginPolicy;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Denial;
+import pgeventserv.auth.Grant;
+import pgeventserv.auth.Rejected;
+import pgeventserv.auth.Tokens;
 import pgeventserv.fanout.Relay;
 
 /**
@@ -20,6 +25,12 @@ import pgeventserv.fanout.Relay;
  * {@code Origin} {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's
  * wording), 503 when {@code MaxSessions} sessions are open, 426 for a request that neither upgrades to a WebSocket
  * nor asks for an event stream. What passes goes on to its transport.
+ *
+ * <p>With authentication on ({@code JwtSecret} or {@code JwtPublicKeyFile}), 401 with {@code WWW-Authenticate}
+ * for a missing, invalid or expired token, 403 for a channel the token does not cover, 503 when the
+ * {@code AuthorizeFunction} cannot answer. The admitted request goes on with its {@link Grant} as user principal
+ * (see {@link GrantedRequest}) and as the attribute {@link Grant#ATTRIBUTE}. A multiplexed session without a token
+ * goes on without a grant: it authenticates with its first message, or is closed.
  */
 @WebFilter(urlPatterns = {"/listen", "/listen/*"}, asyncSupported = true)
 public class ListenFilter extends HttpFilter {
@@ -34,6 +45,9 @@ public class ListenFilter extends HttpFilter {
 
     @Inject
     Relay relay;
+
+    @Inject
+    Authorizer authorizer;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -71,7 +85,51 @@ public class ListenFilter extends HttpFilter {
             Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
             return;
         }
+        HttpServletRequest admitted = request;
+        if (authorizer.enabled()) {
+            Grant grant;
+            try {
+                grant = grant(listen, request);
+            } catch (Rejected e) {
+                refuse(response, e);
+                return;
+            }
+            if (grant != null) {
+                request.setAttribute(Grant.ATTRIBUTE, grant);
+                admitted = new GrantedRequest(request, grant);
+            }
+        }
         LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
-        chain.doFilter(request, response);
+        chain.doFilter(admitted, response);
+    }
+
+    /** The request's grant, every channel it names checked; null for a multiplexed session yet to authenticate. */
+    private Grant grant(ListenRequest listen, HttpServletRequest request) throws Rejected {
+        String token = Tokens.from(request, authorizer.queryParameter());
+        boolean multiplexed = listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().isEmpty();
+        if (token == null && multiplexed && authorizer.required()) {
+            return null;
+        }
+        Grant grant = authorizer.authenticate(token);
+        for (String channel : listen.channels()) {
+            authorizer.authorize(grant, channel);
+        }
+        return grant;
+    }
+
+    private static void refuse(HttpServletResponse response, Rejected rejected) throws IOException {
+        Denial denial = rejected.denial();
+        Refusal refusal = switch (denial.status()) {
+            case HttpServletResponse.SC_UNAUTHORIZED -> Refusal.UNAUTHORIZED;
+            case HttpServletResponse.SC_FORBIDDEN -> Refusal.FORBIDDEN;
+            default -> Refusal.UNAVAILABLE;
+        };
+        if (denial.challenge() != null) {
+            response.setHeader("WWW-Authenticate", denial.challenge());
+        }
+        if (refusal == Refusal.UNAVAILABLE) {
+            response.setHeader("Retry-After", "10");
+        }
+        refusal.answer(response, rejected.getMessage());
     }
 }

@@ -34,6 +34,11 @@ public enum Refusal {
 
     public void send(HttpServletResponse response, String message) throws IOException {
         LOG.fine(() -> "refused with " + status + ": " + message);
+        answer(response, message);
+    }
+
+    /** As {@link #send}, for a refusal already logged where it was decided (authorization logs its reason). */
+    void answer(HttpServletResponse response, String message) throws IOException {
         if (this == UPGRADE_REQUIRED) {
             response.setHeader("Connection", "close");
             if (!ReasonPhrase.set(response, status, "Upgrade Required")) {

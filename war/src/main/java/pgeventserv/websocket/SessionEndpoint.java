@@ -18,11 +18,15 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelName;
 import pgeventserv.access.ChannelPolicy;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Grant;
+import pgeventserv.auth.Rejected;
 import pgeventserv.fanout.EventIds;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Frame;
@@ -37,6 +41,8 @@ import pgeventserv.fanout.Subscriber;
  * {@code subscribed} once the channel's LISTEN is in effect (so a NOTIFY committed after the client reads it is
  * delivered), {@code refused} with the status a handshake would get, {@code unsubscribed} after the channel's
  * last event, or {@code error} for anything else; the session stays open. Floods still close it with 1008.
+ * With authentication on, {@code {"type":"auth","token":"..."}} authenticates the session (or extends it) and
+ * each {@code subscribe} is checked against its token ({@link SessionAuth}).
  *
  * <p>The container calls one endpoint instance for one session, one message at a time, so the set of channels
  * asked for needs no lock.
@@ -46,24 +52,29 @@ public class SessionEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SessionEndpoint.class.getName());
 
-    private final SendPath sendPath;
-    private final ChannelPolicy policy;
     /** Commands come in bursts (a page subscribing to all its channels at once), never in a stream. */
     private static final long COMMAND_REFILL_NANOS = 20_000_000L;
+
+    private final SendPath sendPath;
+    private final ChannelPolicy policy;
+    private final Authorizer authorizer;
     private ClientMessageBudget budget;
     private final Set<String> channels = new HashSet<>();
     private Subscriber subscriber;
     private WebSocketConnection connection;
     private int maxChannels;
+    /** Null when authentication is off. */
+    private SessionAuth auth;
 
     /** For containers that insist on a public no-argument constructor (Open Liberty checks at deployment). */
     public SessionEndpoint() {
-        this(null, null);
+        this(null, null, null);
     }
 
-    SessionEndpoint(SendPath sendPath, ChannelPolicy policy) {
+    SessionEndpoint(SendPath sendPath, ChannelPolicy policy, Authorizer authorizer) {
         this.sendPath = sendPath;
         this.policy = policy;
+        this.authorizer = authorizer;
     }
 
     @OnOpen
@@ -76,6 +87,12 @@ public class SessionEndpoint {
                 COMMAND_REFILL_NANOS);
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
+        Authorizer authorizer = this.authorizer != null ? this.authorizer : CDI.current().select(Authorizer.class).get();
+        if (authorizer.enabled()) {
+            auth = new SessionAuth(authorizer, subscriber,
+                    (Grant) session.getUserProperties().get(SubscribeOnHandshake.GRANT));
+            auth.opened();
+        }
     }
 
     @OnMessage(maxMessageSize = ListenEndpoint.MAX_CLIENT_MESSAGE_BYTES)
@@ -89,7 +106,7 @@ public class SessionEndpoint {
         try (JsonReader reader = Json.createReader(new StringReader(message))) {
             command = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
-            reply(Envelope.error("commands are JSON objects with a \"type\": subscribe or unsubscribe"));
+            reply(Envelope.error("commands are JSON objects with a \"type\": subscribe, unsubscribe or auth"));
             return;
         }
         String type = text(command, "type");
@@ -97,9 +114,11 @@ public class SessionEndpoint {
             subscribe(command);
         } else if ("unsubscribe".equals(type)) {
             unsubscribe(command);
+        } else if ("auth".equals(type)) {
+            authenticate(command);
         } else {
             reply(Envelope.error(type == null ? "a command needs a \"type\"" : "unknown command type '" + type
-                    + "': subscribe or unsubscribe"));
+                    + "': subscribe, unsubscribe or auth"));
         }
     }
 
@@ -118,6 +137,9 @@ public class SessionEndpoint {
         LOG.fine(() -> "multiplexed session " + session.getId() + " disconnected: " + reason.getCloseCode().getCode()
                 + " " + reason.getReasonPhrase());
         subscriber.end();
+        if (auth != null) {
+            auth.closed();
+        }
     }
 
     @OnError
@@ -125,6 +147,9 @@ public class SessionEndpoint {
         LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
         if (subscriber != null) {
             subscriber.end();
+        }
+        if (auth != null) {
+            auth.closed();
         }
     }
 
@@ -155,6 +180,14 @@ public class SessionEndpoint {
             reply(Envelope.refused(channel, 400, "a session may subscribe to at most " + maxChannels + " channels"));
             return;
         }
+        if (auth != null) {
+            try {
+                auth.authorize(channel);
+            } catch (Rejected e) {
+                reply(Envelope.refused(channel, e.denial().status(), e.getMessage()));
+                return;
+            }
+        }
         channels.add(channel);
         LOG.fine(() -> "multiplexed session subscribes to " + channel);
         subscriber.join(channel, lastEventId, Frame.of(Envelope.subscribed(channel)));
@@ -167,6 +200,18 @@ public class SessionEndpoint {
             return;
         }
         subscriber.leave(channel, Frame.of(Envelope.unsubscribed(channel)));
+    }
+
+    /** Without authentication there is nothing to authenticate: an error, the session goes on. */
+    private void authenticate(JsonObject command) {
+        if (auth == null) {
+            reply(Envelope.error("this server takes no tokens"));
+            return;
+        }
+        auth.authenticate(text(command, "token"), List.copyOf(channels), (channel, why) -> {
+            channels.remove(channel);
+            subscriber.leave(channel, Frame.of(Envelope.refused(channel, why.denial().status(), why.getMessage())));
+        });
     }
 
     private void reply(String message) {

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelName;
 import pgeventserv.access.ChannelPolicy;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Relay;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
@@ -24,6 +26,8 @@ import pgeventserv.postgres.NotificationListener;
 public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
 
     static final String SUBSCRIBER = "pgeventserv.subscriber";
+    /** The {@link Grant} the front door admitted the connection with; absent without authentication. */
+    static final String GRANT = "pgeventserv.grant";
     private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
     private static final long LISTEN_WAIT_SECONDS = 5;
 
@@ -31,6 +35,7 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     private volatile Relay relay;
     private volatile NotificationListener listener;
     private volatile SendPath sendPath;
+    private volatile Authorizer authorizer;
 
     /**
      * {@code /listen/{channel}}: subscribed to the channel, resuming after {@code lastEventId} for an envelope
@@ -39,6 +44,11 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
      */
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        if (request.getUserPrincipal() instanceof Grant grant) {
+            config.getUserProperties().put(GRANT, grant);
+        } else {
+            config.getUserProperties().remove(GRANT);
+        }
         if (config.getEndpointClass() == SessionEndpoint.class) {
             config.getUserProperties().put(SUBSCRIBER, relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null));
             return;
@@ -66,11 +76,15 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         if (path == null) {
             sendPath = path = CDI.current().select(SendPath.class).get();
         }
+        Authorizer auth = authorizer;
+        if (auth == null) {
+            authorizer = auth = CDI.current().select(Authorizer.class).get();
+        }
         if (endpointClass == ListenEndpoint.class) {
-            return endpointClass.cast(new ListenEndpoint(path));
+            return endpointClass.cast(new ListenEndpoint(path, auth));
         }
         if (endpointClass == SessionEndpoint.class) {
-            return endpointClass.cast(new SessionEndpoint(path, CDI.current().select(ChannelPolicy.class).get()));
+            return endpointClass.cast(new SessionEndpoint(path, CDI.current().select(ChannelPolicy.class).get(), auth));
         }
         return super.getEndpointInstance(endpointClass);
     }

@@ -45,6 +45,10 @@ class ConfigFileTest {
                 SessionQueueBytes = 65536
                 PingInterval = "10s"
                 MaxSessions = 50
+                HistoryMessages = 0
+                HistoryBytes = 1024
+                HistoryAge = "1m"
+                MaxChannelsPerSession = 5
                 DataSource = "jdbc/other"
                 LogFormat = "json"
                 LogFile = "/var/log/pg_eventserv.log"

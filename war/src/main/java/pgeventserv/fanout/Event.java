@@ -16,7 +16,7 @@ public final class Event {
     // Made on first use, by whichever thread asks first; a String is safely shared even when raced for.
     private String id;
 
-    Event(long position, String channel, String payload, long receivedNanos, EventIds ids) {
+    public Event(long position, String channel, String payload, long receivedNanos, EventIds ids) {
         this.position = position;
         this.channel = channel;
         this.payload = payload;

@@ -19,7 +19,7 @@ public final class EventIds {
 
     private final String prefix;
 
-    EventIds(String run) {
+    public EventIds(String run) {
         this.prefix = run + '.';
     }
 

@@ -10,9 +10,10 @@ import java.util.List;
  * whether it missed anything else. Bounded three ways: {@code HistoryMessages}, {@code HistoryBytes} and
  * {@code HistoryAge}; the oldest go first.
  *
- * <p>Continuity: every event of the channel with a position above {@link #continuousFrom} was heard (the channel
- * was LISTENed without a break since then), and every one above {@link #evictedUpTo} is still here. A client whose
- * last position is at or above both missed nothing that is not here; any other gets a gap first.
+ * <p>Continuity: every event of the channel with a position above {@link #brokenAt} was heard (the channel was
+ * LISTENed without a break since then), and every one above {@link #evictedUpTo} is still here. A client whose last
+ * position is above the first and at or above the second missed nothing that is not here; any other gets a gap
+ * first. A client exactly at the break could have missed what was sent during it.
  *
  * <p>Listener thread only, apart from the two counts, which metrics read.
  */
@@ -28,7 +29,7 @@ final class History {
     private Event[] ring = new Event[16];
     private int head;
     private int size;
-    private long continuousFrom = Long.MAX_VALUE;
+    private long brokenAt = Long.MAX_VALUE;
     private long evictedUpTo = -1;
     private Instant outageSince;
     private Instant outageUntil;
@@ -43,18 +44,18 @@ final class History {
 
     /** The channel's LISTEN is in effect: everything after {@code position} is heard from now on. */
     void listened(long position) {
-        if (continuousFrom == Long.MAX_VALUE) {
-            continuousFrom = position;
+        if (brokenAt == Long.MAX_VALUE) {
+            brokenAt = position;
         }
     }
 
     boolean listened() {
-        return continuousFrom != Long.MAX_VALUE;
+        return brokenAt != Long.MAX_VALUE;
     }
 
     /** The LISTEN connection came back: what was sent between {@code since} and {@code until} was never heard. */
     void outage(long position, Instant since, Instant until) {
-        continuousFrom = position;
+        brokenAt = position;
         outageSince = since;
         outageUntil = until;
     }
@@ -101,7 +102,7 @@ final class History {
             return new Replay(GapNotice.UNKNOWN, null, null, List.of());
         }
         String gap = null;
-        if (position < continuousFrom) {
+        if (position <= brokenAt) {
             gap = outageUntil != null ? GapNotice.OUTAGE : GapNotice.HISTORY;
         } else if (position < evictedUpTo) {
             gap = GapNotice.HISTORY;

@@ -60,11 +60,7 @@ public class EventStreamServlet extends HttpServlet {
         }
         try {
             awaitListen(listen.channels());
-            response.setStatus(HttpServletResponse.SC_OK);
-            response.setContentType("text/event-stream");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-store");
-            response.setHeader("X-Accel-Buffering", "no");
+            streamHeaders(response);
             AsyncContext async = request.startAsync();
             async.setTimeout(0);
             EventStreamWriter writer = new EventStreamWriter(async, response.getOutputStream(), subscriber);
@@ -75,6 +71,20 @@ public class EventStreamServlet extends HttpServlet {
             subscriber.end();
             throw e;
         }
+    }
+
+    /** The answer a GET would start with, without subscribing: a HEAD has no stream to end. */
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) {
+        streamHeaders(response);
+    }
+
+    private static void streamHeaders(HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Accel-Buffering", "no");
     }
 
     /** {@code /listen/{channel}} carries payloads; {@code /listen?channel=...} the envelope JSON, which names the channel. */

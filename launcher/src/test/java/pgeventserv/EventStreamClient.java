@@ -194,20 +194,27 @@ public final class EventStreamClient implements AutoCloseable {
         return events;
     }
 
-    /** Reads until a comment arrives; false when the stream ends or the time is up first. */
+    /** Reads until a comment arrives, while no event is sent; false when the stream ends or the time is up first. */
     public boolean awaitComment(Duration timeout) throws IOException {
-        int seen = comments.size();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (comments.size() == seen && System.nanoTime() < deadline) {
+        while (true) {
+            String line;
             try {
-                if (line(deadline) == null) {
-                    return false;
-                }
+                line = line(deadline);
             } catch (SocketTimeoutException e) {
                 return false;
             }
+            if (line == null) {
+                return false;
+            }
+            if (firstLine == null) {
+                firstLine = line;
+            }
+            if (line.startsWith(":")) {
+                comments.add(line.substring(1).trim());
+                return true;
+            }
         }
-        return comments.size() > seen;
     }
 
     private String line(long deadline) throws IOException {

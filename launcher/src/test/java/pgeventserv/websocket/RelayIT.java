@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -137,10 +135,12 @@ class RelayIT {
                 sent.add("burst " + i);
             }
             assertEquals(sent, raw.take(300, WAIT));
-            List<JsonObject> envelopes = enveloped.take(300, WAIT).stream()
-                    .map(text -> Json.createReader(new StringReader(text)).readObject()).toList();
+            List<jakarta.json.JsonObject> envelopes = enveloped.take(300, WAIT).stream()
+                    .map(m -> jakarta.json.Json.createReader(new java.io.StringReader(m)).readObject()).toList();
             assertEquals(sent, envelopes.stream().map(e -> e.getString("payload")).toList());
-            envelopes.forEach(e -> assertEquals(channel, e.getString("channel"), e.toString()));
+            assertTrue(envelopes.stream().allMatch(e -> e.getString("type").equals("notification")
+                    && e.getString("channel").equals(channel)));
+            assertEquals(300, envelopes.stream().map(e -> e.getString("id")).distinct().count(), "an id each");
         }
     }
 

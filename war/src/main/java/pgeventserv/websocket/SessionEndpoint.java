@@ -48,7 +48,9 @@ public class SessionEndpoint {
 
     private final SendPath sendPath;
     private final ChannelPolicy policy;
-    private final ClientMessageBudget budget = new ClientMessageBudget(System.nanoTime());
+    /** Commands come in bursts (a page subscribing to all its channels at once), never in a stream. */
+    private static final long COMMAND_REFILL_NANOS = 20_000_000L;
+    private ClientMessageBudget budget;
     private final Set<String> channels = new HashSet<>();
     private Subscriber subscriber;
     private WebSocketConnection connection;
@@ -70,6 +72,8 @@ public class SessionEndpoint {
         LOG.fine(() -> "multiplexed session " + session.getId() + " connected");
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
         maxChannels = CDI.current().select(Relay.class).get().maxChannelsPerSession();
+        budget = new ClientMessageBudget(System.nanoTime(), 2 * maxChannels + ClientMessageBudget.BURST,
+                COMMAND_REFILL_NANOS);
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
     }
@@ -78,7 +82,7 @@ public class SessionEndpoint {
     public void text(String message, Session session) {
         if (!budget.spend(System.nanoTime())) {
             subscriber.close(new Farewell(Farewell.POLICY_VIOLATION,
-                    "too many commands: at most " + ClientMessageBudget.BURST + " at once"));
+                    "too many commands: at most " + budget.burst() + " at once"));
             return;
         }
         JsonObject command;

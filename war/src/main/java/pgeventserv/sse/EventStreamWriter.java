@@ -69,7 +69,8 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
         try {
             out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             if (flushed()) {
-                free();
+                // Taken at once: the subscriber, which is writing, asks writable() again itself.
+                busy.set(false);
             }
         } catch (IOException | RuntimeException e) {
             complete();

@@ -2,6 +2,8 @@ package pgeventserv.sse;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,9 +12,13 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Relay;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.listen.ListenRequest;
@@ -43,6 +49,9 @@ public class EventStreamServlet extends HttpServlet {
     @Inject
     NotificationListener listener;
 
+    @Inject
+    Authorizer authorizer;
+
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ListenRequest listen = ListenRequest.of(request);
@@ -66,10 +75,41 @@ public class EventStreamServlet extends HttpServlet {
             EventStreamWriter writer = new EventStreamWriter(async, response.getOutputStream(), subscriber);
             async.addListener(writer);
             response.getOutputStream().setWriteListener(writer);
+            if (request.getAttribute(Grant.ATTRIBUTE) instanceof Grant grant) {
+                // The token's end ends the stream (event: error, "token expired"); a stream that ends first cancels it.
+                ScheduledFuture<?> expiry = authorizer.endAtExpiry(grant, subscriber);
+                if (expiry != null) {
+                    async.addListener(new CancelOnEnd(expiry));
+                }
+            }
             LOG.fine(() -> "event stream opened for " + listen.channels());
         } catch (IOException | RuntimeException e) {
             subscriber.end();
             throw e;
+        }
+    }
+
+    /** Cancels a scheduled task when the stream ends, whichever way. */
+    private record CancelOnEnd(Future<?> task) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            task.cancel(false);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            task.cancel(false);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            task.cancel(false);
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // Not restarted.
         }
     }
 

@@ -131,7 +131,12 @@ public final class Bench {
             System.err.println("bench: measuring...");
             if (idle > 0) {
                 int sessions = idle;
-                forEachSubject("idle memory", s -> idleMemory(s, sessions));
+                forEachSubject("idle memory", s -> {
+                    // A target whose process is unknown has no figure to give (the warnings say so).
+                    if (s.server().pid() > 0) {
+                        idleMemory(s, sessions);
+                    }
+                });
             }
             if (options.runs(BenchOptions.Phase.CEILING)) {
                 phase("ceiling throughput", () -> ceilingThroughput("ceiling: pgjdbc LISTEN", "_ceiling"));

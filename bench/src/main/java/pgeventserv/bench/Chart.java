@@ -201,8 +201,8 @@ final class Chart {
                 centered(g, shortMillis(values[k] / 1000.0), x + k * width + width / 2 - 2, y - 5);
                 centered(g, names[k], x + k * width + width / 2 - 2, bottom + 14);
             }
-            String[] label = (r.ceiling() ? "ceiling" : rowLabel(r.name(), Report.count(r.clients()) + " x "
-                    + Chart.compact(r.rate()).replace(" ", "") + "/s")).split("\n");
+            String[] label = (r.ceiling() ? "ceiling" : rowLabel(r.name(), compact(r.clients()) + " x\n"
+                    + compact(r.rate()) + "/s")).split("\n");
             for (int row = 0; row < label.length; row++) {
                 centered(g, label[row], x + 3 * width / 2, bottom + 32 + 14 * row);
             }

@@ -9,7 +9,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +20,16 @@ import pgeventserv.config.ConnectionSettings;
 import pgeventserv.config.DatabaseUrl;
 
 /**
- * {@code scripts/bench}: starts pg_eventserv on a free loopback port and runs, each bounded in count and time,
+ * {@code scripts/bench}: starts pg_eventserv on a free loopback port (and, with {@code --target}, uses a server
+ * already running as well, or instead) and runs, each bounded in count and time and each selectable
+ * ({@code --phases}),
  * <ol>
  *   <li>memory per idle session with 10,000 sessions open (first: see {@link #idleMemory});</li>
  *   <li>the ceiling: a plain pgjdbc LISTEN client, flat out and at the latency phase's steady rate;</li>
  *   <li>fan-out throughput with 1, 100 and 1,000 WebSocket clients on one channel;</li>
- *   <li>NOTIFY-to-client latency at 100 clients x 1,000 notifications/s;</li>
+ *   <li>NOTIFY-to-client latency at 100 and 1,000 clients x 1,000 notifications/s;</li>
+ *   <li>the crowd: 10,000 clients on one channel, flat out and at a steady rate;</li>
+ *   <li>many channels: 1,000 channels x 10 clients, one LISTEN connection for all, flat out and at a steady rate;</li>
  * </ol>
  * then prints a table and writes JSON and a chart under {@code target/bench/}.
  *
@@ -39,11 +45,19 @@ public final class Bench {
     private static final double QUIET_PERCENT = 20;
     /** Descriptors the bench JVM or the server needs besides the sessions: jars, pools, selectors. */
     private static final int SPARE_DESCRIPTORS = 1_000;
+    static final String OURS = "pg_eventserv";
+    static final String TARGET = "target";
 
     private final BenchOptions options;
     private final Results results = new Results();
     private final String channelPrefix = "bench_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() % 100_000;
-    private ServerProcess server;
+    /** A server measured in this run, and the name its rows carry. */
+    private record Subject(String name, Server server) {
+    }
+
+    private final List<Subject> subjects = new ArrayList<>();
+    /** The server of the phase running now. */
+    private Server server;
 
     private Bench(BenchOptions options) {
         this.options = options;
@@ -89,35 +103,70 @@ public final class Bench {
         results.startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
         results.label = options.label();
         results.loadAtStart = ProcStats.loadAverage();
-        int idle = fitToDescriptors(options.idleSessions(), ProcessHandle.current().pid(), "the bench JVM");
-        server = startServer();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-stop-server"));
-        results.serverPid = server.pid();
-        idle = fitToDescriptors(idle, server.pid(), "the server JVM");
-        results.settings = String.format("payload %d B, warm-up %d s, measured %d s per phase, %d client thread(s), "
-                        + "%d cores; open-files limit %d (bench), %d (server); server log %s", options.payloadBytes(),
-                options.warmupSeconds(), options.durationSeconds(), options.clientThreads(),
-                Runtime.getRuntime().availableProcessors(), ProcStats.openFilesLimit(ProcessHandle.current().pid()),
-                ProcStats.openFilesLimit(server.pid()), server.log());
-        System.err.println("bench: server pid " + server.pid() + " on " + server.address() + "; measuring...");
+        int idle = fitToDescriptors(options.idleSessionsToOpen(), ProcessHandle.current().pid(), "the bench JVM");
         try {
+            if (options.target() == null || !options.onlyTarget()) {
+                ServerProcess ours = startServer();
+                Runtime.getRuntime().addShutdownHook(new Thread(ours::close, "bench-stop-server"));
+                subjects.add(new Subject(OURS, ours));
+                idle = fitToDescriptors(idle, ours.pid(), "the server JVM");
+            }
+            if (options.target() != null) {
+                subjects.add(new Subject(TARGET, new TargetServer(options.target())));
+                results.warnings.add("target " + options.target().address() + options.target().pathPrefix()
+                        + ": live heap per session and server GC are not measured (they need our server's internals)"
+                        + (options.target().pid() > 0 ? "" : "; nor its CPU and RSS (give --target-pid)"));
+            }
+            server = subjects.get(0).server();
+            results.serverPid = server.pid();
+            results.settings = String.format("payload %d B, warm-up %d s, measured %d s per phase, %d client thread(s), "
+                            + "%d cores; open-files limit %d (bench), %s (server); server log %s", options.payloadBytes(),
+                    options.warmupSeconds(), options.durationSeconds(), options.clientThreads(),
+                    Runtime.getRuntime().availableProcessors(), ProcStats.openFilesLimit(ProcessHandle.current().pid()),
+                    server.pid() > 0 ? Long.toString(ProcStats.openFilesLimit(server.pid())) : "-", server.log());
+            for (Subject subject : subjects) {
+                System.err.println("bench: " + subject.name() + " on " + subject.server().address()
+                        + (subject.server().pid() > 0 ? ", pid " + subject.server().pid() : ""));
+            }
+            System.err.println("bench: measuring...");
             if (idle > 0) {
                 int sessions = idle;
-                phase("idle memory", () -> idleMemory(sessions));
+                forEachSubject("idle memory", s -> {
+                    // A target whose process is unknown has no figure to give (the warnings say so).
+                    if (s.server().pid() > 0) {
+                        idleMemory(s, sessions);
+                    }
+                });
             }
-            phase("ceiling throughput", () -> ceilingThroughput("ceiling: pgjdbc LISTEN", "_ceiling"));
-            if (options.latencyClients() > 0) {
-                phase("ceiling latency", this::ceilingLatency);
+            if (options.runs(BenchOptions.Phase.CEILING)) {
+                phase("ceiling throughput", () -> ceilingThroughput("ceiling: pgjdbc LISTEN", "_ceiling"));
+                if (options.runs(BenchOptions.Phase.LATENCY)) {
+                    phase("ceiling latency", this::ceilingLatency);
+                }
             }
-            for (int clients : options.fanOutClients()) {
-                phase("fan-out " + clients, () -> fanOut(clients));
+            if (options.runs(BenchOptions.Phase.FANOUT)) {
+                for (int clients : options.fanOutClients()) {
+                    forEachSubject("fan-out " + clients, s -> fanOut(s, clients));
+                }
             }
-            phase("ceiling throughput, again", () -> ceilingThroughput("ceiling, again", "_ceiling_again"));
-            if (options.latencyClients() > 0) {
-                phase("latency", this::latency);
+            if (options.runs(BenchOptions.Phase.CEILING) && options.runs(BenchOptions.Phase.FANOUT)) {
+                phase("ceiling throughput, again", () -> ceilingThroughput("ceiling, again", "_ceiling_again"));
+            }
+            if (options.runs(BenchOptions.Phase.LATENCY)) {
+                for (int clients : options.latencyClients()) {
+                    forEachSubject("latency " + clients, s -> latency(s, clients));
+                }
+            }
+            if (options.runs(BenchOptions.Phase.CROWD)) {
+                forEachSubject("crowd " + options.crowdClients(),
+                        s -> scale(s, "_crowd", 1, options.crowdClients(), options.crowdRate()));
+            }
+            if (options.runs(BenchOptions.Phase.CHANNELS)) {
+                forEachSubject("channels " + options.channelCount() + "x" + options.clientsPerChannel(),
+                        s -> scale(s, "_ch", options.channelCount(), options.clientsPerChannel(), options.channelsRate()));
             }
         } finally {
-            server.close();
+            subjects.forEach(s -> s.server().close());
         }
         results.loadAtEnd = ProcStats.loadAverage();
         Report report = new Report(results);
@@ -129,6 +178,19 @@ public final class Bench {
         Chart.write(results, png);
         System.out.println("\nwritten: " + json + ", " + png);
         return results.failures.isEmpty() ? 0 : 1;
+    }
+
+    private interface SubjectPhase {
+        void run(Subject subject) throws Exception;
+    }
+
+    /** The phase once for each server measured, ours first. */
+    private void forEachSubject(String name, SubjectPhase phase) {
+        for (Subject subject : subjects) {
+            server = subject.server();
+            phase(subjects.size() == 1 ? name : name + ", " + subject.name(), () -> phase.run(subject));
+        }
+        server = subjects.get(0).server();
     }
 
     private interface Phase {
@@ -157,6 +219,9 @@ public final class Bench {
      * one's leftovers (a relay that fell behind still has notifications to read from PostgreSQL).
      */
     private void awaitQuietServer(String phase) throws IOException {
+        if (server.pid() <= 0) {
+            return;
+        }
         long deadline = System.nanoTime() + QUIET_TIMEOUT_NANOS;
         double percent;
         do {
@@ -209,6 +274,10 @@ public final class Bench {
         return new Producer(connect(), channel, options.payloadBytes());
     }
 
+    private String listenPath(Subject subject, String channel) {
+        return subject.server().pathPrefix() + "/listen/" + channel;
+    }
+
     /**
      * The most (in notifications) the producer may run ahead of the slowest client: well under the relay's
      * per-session queue bound (SessionQueueMessages, 10,000 by default), and a bounded total of queued frames
@@ -259,74 +328,129 @@ public final class Bench {
                 note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during()));
     }
 
-    private void fanOut(int clients) throws Exception {
+    private void fanOut(Subject subject, int clients) throws Exception {
         String channel = channelPrefix + "_fanout_" + clients;
         try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
-            load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            load.open(server.address(), listenPath(subject, channel), clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             CpuMeter cpu = new CpuMeter(server, load, () -> { });
             GcMeter gc = new GcMeter(server);
             try (Producer producer = producer(channel)) {
                 Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
                         options.measureNanos(), options.maxNotifications(), both(cpu, gc));
                 long missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
-                results.throughput.add(new Results.Throughput("pg_eventserv", false, clients, run.notificationsPerSecond(),
+                results.throughput.add(new Results.Throughput(subject.name(), false, clients, run.notificationsPerSecond(),
                         run.deliveriesPerSecond(), run.sent(), missing, load.closedByServer() + load.failed(),
                         note(run.stalled(), load.lastError()), cpu.share(), gc.during()));
             }
         }
     }
 
-    private void latency() throws Exception {
-        int clients = options.latencyClients();
-        String channel = channelPrefix + "_latency";
+    private void latency(Subject subject, int clients) throws Exception {
+        String channel = channelPrefix + "_latency_" + clients;
         LoadClient load = new LoadClient(options.clientThreads(), true, latencyCapacity(clients, options.clientThreads()));
         Producer.Run run;
         long missing;
         CpuMeter cpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
         GcMeter gc = new GcMeter(server);
         try (Producer producer = producer(channel)) {
-            load.open(server.address(), "/listen/" + channel, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            load.open(server.address(), listenPath(subject, channel), clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
             missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
         } finally {
             load.close();
         }
         Latencies samples = load.latencies();
-        results.latency.add(new Results.Latency("pg_eventserv", false, clients, options.latencyRate(), samples.summary(),
+        results.latency.add(new Results.Latency(subject.name(), false, clients, options.latencyRate(), samples.summary(),
                 missing, load.closedByServer() + load.failed(),
                 note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share(), gc.during()));
     }
 
     /**
      * Heap and RSS of the server, each after a full GC, before and while {@code sessions} idle sessions are
-     * open. One notification is sent to them first: it shows every session is subscribed and alive.
+     * open. One notification is sent to them first: it shows every session is subscribed and alive. A server
+     * whose heap cannot be read (a {@code --target}) gives RSS only.
      *
      * <p>Runs first, while the heap has not yet grown for the throughput phases (a full GC then shrinks it,
      * and RSS falls by more than the sessions cost); a few sessions opened and closed before the baseline load
      * the classes of the session path, so they are not counted per session.
      */
-    private void idleMemory(int sessions) throws Exception {
+    private void idleMemory(Subject subject, int sessions) throws Exception {
         String channel = channelPrefix + "_idle";
+        String path = listenPath(subject, channel);
         try (LoadClient warmUp = new LoadClient(1, false, 0)) {
-            warmUp.open(server.address(), "/listen/" + channel, Math.min(sessions, 100), UPGRADES_IN_FLIGHT,
-                    OPEN_TIMEOUT_MILLIS);
+            warmUp.open(server.address(), path, Math.min(sessions, 100), UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
         }
-        long heapBefore = server.liveHeapBytes();
+        HeapHistogram heapBefore = liveHeapOrNull();
         long rssBefore = settledRss();
         try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
-            load.open(server.address(), "/listen/" + channel, sessions, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            load.open(server.address(), path, sessions, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             long missing;
             try (Producer producer = producer(channel)) {
                 producer.send(0, 1);
                 missing = Producer.drain(load, sessions, 1, DRAIN_NANOS);
             }
-            long heapAfter = server.liveHeapBytes();
+            HeapHistogram heapAfter = liveHeapOrNull();
             long rssAfter = settledRss();
             int errors = load.closedByServer() + load.failed();
             String note = missing > 0 ? missing + " sessions did not receive the check notification" : null;
-            results.memory = new Results.Memory(sessions, heapBefore, heapAfter, rssBefore, rssAfter,
-                    errors + (int) Math.max(0, missing), note(note, load.lastError()));
+            if (heapBefore != null && heapAfter != null) {
+                Path table = options.outputDirectory().resolve((options.label() == null ? "bench" : "bench-" + options.label())
+                        + "-idle-heap.txt");
+                Files.writeString(table, HeapHistogram.table(heapAfter.growthPerSession(heapBefore, sessions, 40), sessions));
+                note = note(note, "heap by class: " + table);
+            }
+            results.memory.add(new Results.Memory(subject.name(), sessions,
+                    heapBefore == null ? -1 : heapBefore.totalBytes(), heapAfter == null ? -1 : heapAfter.totalBytes(),
+                    rssBefore, rssAfter, errors + (int) Math.max(0, missing), note(note, load.lastError())));
         }
+    }
+
+    /** Our own server's heap by class; null for a {@code --target}, whose heap is not ours to read. */
+    private HeapHistogram liveHeapOrNull() throws IOException {
+        return server instanceof ServerProcess ours ? ours.liveHeap() : null;
+    }
+
+    /**
+     * {@code channels} channels with {@code each} clients apiece, all open at once: flat out first (throughput), then
+     * at {@code rate} notifications a second over all channels (latency), on the same connections. Our server LISTENs
+     * on all the channels through its one connection.
+     */
+    private void scale(Subject subject, String suffix, int channels, int each, int rate) throws Exception {
+        String base = channelPrefix + suffix;
+        int clients = channels * each;
+        List<String> paths = new ArrayList<>(channels);
+        for (int c = 0; c < channels; c++) {
+            paths.add(listenPath(subject, Producer.channelName(base, channels, c)));
+        }
+        String name = subject.name() + (channels == 1 ? "" : ", " + Report.count(channels) + " ch");
+        long expectedLatencySamples = (long) rate * (options.durationSeconds() + 2) * each / options.clientThreads();
+        LoadClient load = new LoadClient(options.clientThreads(), true, (int) Math.min(50_000_000, expectedLatencySamples + 10_000));
+        Producer.Run run;
+        long missing;
+        CpuMeter latencyCpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
+        GcMeter latencyGc = new GcMeter(server);
+        try (Producer producer = new Producer(connect(), base, channels, options.payloadBytes())) {
+            load.open(server.address(), paths, each, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            CpuMeter cpu = new CpuMeter(server, load, () -> { });
+            GcMeter gc = new GcMeter(server);
+            long bound = Math.max(Backlog.FLOOR, Math.min(maxBacklog(clients), 100_000 / channels));
+            Producer.Run flat = producer.flatOut(load, each, bound, options.warmupNanos(), options.measureNanos(),
+                    options.maxNotifications(), both(cpu, gc));
+            long flatMissing = Producer.drain(load, Producer.perReceiver(flat.sent(), channels), flat.sent() * each, DRAIN_NANOS);
+            results.throughput.add(new Results.Throughput(name, false, clients, flat.notificationsPerSecond(),
+                    flat.deliveriesPerSecond(), flat.sent(), flatMissing, load.closedByServer() + load.failed(),
+                    note(flat.stalled(), load.lastError()), cpu.share(), gc.during()));
+            long before = load.totalReceived();
+            run = producer.atRate(load, each, rate, options.warmupNanos(), options.measureNanos(), both(latencyCpu, latencyGc));
+            missing = Producer.drain(load, Producer.perReceiver(flat.sent(), channels) + Producer.perReceiver(run.sent(), channels),
+                    before + run.sent() * each, DRAIN_NANOS);
+        } finally {
+            load.close();
+        }
+        Latencies samples = load.latencies();
+        results.latency.add(new Results.Latency(name, false, clients, rate, samples.summary(), missing,
+                load.closedByServer() + load.failed(), note(note(behind(missing), overflow(samples)), load.lastError()),
+                latencyCpu.share(), latencyGc.during()));
     }
 
     /** RSS once it stops moving: after a full GC, G1 gives memory back to the system concurrently, for a while. */

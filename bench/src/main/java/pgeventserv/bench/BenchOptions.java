@@ -1,67 +1,136 @@
 package pgeventserv.bench;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** What {@code scripts/bench} was asked to do; every phase is bounded by these counts and times. */
-record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupSeconds, int durationSeconds,
-                    int latencyClients, int latencyRate, int idleSessions, int payloadBytes, int clientThreads,
-                    long maxNotifications, int maxMinutes, String label, Path outputDirectory, Path launcherJar,
-                    boolean help) {
+record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutClients, int warmupSeconds,
+                    int durationSeconds, List<Integer> latencyClients, int latencyRate, int idleSessions,
+                    int crowdClients, int crowdRate, int channelCount, int clientsPerChannel, int channelsRate,
+                    int payloadBytes, int clientThreads, long maxNotifications, int maxMinutes, String label,
+                    Path outputDirectory, Path launcherJar, Target target, boolean onlyTarget, boolean help) {
 
     static final String DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/test";
+
+    /** The phases, in the order they run; {@code --phases} picks some. */
+    enum Phase {
+        IDLE, CEILING, FANOUT, LATENCY, CROWD, CHANNELS;
+
+        String flag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * A server already running elsewhere ({@code --target}): its clients connect to {@code pathPrefix + "/listen/" +
+     * channel}; with {@code pid > 0} (same machine) its CPU and RSS are read from {@code /proc}.
+     */
+    record Target(InetSocketAddress address, String pathPrefix, long pid) {
+
+        static Target parse(String url, long pid) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--target wants a URL like ws://127.0.0.1:7700, not '" + url + "'");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+            if (!List.of("ws", "http").contains(scheme) || uri.getHost() == null) {
+                throw new IllegalArgumentException("--target wants a ws:// or http:// URL with a host, like ws://127.0.0.1:7700, not '"
+                        + url + "'");
+            }
+            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            if (path.endsWith("/listen") || path.endsWith("/listen/")) {
+                path = path.substring(0, path.lastIndexOf("/listen"));
+            }
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return new Target(InetSocketAddress.createUnresolved(uri.getHost(), port), path, pid);
+        }
+    }
 
     static String usage() {
         return """
                 Usage: scripts/bench [options]
-                Starts pg_eventserv on a free loopback port and measures it against a plain pgjdbc LISTEN client
-                (the ceiling): fan-out throughput, NOTIFY-to-client latency, memory per idle session.
+                Starts pg_eventserv on a free loopback port (or uses --target) and measures it against a plain pgjdbc
+                LISTEN client (the ceiling) in the same run: fan-out throughput, NOTIFY-to-client latency, memory per
+                idle session, 10,000 clients on one channel, many channels on one LISTEN connection.
                 Writes a table to stdout and bench.json, bench.png and server.log under target/bench/.
 
+                  --phases P,P,...       which phases run (default all): idle, ceiling, fanout, latency, crowd, channels
+                  --target URL           measure a server already running (ws://host:port, the relay's /listen/{channel}
+                                         endpoint), e.g. the original Go pg_eventserv; it must LISTEN on --database
+                  --target-pid PID       that server's process, on this machine: its CPU and RSS are read too
+                  --only-target          measure the target alone (by default ours runs too, in the same run)
                   --database URL         PostgreSQL to use (default: $DATABASE_URL, else %s)
                   --clients N,N,...      fan-out phases, clients on one channel (default 1,100,1000)
                   --warmup S             seconds of warm-up before each measured window (default 3)
                   --duration S           seconds measured per phase (default 10)
-                  --latency-clients N    clients in the latency phase (default 100)
-                  --latency-rate N       notifications per second in the latency phase (default 1000)
+                  --latency-clients N,N  clients of each latency phase (default 100,1000)
+                  --latency-rate N       notifications per second in the latency phases (default 1000)
                   --idle N               idle sessions for the memory phase, 0 to skip (default 10000)
+                  --crowd N              clients on one channel in the crowd phase (default 10000)
+                  --crowd-rate N         notifications per second in its latency half (default 100)
+                  --channels CxK         channels x clients each in the channels phase (default 1000x10)
+                  --channels-rate N      notifications per second, over all channels, in its latency half (default 1000)
                   --payload BYTES        payload size, at least %d (default 40)
                   --client-threads N     selector threads of the load client (default 1)
                   --max-notifications N  per phase at most (default 5000000)
-                  --max-minutes M        the whole run is aborted after this (default 10)
+                  --max-minutes M        the whole run is aborted after this (default 15)
                   --label NAME           names the run in the output and writes bench-NAME.json/.png
-                  --quick                smoke run: 1 s warm-up, 3 s phases, clients 1,10,100, 10 x 200/s, 1000 idle
+                  --quick                smoke run: 1 s warm-up, 3 s phases, clients 1,10,100, 10 x 200/s, 1000 idle,
+                                         crowd 1000, channels 100x5
                   -h, --help             this text
                 """.formatted(DEFAULT_DATABASE, Producer.MIN_PAYLOAD);
     }
 
     static BenchOptions parse(String[] args, Map<String, String> env, Path root) {
         String database = env.getOrDefault("DATABASE_URL", DEFAULT_DATABASE);
+        Set<Phase> phases = EnumSet.allOf(Phase.class);
         List<Integer> clients = List.of(1, 100, 1000);
         int warmup = 3;
         int duration = 10;
-        int latencyClients = 100;
+        List<Integer> latencyClients = List.of(100, 1000);
         int latencyRate = 1000;
         int idle = 10_000;
+        int crowd = 10_000;
+        int crowdRate = 100;
+        int channelCount = 1000;
+        int perChannel = 10;
+        int channelsRate = 1000;
         int payload = 40;
         int threads = 1;
         long maxNotifications = 5_000_000;
-        int maxMinutes = 10;
+        int maxMinutes = 15;
         String label = null;
+        String targetUrl = null;
+        long targetPid = 0;
+        boolean onlyTarget = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "-h", "--help" -> help = true;
+                case "--only-target" -> onlyTarget = true;
                 case "--quick" -> {
                     warmup = 1;
                     duration = 3;
                     clients = List.of(1, 10, 100);
-                    latencyClients = 10;
+                    latencyClients = List.of(10);
                     latencyRate = 200;
                     idle = 1000;
+                    crowd = 1000;
+                    channelCount = 100;
+                    perChannel = 5;
                 }
                 default -> {
                     if (i + 1 == args.length || !arg.startsWith("--")) {
@@ -69,13 +138,27 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
                     }
                     String value = args[++i];
                     switch (arg) {
+                        case "--phases" -> phases = phases(value);
+                        case "--target" -> targetUrl = value;
+                        case "--target-pid" -> targetPid = number(arg, value, 1, Integer.MAX_VALUE);
                         case "--database" -> database = value;
                         case "--clients" -> clients = counts(arg, value);
                         case "--warmup" -> warmup = number(arg, value, 0, 600);
                         case "--duration" -> duration = number(arg, value, 1, 600);
-                        case "--latency-clients" -> latencyClients = number(arg, value, 0, 20_000);
+                        case "--latency-clients" -> latencyClients = counts(arg, value);
                         case "--latency-rate" -> latencyRate = number(arg, value, 1, 1_000_000);
                         case "--idle" -> idle = number(arg, value, 0, 60_000);
+                        case "--crowd" -> crowd = number(arg, value, 1, 60_000);
+                        case "--crowd-rate" -> crowdRate = number(arg, value, 1, 1_000_000);
+                        case "--channels" -> {
+                            String[] parts = value.toLowerCase(Locale.ROOT).split("x");
+                            if (parts.length != 2) {
+                                throw new IllegalArgumentException("--channels wants CHANNELSxCLIENTS, like 1000x10, not '" + value + "'");
+                            }
+                            channelCount = number(arg, parts[0], 1, 10_000);
+                            perChannel = number(arg, parts[1], 1, 10_000);
+                        }
+                        case "--channels-rate" -> channelsRate = number(arg, value, 1, 1_000_000);
                         case "--payload" -> payload = number(arg, value, Producer.MIN_PAYLOAD, 7999);
                         case "--client-threads" -> threads = number(arg, value, 1, 64);
                         case "--max-notifications" -> maxNotifications = number(arg, value, 1, Integer.MAX_VALUE);
@@ -91,9 +174,36 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
                 }
             }
         }
-        Path target = root.resolve("target");
-        return new BenchOptions(database, clients, warmup, duration, latencyClients, latencyRate, idle, payload, threads,
-                maxNotifications, maxMinutes, label, target.resolve("bench"), target.resolve("pg_eventserv.jar"), help);
+        if ((targetPid > 0 || onlyTarget) && targetUrl == null) {
+            throw new IllegalArgumentException((onlyTarget ? "--only-target" : "--target-pid") + " goes with --target");
+        }
+        if ((long) channelCount * perChannel > 60_000) {
+            throw new IllegalArgumentException("--channels: at most 60000 clients in all, not " + channelCount * perChannel);
+        }
+        Target target = targetUrl == null ? null : Target.parse(targetUrl, targetPid);
+        Path output = root.resolve("target");
+        return new BenchOptions(database, phases, clients, warmup, duration, latencyClients, latencyRate, idle, crowd,
+                crowdRate, channelCount, perChannel, channelsRate, payload, threads, maxNotifications, maxMinutes, label,
+                output.resolve("bench"), output.resolve("pg_eventserv.jar"), target, onlyTarget, help);
+    }
+
+    private static Set<Phase> phases(String value) {
+        Set<Phase> chosen = EnumSet.noneOf(Phase.class);
+        for (String part : value.split(",")) {
+            String name = part.trim().toLowerCase(Locale.ROOT);
+            Phase phase = null;
+            for (Phase p : Phase.values()) {
+                if (p.flag().equals(name)) {
+                    phase = p;
+                }
+            }
+            if (phase == null) {
+                throw new IllegalArgumentException("--phases: unknown phase '" + part.trim()
+                        + "' (idle, ceiling, fanout, latency, crowd, channels)");
+            }
+            chosen.add(phase);
+        }
+        return chosen;
     }
 
     private static List<Integer> counts(String option, String value) {
@@ -116,6 +226,16 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
         throw new IllegalArgumentException(option + " wants a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
+    boolean runs(Phase phase) {
+        return phases.contains(phase);
+    }
+
+    /** The idle phase measures RSS (and our heap): it runs unless the only server is a target whose process is unknown. */
+    int idleSessionsToOpen() {
+        boolean measurable = target == null || !onlyTarget || target.pid() > 0;
+        return runs(Phase.IDLE) && measurable ? idleSessions : 0;
+    }
+
     long warmupNanos() {
         return warmupSeconds * 1_000_000_000L;
     }
@@ -126,9 +246,22 @@ record BenchOptions(String databaseUrl, List<Integer> fanOutClients, int warmupS
 
     /** The most sessions any phase opens at once: the server's MaxSessions must allow them. */
     int mostSessions() {
-        int most = Math.max(idleSessions, latencyClients);
-        for (int n : fanOutClients) {
-            most = Math.max(most, n);
+        int most = idleSessionsToOpen();
+        if (runs(Phase.LATENCY)) {
+            for (int n : latencyClients) {
+                most = Math.max(most, n);
+            }
+        }
+        if (runs(Phase.FANOUT)) {
+            for (int n : fanOutClients) {
+                most = Math.max(most, n);
+            }
+        }
+        if (runs(Phase.CROWD)) {
+            most = Math.max(most, crowdClients);
+        }
+        if (runs(Phase.CHANNELS)) {
+            most = Math.max(most, channelCount * clientsPerChannel);
         }
         return most;
     }

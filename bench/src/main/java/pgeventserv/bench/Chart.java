@@ -25,6 +25,8 @@ final class Chart {
     private static final int PANEL = WIDTH / 3;
     private static final Color CEILING = new Color(0x9E9E9E);
     private static final Color RELAY = new Color(0x1565C0);
+    private static final Color TARGET = new Color(0xEF6C00);
+    private static final Color[] TARGET_SHADES = {new Color(0xFFB74D), new Color(0xEF6C00), new Color(0x8A3A00)};
     private static final Color[] PERCENTILES = {new Color(0x64B5F6), new Color(0x1565C0), new Color(0x0D2B5E)};
     private static final Color[] CEILING_SHADES = {new Color(0xBDBDBD), new Color(0x9E9E9E), new Color(0x616161)};
     private static final Color GRID = new Color(0xE0E0E0);
@@ -67,23 +69,43 @@ final class Chart {
             } else {
                 String caption = compact(r.deliveriesPerSecond())
                         + results.ofCeiling(r.deliveriesPerSecond()).map(f -> "\n" + Report.percent(f)).orElse("");
-                bars.add(new Bar(clients(r.clients()).replace(' ', '\n'), r.deliveriesPerSecond(), caption, RELAY));
+                bars.add(new Bar(rowLabel(r.name(), clients(r.clients()).replace(' ', '\n')), r.deliveriesPerSecond(), caption,
+                        isTarget(r.name()) ? TARGET : RELAY));
             }
         }
         double ceiling = results.ceilingThroughput().map(Results.Throughput::deliveriesPerSecond).orElse(0.0);
-        barPanel(g, 0, "Deliveries per second (fan-out, one channel)", bars, ceiling, "ceiling");
+        barPanel(g, 0, "Deliveries per second (fan-out)", bars, ceiling, "ceiling");
     }
 
     private static void memory(Graphics2D g, Results results) {
         List<Bar> bars = new ArrayList<>();
-        Results.Memory m = results.memory;
         String title = "Memory per idle session, KiB";
-        if (m != null) {
-            bars.add(new Bar("heap", m.heapPerSession() / 1024, String.format(Locale.ROOT, "%.1f", m.heapPerSession() / 1024), RELAY));
-            bars.add(new Bar("RSS", m.rssPerSession() / 1024, String.format(Locale.ROOT, "%.1f", m.rssPerSession() / 1024), RELAY));
-            title += " (" + Report.count(m.sessions()) + " open)";
+        for (Results.Memory m : results.memory) {
+            String who = results.hasTarget() ? "\n" + m.name() : "";
+            Color color = isTarget(m.name()) ? TARGET : RELAY;
+            if (m.heapPerSession() >= 0) {
+                bars.add(new Bar("heap" + who, m.heapPerSession() / 1024, String.format(Locale.ROOT, "%.1f", m.heapPerSession() / 1024), color));
+            }
+            bars.add(new Bar("RSS" + who, m.rssPerSession() / 1024, String.format(Locale.ROOT, "%.1f", m.rssPerSession() / 1024), color));
+        }
+        if (!results.memory.isEmpty()) {
+            title += " (" + Report.count(results.memory.get(0).sessions()) + " open)";
         }
         barPanel(g, 2 * PANEL, title, bars, 0, null);
+    }
+
+    static boolean isTarget(String name) {
+        return name.startsWith(Bench.TARGET);
+    }
+
+    /** Under a bar: how many clients, on which channels, and whose server when a target is measured too. */
+    static String rowLabel(String name, String clients) {
+        String label = clients;
+        int comma = name.indexOf(", ");
+        if (comma >= 0) {
+            label += "\n" + name.substring(comma + 2);
+        }
+        return isTarget(name) ? label + "\ntarget" : label;
     }
 
     private static void barPanel(Graphics2D g, int x0, String title, List<Bar> bars, double line, String lineLabel) {
@@ -173,14 +195,17 @@ final class Chart {
             for (int k = 0; k < 3; k++) {
                 double ms = Math.max(1, values[k]) / 1000.0;
                 int y = logY(ms, from, to, top, bottom);
-                g.setColor(r.ceiling() ? CEILING_SHADES[k] : PERCENTILES[k]);
+                g.setColor(r.ceiling() ? CEILING_SHADES[k] : isTarget(r.name()) ? TARGET_SHADES[k] : PERCENTILES[k]);
                 g.fillRect(x + k * width, y, width - 4, bottom - y);
                 g.setColor(Color.BLACK);
                 centered(g, shortMillis(values[k] / 1000.0), x + k * width + width / 2 - 2, y - 5);
                 centered(g, names[k], x + k * width + width / 2 - 2, bottom + 14);
             }
-            centered(g, r.ceiling() ? "ceiling" : clients(r.clients()) + " x " + Report.count(r.rate()) + "/s",
-                    x + 3 * width / 2, bottom + 32);
+            String[] label = (r.ceiling() ? "ceiling" : rowLabel(r.name(), compact(r.clients()) + " x\n"
+                    + compact(r.rate()) + "/s")).split("\n");
+            for (int row = 0; row < label.length; row++) {
+                centered(g, label[row], x + 3 * width / 2, bottom + 32 + 14 * row);
+            }
         }
     }
 

@@ -11,13 +11,16 @@ import java.io.UncheckedIOException;
  */
 final class CpuMeter implements Producer.Window {
 
-    /** Percentages of one core; {@code busiestReceiverThread} near 100 would mean the client is the bottleneck. */
+    /**
+     * Percentages of one core; {@code busiestReceiverThread} near 100 would mean the client is the bottleneck;
+     * {@code server} is NaN for a server whose process is unknown.
+     */
     record Share(double server, double receivers, double busiestReceiverThread, double bench, double machine) {
     }
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    private final ServerProcess server;
+    private final Server server;
     private final Receivers receivers;
     private final Runnable onStart;
     private long startNanos;
@@ -27,7 +30,7 @@ final class CpuMeter implements Producer.Window {
     private long[] threads;
     private Share share = new Share(0, 0, 0, 0, 0);
 
-    CpuMeter(ServerProcess server, Receivers receivers, Runnable onStart) {
+    CpuMeter(Server server, Receivers receivers, Runnable onStart) {
         this.server = server;
         this.receivers = receivers;
         this.onStart = onStart;
@@ -37,7 +40,7 @@ final class CpuMeter implements Producer.Window {
     public void mark(boolean start) {
         try {
             long now = System.nanoTime();
-            long serverNow = server.cpuTicks();
+            long serverNow = server.pid() > 0 ? server.cpuTicks() : -1;
             long benchNow = ProcStats.cpuTicks(ProcessHandle.current().pid());
             long[] machineNow = ProcStats.machineTicks();
             long[] threadsNow = receivers.threadCpuNanos();
@@ -60,7 +63,7 @@ final class CpuMeter implements Producer.Window {
             }
             long machineTotal = machineNow[1] - machine[1];
             share = new Share(
-                    ticksPercent(serverNow - serverTicks, seconds),
+                    serverNow < 0 ? Double.NaN : ticksPercent(serverNow - serverTicks, seconds),
                     100.0 * receiverNanos / (now - startNanos),
                     100.0 * busiest / (now - startNanos),
                     ticksPercent(benchNow - benchTicks, seconds),

@@ -22,11 +22,11 @@ final class GcMeter implements Producer.Window {
         }
     }
 
-    private final ServerProcess server;
+    private final Server server;
     private Collections atStart = Collections.UNKNOWN;
     private Collections during = Collections.UNKNOWN;
 
-    GcMeter(ServerProcess server) {
+    GcMeter(Server server) {
         this.server = server;
     }
 

@@ -34,10 +34,20 @@ final class LoadClient implements Receivers, AutoCloseable {
      * the time ran out, naming how many were open.
      */
     void open(InetSocketAddress server, String path, int count, int maxInFlight, long timeoutMillis) throws IOException {
+        open(server, List.of(path), count, maxInFlight, timeoutMillis);
+    }
+
+    /** As {@link #open(InetSocketAddress, String, int, int, long)}, {@code each} clients on every one of the paths. */
+    void open(InetSocketAddress server, List<String> paths, int each, int maxInFlight, long timeoutMillis) throws IOException {
         int threads = loops.size();
-        for (int i = 0; i < threads; i++) {
-            int share = count / threads + (i < count % threads ? 1 : 0);
-            loops.get(i).connect(server, path, share, Math.max(1, maxInFlight / threads));
+        int count = paths.size() * each;
+        for (int p = 0; p < paths.size(); p++) {
+            for (int i = 0; i < threads; i++) {
+                int share = each / threads + ((i + p) % threads < each % threads ? 1 : 0);
+                if (share > 0) {
+                    loops.get(i).connect(server, paths.get(p), share, Math.max(1, maxInFlight / threads));
+                }
+            }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (upgraded() + failed() < count && System.nanoTime() < deadline) {

@@ -12,6 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * transaction, and each payload is distinct within it (PostgreSQL folds identical payloads of one
  * transaction into one): {@code <send time in epoch microseconds> <sequence number>} padded with {@code x}
  * to the payload size. The send time is read just before the statement goes out.
+ *
+ * <p>Over several channels ({@link #channelName}), notification {@code i} goes to channel {@code i % channels}: the
+ * channels take turns, so after {@code sent} notifications every channel has had at least {@code sent / channels}.
  */
 final class Producer implements AutoCloseable {
 
@@ -35,24 +38,57 @@ final class Producer implements AutoCloseable {
     static final int MIN_PAYLOAD = 32;
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(20);
 
+    /** Notifications per transaction at most, whatever the backlog allows. */
+    static final int MAX_BATCH = 10_000;
+
     private final Connection connection;
     private final PreparedStatement batch;
     private final String channel;
+    private final int channels;
     private final int payloadBytes;
 
     Producer(Connection connection, String channel, int payloadBytes) throws SQLException {
+        this(connection, channel, 1, payloadBytes);
+    }
+
+    /** With {@code channels > 1}, sends to {@link #channelName}{@code (channel, channels, 0 .. channels - 1)}. */
+    Producer(Connection connection, String channel, int channels, int payloadBytes) throws SQLException {
         if (payloadBytes < MIN_PAYLOAD) {
             throw new IllegalArgumentException("payloads need at least " + MIN_PAYLOAD + " bytes for the send time and sequence");
         }
         this.connection = connection;
         this.channel = channel;
+        this.channels = channels;
         this.payloadBytes = payloadBytes;
         try (Statement s = connection.createStatement()) {
             // A NOTIFY transaction has an xid: without this every batch would wait for a WAL flush.
             s.execute("SET synchronous_commit = off");
         }
-        batch = connection.prepareStatement("SELECT count(*) FROM (SELECT pg_notify(?, rpad(? || ' ' || i, ?, 'x'))"
+        String target = channels == 1 ? "?::text" : "?::text || '_' || (i % " + channels + ")";
+        batch = connection.prepareStatement("SELECT count(*) FROM (SELECT pg_notify(" + target + ", rpad(? || ' ' || i, ?, 'x'))"
                 + " FROM generate_series(?::bigint, ?::bigint) AS i) AS sent");
+    }
+
+    /** The name of channel {@code index} of a phase over {@code channels} channels named after {@code base}. */
+    static String channelName(String base, int channels, int index) {
+        return channels == 1 ? base : base + "_" + index;
+    }
+
+    /** Notifications each receiver has been sent once {@code sent} went out: the channels take turns. */
+    static long perReceiver(long sent, int channels) {
+        return sent / channels;
+    }
+
+    /**
+     * Notifications in the next transaction of a flat-out run: the backlog's batch for every channel (so each gets
+     * its share), at most {@link #MAX_BATCH}, rounded down to whole turns of the channels when there is room for one.
+     */
+    static int batchSize(int perReceiverBatch, int channels) {
+        long count = Math.min((long) perReceiverBatch * channels, MAX_BATCH);
+        if (count >= channels) {
+            count -= count % channels;
+        }
+        return (int) Math.max(1, count);
     }
 
     /** Sends notifications {@code first .. first + count - 1} in one transaction. */
@@ -88,8 +124,8 @@ final class Producer implements AutoCloseable {
                 break;
             }
             backlog.observe(now, min);
-            int count = (int) Math.min(backlog.batch(), maxNotifications - sent);
-            if (sent + count - min <= backlog.window()) {
+            int count = (int) Math.min(batchSize(backlog.batch(), channels), maxNotifications - sent);
+            if (perReceiver(sent + count, channels) - min <= backlog.window()) {
                 send(sent, count);
                 sent += count;
             } else {
@@ -166,11 +202,19 @@ final class Producer implements AutoCloseable {
 
     /** Waits, bounded, until every receiver has all {@code sent} notifications; returns how many are missing. */
     static long drain(Receivers receivers, int receiverCount, long sent, long timeoutNanos) {
+        return drain(receivers, sent, sent * receiverCount, timeoutNanos);
+    }
+
+    /**
+     * Waits, bounded, until the receivers together have {@code total} deliveries, the slowest at least {@code each};
+     * returns the deliveries missing.
+     */
+    static long drain(Receivers receivers, long each, long total, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
-        while (receivers.minReceived() < sent && System.nanoTime() < deadline) {
+        while ((receivers.minReceived() < each || receivers.totalReceived() < total) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        return sent * receiverCount - receivers.totalReceived();
+        return total - receivers.totalReceived();
     }
 
     @Override

@@ -50,12 +50,15 @@ final class Report {
                 }
             }
         }
-        Results.Memory m = results.memory;
-        if (m != null) {
-            t.append(String.format("%nMemory per idle session, %s sessions open on one channel (no ceiling figure: the%n"
-                    + "pgjdbc client holds no sessions)%n", count(m.sessions())));
-            t.append(String.format("  live heap after full GC  %9s -> %9s   %8s per session%n",
-                    mib(m.heapBefore()), mib(m.heapAfter()), kib(m.heapPerSession())));
+        for (Results.Memory m : results.memory) {
+            t.append(String.format("%nMemory per idle session, %s, %s sessions open on one channel (no ceiling figure: the%n"
+                    + "pgjdbc client holds no sessions)%n", m.name(), count(m.sessions())));
+            if (m.heapPerSession() >= 0) {
+                t.append(String.format("  live heap after full GC  %9s -> %9s   %8s per session%n",
+                        mib(m.heapBefore()), mib(m.heapAfter()), kib(m.heapPerSession())));
+            } else {
+                t.append("  live heap                not measured\n");
+            }
             t.append(String.format("  RSS                      %9s -> %9s   %8s per session%n",
                     mib(m.rssBefore()), mib(m.rssAfter()), kib(m.rssPerSession())));
             t.append(String.format("  errors %d%s%n", m.errors(), m.note() == null ? "" : "; note: " + m.note()));
@@ -90,7 +93,8 @@ final class Report {
     }
 
     private static String cpu(CpuMeter.Share c) {
-        return String.format(Locale.ROOT, "%6.0f %7.0f %8.0f %6.0f %7.0f", c.server(), c.receivers(),
+        return String.format(Locale.ROOT, "%6s %7.0f %8.0f %6.0f %7.0f",
+                Double.isNaN(c.server()) ? "-" : String.format(Locale.ROOT, "%.0f", c.server()), c.receivers(),
                 c.busiestReceiverThread(), c.bench(), c.machine());
     }
 
@@ -151,18 +155,21 @@ final class Report {
             latency.add(o);
         }
         root.add("latency", latency);
-        Results.Memory m = results.memory;
-        if (m != null) {
+        JsonArrayBuilder memory = Json.createArrayBuilder();
+        for (Results.Memory m : results.memory) {
             JsonObjectBuilder o = Json.createObjectBuilder()
-                    .add("sessions", m.sessions())
-                    .add("liveHeapBeforeBytes", m.heapBefore()).add("liveHeapAfterBytes", m.heapAfter())
+                    .add("name", m.name()).add("sessions", m.sessions())
                     .add("rssBeforeBytes", m.rssBefore()).add("rssAfterBytes", m.rssAfter())
-                    .add("heapBytesPerSession", Math.round(m.heapPerSession()))
                     .add("rssBytesPerSession", Math.round(m.rssPerSession()))
                     .add("errors", m.errors());
+            if (m.heapPerSession() >= 0) {
+                o.add("liveHeapBeforeBytes", m.heapBefore()).add("liveHeapAfterBytes", m.heapAfter())
+                        .add("heapBytesPerSession", Math.round(m.heapPerSession()));
+            }
             addNote(o, m.note());
-            root.add("idleMemory", o);
+            memory.add(o);
         }
+        root.add("idleMemory", memory);
         JsonArrayBuilder failures = Json.createArrayBuilder();
         for (Results.Failure f : results.failures) {
             failures.add(Json.createObjectBuilder().add("phase", f.phase()).add("reason", f.reason()));
@@ -175,7 +182,11 @@ final class Report {
     }
 
     private static JsonObjectBuilder cpuJson(CpuMeter.Share c) {
-        return Json.createObjectBuilder().add("server", round1(c.server())).add("clients", round1(c.receivers()))
+        JsonObjectBuilder o = Json.createObjectBuilder();
+        if (!Double.isNaN(c.server())) {
+            o.add("server", round1(c.server()));
+        }
+        return o.add("clients", round1(c.receivers()))
                 .add("busiestClientThread", round1(c.busiestReceiverThread())).add("benchJvm", round1(c.bench()))
                 .add("machine", round1(c.machine()));
     }

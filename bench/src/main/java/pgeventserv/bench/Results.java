@@ -20,10 +20,11 @@ final class Results {
     }
 
     /** Live heap (after a full GC) and RSS of the server before and with {@code sessions} idle sessions open. */
-    record Memory(int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note) {
+    record Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note) {
 
+        /** Negative when the heap was not measured (a {@code --target}). */
         double heapPerSession() {
-            return (heapAfter - heapBefore) / (double) sessions;
+            return heapBefore < 0 || heapAfter < 0 ? -1 : (heapAfter - heapBefore) / (double) sessions;
         }
 
         double rssPerSession() {
@@ -39,7 +40,7 @@ final class Results {
     final List<Latency> latency = new ArrayList<>();
     final List<Failure> failures = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
-    Memory memory;
+    final List<Memory> memory = new ArrayList<>();
     String startedAt;
     String label;
     String loadAtStart;
@@ -55,6 +56,13 @@ final class Results {
 
     Optional<Latency> ceilingLatency() {
         return latency.stream().filter(Latency::ceiling).findFirst();
+    }
+
+    /** Whether any row is a {@code --target}'s: then every row says whose it is. */
+    boolean hasTarget() {
+        return throughput.stream().anyMatch(t -> t.name().startsWith(Bench.TARGET))
+                || latency.stream().anyMatch(l -> l.name().startsWith(Bench.TARGET))
+                || memory.stream().anyMatch(m -> m.name().startsWith(Bench.TARGET));
     }
 
     /** A figure as a fraction of the ceiling's, or empty when the ceiling was not measured. */

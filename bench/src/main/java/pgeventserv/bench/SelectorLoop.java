@@ -7,6 +7,7 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,8 +37,8 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     private long readMicros;
 
     private InetSocketAddress target;
-    private String path;
-    private int toConnect;
+    /** The request path of each connection still to be made, in order. */
+    private final ArrayDeque<String> toConnect = new ArrayDeque<>();
     private int inFlight;
     private int maxInFlight;
 
@@ -71,8 +72,9 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     void connect(InetSocketAddress server, String requestPath, int count, int limit) {
         execute(() -> {
             target = server;
-            path = requestPath;
-            toConnect += count;
+            for (int i = 0; i < count; i++) {
+                toConnect.add(requestPath);
+            }
             maxInFlight = limit;
         });
     }
@@ -147,14 +149,14 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     }
 
     private void startConnects() {
-        while (toConnect > 0 && inFlight < maxInFlight) {
-            toConnect--;
+        while (!toConnect.isEmpty() && inFlight < maxInFlight) {
+            String path = toConnect.poll();
             inFlight++;
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
-                WsConnection connection = new WsConnection(channel, new FrameParser(this, latencyMode));
+                WsConnection connection = new WsConnection(channel, new FrameParser(this, latencyMode), path);
                 synchronized (connections) {
                     connections.add(connection);
                 }
@@ -178,7 +180,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     }
 
     private void sendUpgrade(WsConnection connection) throws IOException {
-        connection.write(WsConnection.upgradeRequest(target.getHostString() + ":" + target.getPort(), path));
+        connection.write(WsConnection.upgradeRequest(target.getHostString() + ":" + target.getPort(), connection.path));
     }
 
     private void handle(SelectionKey key) {

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * runs Payara Micro in a child JVM. That child is the process whose CPU, heap and RSS the bench reads.
  * Its output goes to a log file, not to the bench's table.
  */
-final class ServerProcess implements AutoCloseable {
+final class ServerProcess implements Server {
 
     private final Process launcher;
     private final ProcessHandle server;
@@ -100,35 +100,42 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    long pid() {
+    @Override
+    public long pid() {
         return server.pid();
     }
 
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    Path log() {
-        return log;
+    @Override
+    public String pathPrefix() {
+        return "";
     }
 
-    boolean alive() {
+    @Override
+    public String log() {
+        return log.toString();
+    }
+
+    @Override
+    public boolean alive() {
         return server.isAlive();
-    }
-
-    long cpuTicks() throws IOException {
-        return ProcStats.cpuTicks(pid());
-    }
-
-    long rssBytes() throws IOException {
-        return ProcStats.rssBytes(pid());
     }
 
     /**
      * The bytes of live objects on the heap: {@code jcmd GC.class_histogram} runs a full collection first,
      * so garbage is not counted and the figure does not depend on when the last collection ran.
      */
-    long liveHeapBytes() throws IOException {
+    @Override
+    public long liveHeapBytes() throws IOException {
+        return liveHeap().totalBytes();
+    }
+
+    /** The live heap by class, after a full collection (see {@link #liveHeapBytes}). */
+    HeapHistogram liveHeap() throws IOException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.class_histogram")
                 .redirectErrorStream(true).start();
@@ -143,18 +150,12 @@ final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for jcmd", e);
         }
-        for (String line : out.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("Total ")) {
-                String[] f = trimmed.split("\\s+");
-                return Long.parseLong(f[f.length - 1]);
-            }
-        }
-        throw new IOException("jcmd GC.class_histogram gave no total: " + out.lines().limit(3).toList());
+        return HeapHistogram.parse(out);
     }
 
     /** The server's MicroProfile base metrics, in Prometheus text. */
-    String baseMetrics() throws IOException {
+    @Override
+    public String baseMetrics() throws IOException {
         HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics?scope=base").toURL()
                 .openConnection();
         http.setConnectTimeout(2000);

@@ -21,6 +21,7 @@ final class WsConnection {
 
     final SocketChannel channel;
     final FrameParser parser;
+    final String path;
     SelectionKey key;
     private boolean upgraded;
     private final byte[] head = new byte[MAX_HEAD];
@@ -29,9 +30,10 @@ final class WsConnection {
     private final byte[] control = new byte[125];
     private volatile long received;
 
-    WsConnection(SocketChannel channel, FrameParser parser) {
+    WsConnection(SocketChannel channel, FrameParser parser, String path) {
         this.channel = channel;
         this.parser = parser;
+        this.path = path;
     }
 
     static ByteBuffer upgradeRequest(String hostPort, String path) {

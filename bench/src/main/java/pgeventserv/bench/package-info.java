@@ -5,9 +5,11 @@
  *
  * <p>Pieces: {@link pgeventserv.bench.ServerProcess} starts {@code pg_eventserv.jar} and finds the Payara Micro child
  * JVM, whose CPU ({@code /proc/<pid>/stat}), RSS ({@code /proc/<pid>/status}) and live heap ({@code jcmd
- * GC.class_histogram}, which collects first) are read. {@link pgeventserv.bench.Producer} sends every
+ * GC.class_histogram}, which collects first, {@link pgeventserv.bench.HeapHistogram}) are read; {@link
+ * pgeventserv.bench.TargetServer} stands for a server someone else started ({@code --target}), both behind {@link
+ * pgeventserv.bench.Server}. {@link pgeventserv.bench.Producer} sends every
  * notification from one connection, a batch per transaction, payloads distinct within it and starting with the
- * send time in epoch microseconds. {@link pgeventserv.bench.LoadClient} is the WebSocket side: raw TCP, the
+ * send time in epoch microseconds, to one channel or taking turns over many. {@link pgeventserv.bench.LoadClient} is the WebSocket side: raw TCP, the
  * upgrade written by hand, one {@link pgeventserv.bench.SelectorLoop} thread (by default) for all connections,
  * {@link pgeventserv.bench.FrameParser} reading only frame headers, plus the leading digits of each payload in
  * latency phases. {@link pgeventserv.bench.CeilingClient} receives the same notifications through pgjdbc.

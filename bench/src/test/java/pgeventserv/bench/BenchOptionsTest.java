@@ -1,10 +1,13 @@
 package pgeventserv.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,12 @@ class BenchOptionsTest {
     void defaultsAreTheIssuesScenario() {
         BenchOptions o = parse(Map.of());
         assertEquals(List.of(1, 100, 1000), o.fanOutClients());
-        assertEquals(100, o.latencyClients());
+        assertEquals(List.of(100, 1000), o.latencyClients());
+        assertEquals(10_000, o.crowdClients());
+        assertEquals(1000, o.channelCount());
+        assertEquals(10, o.clientsPerChannel());
+        assertEquals(EnumSet.allOf(BenchOptions.Phase.class), o.phases());
+        assertNull(o.target());
         assertEquals(1000, o.latencyRate());
         assertEquals(10_000, o.idleSessions());
         assertEquals(40, o.payloadBytes());
@@ -54,7 +62,7 @@ class BenchOptionsTest {
     @Test
     void mostSessionsCoversEveryPhase() {
         assertEquals(10_000, parse(Map.of()).mostSessions());
-        assertEquals(3000, parse(Map.of(), "--idle", "0", "--clients", "1,3000").mostSessions());
+        assertEquals(3000, parse(Map.of(), "--phases", "idle,fanout,latency", "--idle", "0", "--clients", "1,3000").mostSessions());
     }
 
     @Test
@@ -108,5 +116,70 @@ class BenchOptionsTest {
         assertEquals(500, Chart.niceCeiling(201));
         assertEquals(10, Chart.niceCeiling(10));
         assertEquals(1, Chart.niceCeiling(0.7));
+    }
+
+    @Test
+    void phasesPickWhatRunsInTheirOwnOrder() {
+        BenchOptions o = parse(Map.of(), "--phases", "latency,crowd");
+        assertEquals(EnumSet.of(BenchOptions.Phase.LATENCY, BenchOptions.Phase.CROWD), o.phases());
+        assertFalse(o.runs(BenchOptions.Phase.IDLE));
+        assertEquals(0, o.idleSessionsToOpen());
+        assertEquals("--phases: unknown phase 'speed' (idle, ceiling, fanout, latency, crowd, channels)",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--phases", "fanout,speed")).getMessage());
+    }
+
+    @Test
+    void mostSessionsCountsOnlyThePhasesThatRun() {
+        assertEquals(1000, parse(Map.of(), "--phases", "latency").mostSessions());
+        assertEquals(6000, parse(Map.of(), "--phases", "channels", "--channels", "600x10").mostSessions());
+        assertEquals(10_000, parse(Map.of(), "--phases", "crowd,fanout").mostSessions());
+    }
+
+    @Test
+    void channelsAreCountTimesClients() {
+        BenchOptions o = parse(Map.of(), "--channels", "250x4", "--channels-rate", "500");
+        assertEquals(250, o.channelCount());
+        assertEquals(4, o.clientsPerChannel());
+        assertEquals(500, o.channelsRate());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--channels", "250"));
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--channels", "1000x100"));
+    }
+
+    @Test
+    void targetIsAUrlWhoseListenPathIsFoundWhateverTheSpelling() {
+        for (String url : new String[] {"ws://localhost:7700", "ws://localhost:7700/", "ws://localhost:7700/listen",
+                "http://localhost:7700/listen/"}) {
+            BenchOptions.Target t = parse(Map.of(), "--target", url).target();
+            assertEquals("localhost", t.address().getHostString(), url);
+            assertEquals(7700, t.address().getPort(), url);
+            assertEquals("", t.pathPrefix(), url);
+        }
+        assertEquals("/events", parse(Map.of(), "--target", "ws://h:1/events/listen").target().pathPrefix());
+        assertEquals(80, parse(Map.of(), "--target", "ws://h").target().address().getPort());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--target", "localhost:7700"));
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--target", "ftp://h:1"));
+    }
+
+    @Test
+    void targetOptionsNeedATarget() {
+        assertEquals("--target-pid goes with --target",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--target-pid", "12")).getMessage());
+        assertEquals("--only-target goes with --target",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--only-target")).getMessage());
+        assertEquals(12, parse(Map.of(), "--target", "ws://h:1", "--target-pid", "12").target().pid());
+    }
+
+    @Test
+    void aTargetAloneWithoutItsProcessHasNoIdlePhase() {
+        assertEquals(10_000, parse(Map.of(), "--target", "ws://h:1").idleSessionsToOpen());
+        assertEquals(0, parse(Map.of(), "--target", "ws://h:1", "--only-target").idleSessionsToOpen());
+        assertEquals(10_000, parse(Map.of(), "--target", "ws://h:1", "--only-target", "--target-pid", "5").idleSessionsToOpen());
+    }
+
+    @Test
+    void chartRowsSayWhoseServerAndWhichChannels() {
+        assertEquals("100\nclients", Chart.rowLabel("pg_eventserv", "100\nclients"));
+        assertEquals("100\nclients\ntarget", Chart.rowLabel("target", "100\nclients"));
+        assertEquals("10 x 1,000/s\n1,000 ch", Chart.rowLabel("pg_eventserv, 1,000 ch", "10 x 1,000/s"));
     }
 }

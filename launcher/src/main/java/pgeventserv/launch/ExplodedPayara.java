@@ -7,6 +7,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,6 +34,8 @@ final class ExplodedPayara {
     /** What the launcher jar sets before it starts Payara: its own location (the module list) and its directory. */
     private static final String BOOT_JAR = "fish.payara.micro.BootJar";
     private static final String UNPACK_DIR = "fish.payara.micro.UnpackDir";
+    /** Laying Payara out takes seconds: a part directory this old was left by a start that was killed meanwhile. */
+    private static final Duration ABANDONED = Duration.ofHours(1);
 
     private final Path directory;
     private final String startClass;
@@ -65,6 +69,7 @@ final class ExplodedPayara {
         }
         try {
             Files.createDirectories(cache);
+            removeAbandoned(cache);
             return new ExplodedPayara(make(cached, payaraJar, log));
         } catch (IOException e) {
             if (!Files.isWritable(cache)) {
@@ -159,6 +164,24 @@ final class ExplodedPayara {
                     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+        }
+    }
+
+    /** What a start killed while it laid Payara out left behind (some 200 MB), once no start can still be at it. */
+    private static void removeAbandoned(Path cache) {
+        Instant before = Instant.now().minus(ABANDONED);
+        try (Stream<Path> files = Files.list(cache)) {
+            files.filter(f -> f.getFileName().toString().startsWith("payara-micro-") && f.getFileName().toString().contains(".part"))
+                    .filter(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f).toInstant().isBefore(before);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .forEach(ExplodedPayara::delete);
+        } catch (IOException e) {
+            // a cache: what is left is only space
         }
     }
 

@@ -1,12 +1,17 @@
 package pgeventserv.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -59,6 +64,20 @@ class ExplodedPayaraTest {
         assertEquals("<domain/>", Files.readString(work.resolve("another/config/domain.xml")));
         assertEquals("<domain/>", Files.readString(cache.resolve("payara-micro-f00-1/config/domain.xml")));
         assertTrue(Files.isRegularFile(root.resolve("lib/install/applications/__cp_jdbc_ra/__cp_jdbc_ra.jar")));
+    }
+
+    @Test
+    void whatAKilledStartLeftWhileLayingPayaraOutIsRemovedLater() throws Exception {
+        Path abandoned = Files.createDirectories(cache.resolve("payara-micro-f00-1.part123/root"));
+        Files.setLastModifiedTime(abandoned.getParent(), FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path recent = Files.createDirectories(cache.resolve("payara-micro-f00-1.part456"));
+
+        assertThrows(IOException.class, () -> ExplodedPayara.of("f00-1", cache, work, directory -> {
+            throw new IOException("no jar in this test");
+        }, work.resolve("log")));
+
+        assertFalse(Files.exists(abandoned.getParent()));
+        assertTrue(Files.exists(recent));
     }
 
     /** What Payara Micro's --outputlauncher lays out, reduced to what the launcher reads. */

@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * Class data sharing for the server JVM: the classes Payara loads while it boots, parsed, verified and laid out
- * once, then mapped from a file by every later start (about a third less CPU to the first answer). A dynamic
- * archive, made by the JDK itself: the first start of a given runtime runs with {@code -XX:ArchiveClassesAtExit}
- * and the JVM writes it when that server stops (SIGTERM or a clean exit; a few seconds more on that stop);
- * later starts run with {@code -XX:SharedArchiveFile}.
+ * once, then mapped from a file by every later start (with {@link ExplodedPayara}, about a third less CPU to the
+ * first answer). A dynamic archive, made by the JDK itself: the first start of a given runtime runs with
+ * {@code -XX:ArchiveClassesAtExit} and the JVM writes it when that server stops (SIGTERM or a clean exit; a few
+ * seconds more on that stop); later starts run with {@code -XX:SharedArchiveFile}.
  *
  * <p>An archive is valid only for the JVM, class path and JVM options it was made with, so its name is a hash of
  * them: a new build, another JDK or other options make a new archive, never a wrong one (the JVM checks again and

@@ -22,16 +22,22 @@ final class NestedRuntime {
     static final String DRIVER = "runtime/postgresql.jar";
     static final String WAR = "runtime/pg_eventserv.war";
 
-    record Unpacked(Path payaraMicro, Path driver, Path war) {
+    record Unpacked(ExplodedPayara payara, Path driver, Path war) {
     }
 
     private NestedRuntime() {
     }
 
-    static Unpacked unpack(Path cache, Path work) throws IOException {
+    /** {@code log}: where Payara Micro's output goes when it lays itself out (the first start of a version). */
+    static Unpacked unpack(Path cache, Path work, Path log) throws IOException, InterruptedException {
         Path jar = launcherJar();
         try (JarFile bundle = new JarFile(jar.toFile())) {
-            Path payara = cached(bundle, PAYARA_MICRO, cache, work);
+            ZipEntry payaraEntry = entry(bundle, PAYARA_MICRO);
+            ExplodedPayara payara = ExplodedPayara.of(key(payaraEntry), cache, work, directory -> {
+                Path target = directory.resolve("payara-micro.jar");
+                copy(bundle, payaraEntry, target);
+                return target;
+            }, log);
             Path driver = cached(bundle, DRIVER, cache, work);
             Path war = work.resolve("pg_eventserv.war");
             copy(bundle, entry(bundle, WAR), war);
@@ -57,7 +63,7 @@ final class NestedRuntime {
         ZipEntry entry = entry(bundle, name);
         String file = name.substring(name.indexOf('/') + 1);
         int dot = file.lastIndexOf('.');
-        String keyed = file.substring(0, dot) + "-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + file.substring(dot);
+        String keyed = file.substring(0, dot) + "-" + key(entry) + file.substring(dot);
         Path target = cache.resolve(keyed);
         if (Files.isRegularFile(target) && Files.size(target) == entry.getSize()) {
             return target;
@@ -69,6 +75,11 @@ final class NestedRuntime {
         }
         copy(bundle, entry, target);
         return target;
+    }
+
+    /** Names one version of a nested file: its checksum and size. */
+    private static String key(ZipEntry entry) {
+        return Long.toHexString(entry.getCrc()) + "-" + entry.getSize();
     }
 
     /** Written beside the target and moved into place, so a concurrent start never sees half a file. */

@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.zip.CRC32;
 
 /**
@@ -22,9 +24,9 @@ import java.util.zip.CRC32;
  * </ul>
  * The file is named by the HTTP port, so servers running side by side never share one.
  *
- * <p>{@code java.util.logging} loads handlers' formatters and filters through the system class loader only, and
- * Payara Micro's class path is its own jar: the two classes are copied into the cache and put on the server's
- * boot class path ({@code -Xbootclasspath/a}), which the system class loader searches first.
+ * <p>{@code java.util.logging} loads handlers' formatters and filters through the system class loader only, before
+ * Payara starts: the two classes are copied into the cache and put on the server's boot class path
+ * ({@code -Xbootclasspath/a}), which that loader searches first.
  */
 final class ServerLogging {
 
@@ -114,7 +116,10 @@ final class ServerLogging {
         return value.replace("\\", "\\\\");
     }
 
-    /** The server-side classes, copied out of this jar into a directory named by their checksum. */
+    /**
+     * The server-side classes, copied out of this jar into a jar named by their checksum: a jar, not a directory,
+     * because the JVM makes no class archive ({@link ClassArchive}) with a directory on its boot class path.
+     */
     private static Path classes(Path cache, Path work) throws IOException {
         CRC32 crc = new CRC32();
         Map<String, byte[]> files = new LinkedHashMap<>();
@@ -129,31 +134,33 @@ final class ServerLogging {
                 files.put(name, bytes);
             }
         }
-        Path directory = cache.resolve("log-classes-" + Long.toHexString(crc.getValue()));
+        String jar = "log-classes-" + Long.toHexString(crc.getValue()) + ".jar";
         try {
-            write(directory, files);
+            return write(cache.resolve(jar), files);
         } catch (IOException e) {
-            directory = work.resolve("log-classes");
-            write(directory, files);
+            return write(work.resolve(jar), files);
         }
-        return directory;
     }
 
-    /** Each file written beside its place and moved there, so a concurrent start never sees half a class. */
-    private static void write(Path directory, Map<String, byte[]> files) throws IOException {
-        for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            Path target = directory.resolve(file.getKey());
-            if (Files.isRegularFile(target) && Files.size(target) == file.getValue().length) {
-                continue;
+    /** Written beside its place and moved there, so a concurrent start never sees half a jar. */
+    private static Path write(Path jar, Map<String, byte[]> files) throws IOException {
+        if (Files.isRegularFile(jar)) {
+            return jar;
+        }
+        Files.createDirectories(jar.getParent());
+        Path partial = Files.createTempFile(jar.getParent(), jar.getFileName().toString(), ".part");
+        try {
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(partial))) {
+                for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                    out.putNextEntry(new JarEntry(file.getKey()));
+                    out.write(file.getValue());
+                    out.closeEntry();
+                }
             }
-            Files.createDirectories(target.getParent());
-            Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-            try {
-                Files.write(partial, file.getValue());
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
+            Files.move(partial, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return jar;
+        } finally {
+            Files.deleteIfExists(partial);
         }
     }
 }

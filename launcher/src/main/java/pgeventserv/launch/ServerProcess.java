@@ -38,9 +38,10 @@ import pgeventserv.config.Version;
  * system properties. Then it waits until the application itself answers (Payara logs "ready" even when
  * a deployment failed) and prints the one startup line.
  *
- * <p>A child JVM because Payara Micro's jar declares the {@code --add-opens} it needs in its manifest, which
- * only {@code java -jar} honours. SIGTERM to this process is passed on, so the server shuts down cleanly
- * (clients get 1001); this run's directory (keystore, pool password, Payara's files) is deleted after it.
+ * <p>A child JVM because what Payara needs is given when a JVM starts: the {@code --add-opens} its manifest
+ * declares, its jars on the class path ({@link ExplodedPayara}) and their class archive ({@link ClassArchive}).
+ * SIGTERM to this process is passed on, so the server shuts down cleanly (clients get 1001); this run's
+ * directory (keystore, pool password, Payara's instance root) is deleted after it.
  */
 final class ServerProcess {
 
@@ -49,6 +50,8 @@ final class ServerProcess {
     }
 
     private static final long READY_TIMEOUT_SECONDS = 180;
+    /** Long enough for the first stop of a new runtime, which writes the class archive ({@link ClassArchive}). */
+    private static final long STOP_TIMEOUT_SECONDS = 60;
 
     /**
      * What Payara Micro starts that this server never uses. {@code --nohazelcast}: no data grid at all (not merely
@@ -77,18 +80,22 @@ final class ServerProcess {
         Path work = Files.createTempDirectory("pg_eventserv",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Process server;
+        Launch launch;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command(cache, work)).inheritIO();
+            launch = command(cache, work);
+            ProcessBuilder builder = new ProcessBuilder(launch.command()).inheritIO();
             builder.environment().keySet().removeIf(ServerProcess::isPlainSettingName);
             server = builder.start();
-        } catch (IOException | IllegalArgumentException | UncheckedIOException e) {
+        } catch (IOException | IllegalArgumentException | UncheckedIOException | InterruptedException e) {
             delete(work);
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.destroy();
             try {
-                server.waitFor(30, TimeUnit.SECONDS);
+                if (server.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    launch.archive().keep(server.exitValue());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -107,11 +114,20 @@ final class ServerProcess {
             return 1;
         }
         int exit = server.waitFor();
+        launch.archive().keep(exit);
         return exit == 0 ? 0 : 1;
     }
 
-    private List<String> command(Path cache, Path work) throws IOException {
-        NestedRuntime.Unpacked runtime = NestedRuntime.unpack(cache, work);
+    /** The server's command line, and the class archive it uses or makes. */
+    private record Launch(List<String> command, ClassArchive archive) {
+    }
+
+    private Launch command(Path cache, Path work) throws IOException, InterruptedException {
+        List<String> options = new ArrayList<>(ServerJvmOptions.from(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        options.addAll(logging.jvmOptions(cache, work));
+        NestedRuntime.Unpacked runtime = NestedRuntime.unpack(cache, work, logging.file());
+        Path root = work.resolve("root");
+        runtime.payara().prepareRoot(root);
         Path preBoot = Files.writeString(work.resolve("pre-boot.asadmin"),
                 PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow())
                         + HttpThreadPool.render(settings.number(Setting.MAX_SESSIONS)));
@@ -138,20 +154,23 @@ final class ServerProcess {
             system.store(stream, "pg_eventserv settings for the server JVM");
         }
 
-        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        java.addAll(ServerJvmOptions.from(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        java.addAll(logging.jvmOptions(cache, work));
-        java.addAll(List.of("-jar", runtime.payaraMicro().toString()));
+        // The driver on the system class path, as --addlibs would have put it on Payara's.
+        String classPath = runtime.payara().classPath(runtime.driver());
+        ClassArchive archive = ClassArchive.of(cache, options, classPath);
+        List<String> java = new ArrayList<>(List.of(ExplodedPayara.javaCommand()));
+        java.addAll(options);
+        java.addAll(archive.jvmOptions());
+        java.addAll(runtime.payara().jvmOptions());
+        java.addAll(List.of("-cp", classPath, runtime.payara().startClass()));
         java.addAll(PAYARA_OPTIONS);
-        java.addAll(List.of("--rootdir", work.resolve("root").toString(),
-                "--addlibs", runtime.driver().toString(),
+        java.addAll(List.of("--rootdir", root.toString(),
                 "--systemproperties", properties.toString(),
                 "--prebootcommandfile", preBoot.toString(),
                 "--postbootcommandfile", postBoot.toString(),
                 "--deploy", runtime.war().toString(), "--contextroot", settings.get(Setting.BASE_PATH).orElseThrow(),
                 "--port", Integer.toString(settings.number(Setting.HTTP_PORT))));
         java.addAll(tlsOptions);
-        return java;
+        return new Launch(java, archive);
     }
 
     /**

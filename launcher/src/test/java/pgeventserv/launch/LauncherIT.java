@@ -277,6 +277,24 @@ class LauncherIT {
         assertTrue(pool.contains("idle-timeout-in-seconds=\"600\""), pool);
     }
 
+    /**
+     * Payara Micro runs from its layout in the cache (its jars are not copied into the server's root at each start)
+     * with its classes in a class archive: made by this JVM as it stops when the cache has none yet, else used.
+     */
+    @Test
+    void payaraRunsFromItsCachedLayoutWithAClassArchive() throws Exception {
+        List<String> arguments = launcher.descendants().flatMap(p -> p.info().arguments().stream())
+                .map(List::of).filter(a -> a.contains("--rootdir")).findFirst().orElseThrow();
+        Path cache = Path.of("target/launcher-cache/pg_eventserv").toAbsolutePath();
+        String classPath = arguments.get(arguments.indexOf("-cp") + 1);
+        assertTrue(classPath.startsWith(cache.resolve("payara-micro-").toString()) && classPath.contains("/launch-micro.jar"), classPath);
+        assertTrue(arguments.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=" + cache)
+                || a.startsWith("-XX:ArchiveClassesAtExit=" + cache)), arguments.toString());
+        Path root = Path.of(arguments.get(arguments.indexOf("--rootdir") + 1));
+        assertTrue(Files.isRegularFile(root.resolve("config/domain.xml")));
+        assertFalse(Files.exists(root.resolve("runtime")), "no copy of Payara's jars in " + root);
+    }
+
     @Test
     void theJarAnswersVersionHelpAndBadInputWithTheDocumentedExitCodes() throws Exception {
         Run version = runJar("--version");

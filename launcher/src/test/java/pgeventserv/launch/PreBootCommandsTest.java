@@ -7,10 +7,11 @@ import org.junit.jupiter.api.Test;
 class PreBootCommandsTest {
 
     @Test
-    void bothListenersBindTheHost() {
+    void bothListenersBindTheHostAndOpenApiIsOff() {
         assertEquals("""
                 set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1
                 set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1
+                set-openapi-configuration --enabled=false --virtualServers=none
                 """, PreBootCommands.render("127.0.0.1"));
     }
 

@@ -1,0 +1,121 @@
+package pgeventserv.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Class data sharing for the server JVM: the classes Payara loads while it boots, parsed, verified and laid out
+ * once, then mapped from a file by every later start (with {@link ExplodedPayara}, about a third less CPU to the
+ * first answer). A dynamic archive, made by the JDK itself: the first start of a given runtime runs with
+ * {@code -XX:ArchiveClassesAtExit} and the JVM writes it when that server stops (SIGTERM or a clean exit; a few
+ * seconds more on that stop); later starts run with {@code -XX:SharedArchiveFile}.
+ *
+ * <p>An archive is valid only for the JVM, class path and JVM options it was made with, so its name is a hash of
+ * them: a new build, another JDK or other options make a new archive, never a wrong one (the JVM checks again and
+ * runs without it on any mismatch). Its messages are off: they are about a cache, nothing to act on.
+ * No archive is used or made when the cache cannot be written, when the options already speak of class data
+ * sharing ({@code -Xshare:off} turns it off), or with {@code -XX:StartFlightRecording}: on JDK 17 a recording
+ * started with the JVM crashes it when a dynamic archive is mapped (JFR started later, by {@code jcmd}, is fine).
+ */
+final class ClassArchive {
+
+    private static final List<String> SPOKEN_FOR = List.of("-Xshare", "-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
+            "-XX:+RecordDynamicDumpInfo", "-XX:SharedClassListFile", "-XX:DumpLoadedClassList", "-XX:StartFlightRecording");
+    /** SIGTERM and SIGINT end the JVM through its shutdown, which writes the archive; SIGKILL leaves half a file. */
+    private static final Set<Integer> CLEAN_EXITS = Set.of(0, 128 + 2, 128 + 15);
+    private static final String QUIET = "-Xlog:cds*=off";
+    /** A part file no JVM has written to for this long was left by a start that was killed while it wrote. */
+    private static final Duration ABANDONED = Duration.ofHours(1);
+
+    private final List<String> options;
+    private final Optional<Path> making;
+    private final Path archive;
+
+    private ClassArchive(List<String> options, Optional<Path> making, Path archive) {
+        this.options = options;
+        this.making = making;
+        this.archive = archive;
+    }
+
+    /**
+     * @param serverOptions the server JVM's other options ({@code -X...} count: heap size, collector, boot class path)
+     * @param classPath the server JVM's class path, as it is given
+     */
+    static ClassArchive of(Path cache, List<String> serverOptions, String classPath) {
+        Path archive = cache.resolve("classes-" + key(serverOptions, classPath) + ".jsa");
+        if (serverOptions.stream().anyMatch(o -> SPOKEN_FOR.stream().anyMatch(o::startsWith))) {
+            return new ClassArchive(List.of(), Optional.empty(), archive);
+        }
+        if (Files.isReadable(archive)) {
+            return new ClassArchive(List.of("-XX:SharedArchiveFile=" + archive, QUIET), Optional.empty(), archive);
+        }
+        if (!Files.isDirectory(cache) || !Files.isWritable(cache)) {
+            return new ClassArchive(List.of(), Optional.empty(), archive);
+        }
+        removeAbandoned(cache);
+        Path part = cache.resolve(archive.getFileName() + "." + UUID.randomUUID() + ".part");
+        return new ClassArchive(List.of("-XX:ArchiveClassesAtExit=" + part, QUIET), Optional.of(part), archive);
+    }
+
+    static String key(List<String> serverOptions, String classPath) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            Stream.concat(Stream.of(System.getProperty("java.home"), System.getProperty("java.vm.version"), classPath),
+                            serverOptions.stream().filter(o -> o.startsWith("-X")))
+                    .forEach(part -> digest.update((part + "\n").getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    List<String> jvmOptions() {
+        return options;
+    }
+
+    /** After the server stopped: the archive its JVM wrote, moved into place when it stopped cleanly. */
+    void keep(int exitStatus) {
+        if (making.isEmpty() || !Files.isRegularFile(making.get())) {
+            return;
+        }
+        try {
+            if (CLEAN_EXITS.contains(exitStatus)) {
+                Files.move(making.get(), archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.delete(making.get());
+            }
+        } catch (IOException e) {
+            // a cache: the next start makes it again
+        }
+    }
+
+    private static void removeAbandoned(Path cache) {
+        Instant before = Instant.now().minus(ABANDONED);
+        try (Stream<Path> files = Files.list(cache)) {
+            files.filter(f -> f.getFileName().toString().startsWith("classes-") && f.getFileName().toString().endsWith(".part"))
+                    .filter(f -> {
+                        try {
+                            return Files.getLastModifiedTime(f).toInstant().isBefore(before);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a cache: what is left is only space
+        }
+    }
+}

@@ -57,6 +57,16 @@ public final class RawHttp {
                 + "\r\nConnection: close\r\n\r\n");
     }
 
+    /** A GET with extra headers ({@code "Accept: text/event-stream"}), answered and closed. */
+    public static Response get(URL base, String rawPath, String... extraHeaders) throws IOException {
+        StringBuilder request = new StringBuilder("GET ").append(rawPath).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                .append(base.getPort()).append("\r\nConnection: close\r\n");
+        for (String header : extraHeaders) {
+            request.append(header).append("\r\n");
+        }
+        return exchange(base, request.append("\r\n").toString());
+    }
+
     /**
      * A GET that keeps the connection alive, as browsers and curl send it: the server must mark where its answer
      * ends (Content-Length or chunks), else the client waits; {@link Response#ended()} says whether it did.

@@ -52,6 +52,17 @@ public final class WebSocketClient implements WebSocket.Listener, AutoCloseable 
         return client;
     }
 
+    /** Offers a subprotocol and sends extra headers as name, value pairs. */
+    public static WebSocketClient connectOffering(URI uri, String subprotocol, String... headers) throws Exception {
+        WebSocketClient client = new WebSocketClient();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).subprotocols(subprotocol);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        client.socket = builder.buildAsync(uri, client).get(30, TimeUnit.SECONDS);
+        return client;
+    }
+
     /** Stops asking for frames, like a client that no longer reads its socket. */
     public static WebSocketClient connectNotReading(URI uri) throws Exception {
         WebSocketClient client = new WebSocketClient();

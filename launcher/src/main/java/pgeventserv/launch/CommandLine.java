@@ -3,14 +3,23 @@ package pgeventserv.launch;
 import java.util.Optional;
 import pgeventserv.config.Setting;
 
-/** The original's command line: {@code -c/--config FILE}, {@code -d/--debug}, {@code -h/--help}, {@code -v/--version}. */
-record CommandLine(Optional<String> config, boolean debug, boolean help, boolean version) {
+/**
+ * The original's command line: {@code -c/--config FILE}, {@code -d/--debug}, {@code -h/--help}, {@code -v/--version};
+ * ours: {@code --print-sql} and {@code --install-sql} for the durable events' schema.
+ */
+record CommandLine(Optional<String> config, boolean debug, boolean help, boolean version, boolean printSql, boolean installSql) {
+
+    CommandLine(Optional<String> config, boolean debug, boolean help, boolean version) {
+        this(config, debug, help, version, false, false);
+    }
 
     static CommandLine parse(String[] args) {
         Optional<String> config = Optional.empty();
         boolean debug = false;
         boolean help = false;
         boolean version = false;
+        boolean printSql = false;
+        boolean installSql = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -23,6 +32,8 @@ record CommandLine(Optional<String> config, boolean debug, boolean help, boolean
                 case "-d", "--debug" -> debug = true;
                 case "-h", "--help" -> help = true;
                 case "-v", "--version" -> version = true;
+                case "--print-sql" -> printSql = true;
+                case "--install-sql" -> installSql = true;
                 default -> {
                     if (arg.startsWith("--config=")) {
                         config = Optional.of(arg.substring("--config=".length()));
@@ -32,7 +43,7 @@ record CommandLine(Optional<String> config, boolean debug, boolean help, boolean
                 }
             }
         }
-        return new CommandLine(config, debug, help, version);
+        return new CommandLine(config, debug, help, version, printSql, installSql);
     }
 
     static String usage() {
@@ -46,6 +57,9 @@ record CommandLine(Optional<String> config, boolean debug, boolean help, boolean
                   -d, --debug         log every LISTEN, UNLISTEN, connect, disconnect and refusal
                   -h, --help          show this help and exit
                   -v, --version       show the version and exit
+                      --print-sql     print sql/pg_eventserv.sql (durable events: schema pg_eventserv) and exit
+                      --install-sql   install or upgrade that schema in the configured database and exit
+                                      (needs a superuser; re-running it changes nothing)
 
                 The database: DATABASE_URL (postgresql://user:pass@host:port/db or libpq key=value),
                 else DbConnection, else the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
@@ -56,8 +70,8 @@ record CommandLine(Optional<String> config, boolean debug, boolean help, boolean
                 pg_eventserv.toml file (keys case-insensitive), the default. Lists are whitespace
                 separated in ES_ variables and TOML arrays in the file.
 
-                Exit status: 0 after --help, --version or a clean stop; 1 for a bad setting, file or
-                database URL, or a failed server; 2 for a bad command line.
+                Exit status: 0 after --help, --version, --print-sql, --install-sql or a clean stop; 1 for a
+                bad setting, file or database URL, a failed install or a failed server; 2 for a bad command line.
 
                 Settings (pg_eventserv.toml key, environment override, default):
                 """);

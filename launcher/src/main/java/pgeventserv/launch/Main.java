@@ -8,10 +8,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import pgeventserv.config.ConfigFile;
 import pgeventserv.config.GoDuration;
 import pgeventserv.config.Setting;
@@ -20,8 +22,10 @@ import pgeventserv.config.Version;
 
 /**
  * {@code pg_eventserv}: reads the command line and every setting, checks them all before anything starts,
- * then runs the server ({@link ServerProcess}). Exit codes: 0 after {@code --help}, {@code --version} or a
- * clean stop; 1 when a setting, the database URL or the server fails; 2 for a bad command line.
+ * then runs the server ({@link ServerProcess}), or prints or installs the durable events' schema
+ * ({@link DurableSchema}). Exit codes: 0 after {@code --help}, {@code --version}, {@code --print-sql},
+ * {@code --install-sql} or a clean stop; 1 when a setting, the database URL, the install or the server fails;
+ * 2 for a bad command line.
  */
 public final class Main {
 
@@ -52,11 +56,23 @@ public final class Main {
             out.println("pg_eventserv " + Version.current());
             return 0;
         }
+        if (command.printSql()) {
+            try {
+                out.print(DurableSchema.script());
+                return 0;
+            } catch (IOException e) {
+                err.println("pg_eventserv: " + e.getMessage());
+                return 1;
+            }
+        }
         ServerProcess server;
         try {
             Optional<Path> file = ConfigFile.locate(
                     command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
             SettingValues settings = SettingValues.resolve(command.debug(), env, systemProperties, file);
+            if (command.installSql()) {
+                return installSql(settings, env, out, err);
+            }
             server = new ServerProcess(settings, database(settings, env), tls(settings),
                     GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds(),
                     logging(settings, env));
@@ -71,6 +87,24 @@ public final class Main {
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int installSql(SettingValues settings, Map<String, String> env, PrintStream out, PrintStream err) {
+        ConnectionSettings database = database(settings, env);
+        OptionalLong maxPayloadBytes = settings.source(Setting.DURABLE_MAX_PAYLOAD_BYTES).equals("default")
+                ? OptionalLong.empty() : OptionalLong.of(settings.number(Setting.DURABLE_MAX_PAYLOAD_BYTES));
+        try {
+            out.println("pg_eventserv: " + DurableSchema.install(database, NestedRuntime.driver(NestedRuntime.cacheDirectory(env)),
+                    maxPayloadBytes));
+            return 0;
+        } catch (IOException e) {
+            err.println("pg_eventserv: --install-sql: " + e.getMessage());
+            return 1;
+        } catch (SQLException e) {
+            err.println("pg_eventserv: --install-sql failed on " + database.describe() + ": " + e.getMessage()
+                    + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
             return 1;
         }
     }

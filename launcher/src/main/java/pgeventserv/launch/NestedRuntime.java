@@ -39,6 +39,13 @@ final class NestedRuntime {
         }
     }
 
+    /** The driver alone, for {@code --install-sql}: in the cache, else in the system temp directory. */
+    static Path driver(Path cache) throws IOException {
+        try (JarFile bundle = new JarFile(launcherJar().toFile())) {
+            return cached(bundle, DRIVER, cache, Path.of(System.getProperty("java.io.tmpdir")));
+        }
+    }
+
     /** {@code $XDG_CACHE_HOME/pg_eventserv}, else {@code ~/.cache/pg_eventserv}. */
     static Path cacheDirectory(Map<String, String> env) {
         String xdg = env.get("XDG_CACHE_HOME");

@@ -24,6 +24,8 @@ class CommandLineTest {
         assertEquals(new CommandLine(Optional.of("b.toml"), true, true, true),
                 CommandLine.parse(new String[] {"--config", "b.toml", "--debug", "--help", "--version"}));
         assertEquals(Optional.of("c.toml"), CommandLine.parse(new String[] {"--config=c.toml"}).config());
+        assertEquals(new CommandLine(Optional.empty(), false, false, false, true, true),
+                CommandLine.parse(new String[] {"--print-sql", "--install-sql"}));
     }
 
     @Test
@@ -39,6 +41,12 @@ class CommandLineTest {
         for (Setting s : Setting.values()) {
             assertTrue(usage.contains(s.key()) && usage.contains(s.envName()), s.key());
         }
+    }
+
+    @Test
+    void usageNamesTheSqlOptions() {
+        assertTrue(CommandLine.usage().contains("--print-sql"));
+        assertTrue(CommandLine.usage().contains("--install-sql"));
     }
 
     @Test

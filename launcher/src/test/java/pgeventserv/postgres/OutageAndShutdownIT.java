@@ -107,7 +107,8 @@ class OutageAndShutdownIT {
         awaitReady();
 
         JsonObject gap = assertSurvivedWithOneLinePerChange(lost, back, "after pg_terminate_backend");
-        assertTrue(gap.getString("reason").contains("missed"), gap.toString());
+        assertEquals("outage", gap.getString("reason"), gap.toString());
+        assertTrue(gap.containsKey("since") && gap.containsKey("until"), gap.toString());
     }
 
     @Test

@@ -32,6 +32,7 @@ import pgeventserv.viewer.ViewerPage.Message;
 class ViewerBrowserIT {
 
     private static final String CONTEXT = "events";
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
     private static final String ROW_JSON =
             "{\"pk\":1,\"ts\":\"2024-05-01T12:00:00.123+00:00\",\"name\":\"Paul\",\"age\":51,\"height\":1.9,\"dml_action\":\"INSERT\"}";
 
@@ -86,7 +87,7 @@ class ViewerBrowserIT {
 
         viewer.listen(channel);
         WebElement socket = viewer.awaitState(channel, "open");
-        assertTrue(ViewerPage.detail(socket).contains("ws://127.0.0.1:" + base.getPort() + "/" + CONTEXT + "/listen/" + channel),
+        assertTrue(ViewerPage.detail(socket).contains("ws://127.0.0.1:" + base.getPort() + "/" + CONTEXT + "/listen"),
                 "the socket is opened under the page's own context path: " + ViewerPage.detail(socket));
 
         db.notify(channel, ROW_JSON);
@@ -153,7 +154,7 @@ class ViewerBrowserIT {
         String channel = TestDatabase.uniqueChannel("it_noslash");
         ViewerPage viewer = new ViewerPage(browser).open("http://127.0.0.1:" + base.getPort() + "/" + CONTEXT + "?channels=" + channel);
         WebElement socket = viewer.awaitState(channel, "open");
-        assertTrue(ViewerPage.detail(socket).contains("/" + CONTEXT + "/listen/" + channel), ViewerPage.detail(socket));
+        assertTrue(ViewerPage.detail(socket).contains("/" + CONTEXT + "/listen"), ViewerPage.detail(socket));
     }
 
     @Test
@@ -221,19 +222,32 @@ class ViewerBrowserIT {
     }
 
     @Test
-    void socketUrlFollowsThePageSchemeAndUrlBase() {
+    void sessionUrlFollowsThePageSchemeAndUrlBase() {
         open();
-        assertEquals("wss://example.org/events/listen/people", socketUrl("people", "https://example.org/events/", null),
+        assertEquals("wss://example.org/events/listen", sessionUrl("https://example.org/events/", null),
                 "a page served over https opens wss://");
-        assertEquals("ws://example.org/events/listen/people",
-                socketUrl("people", "http://example.org/events/index.html?channels=people", null));
-        assertEquals("wss://public.example/es/listen/a%20b%2Fc", socketUrl("a b/c", "http://10.0.0.1:7700/", "https://public.example/es"),
-                "UrlBase wins over the page's address, and the channel is one encoded path segment");
-        assertEquals("ws://127.0.0.1:7700/listen/people", socketUrl("people", "http://127.0.0.1:7700/", "http://127.0.0.1:7700/"));
+        assertEquals("ws://example.org/events/listen", sessionUrl("http://example.org/events/index.html?channels=people", null));
+        assertEquals("wss://public.example/es/listen", sessionUrl("http://10.0.0.1:7700/", "https://public.example/es"),
+                "UrlBase wins over the page's address");
+        assertEquals("ws://127.0.0.1:7700/listen", sessionUrl("http://127.0.0.1:7700/", "http://127.0.0.1:7700/"));
     }
 
-    private static String socketUrl(String channel, String pageUrl, String urlBase) {
-        return (String) browser.script("return window.pgEventserv.socketUrl(arguments[0], arguments[1], arguments[2]);",
-                channel, pageUrl, urlBase);
+    @Test
+    void aDroppedConnectionResumesWithNothingMissedAndNoGap() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_drop");
+        ViewerPage viewer = openListeningTo(channel);
+        db.notify(channel, "before the drop");
+        browser.await(WAIT, d -> viewer.messages().size() == 1 ? true : null);
+        browser.script("window.pgEventserv.dropConnection();");
+        db.notify(channel, "during the drop");
+        viewer.awaitState(channel, "open");
+        db.notify(channel, "after the drop");
+        browser.await(WAIT, d -> viewer.messages().size() == 3 ? true : null);
+        assertEquals(List.of("after the drop", "during the drop", "before the drop"),
+                viewer.messages().stream().map(ViewerPage.Message::payload).toList(), "resumed, no gap marker");
+    }
+
+    private static String sessionUrl(String pageUrl, String urlBase) {
+        return (String) browser.script("return window.pgEventserv.sessionUrl(arguments[0], arguments[1]);", pageUrl, urlBase);
     }
 }

@@ -48,7 +48,7 @@ class ViewerServerStopIT {
             try (LaunchedServer server = LaunchedServer.start("viewer-stop-first", settings, ready)) {
                 viewer.open(page);
                 WebElement socket = viewer.awaitState(channel, "open");
-                assertTrue(ViewerPage.detail(socket).startsWith("wss://localhost:" + https + "/pgevents/listen/" + channel),
+                assertTrue(ViewerPage.detail(socket).contains("wss://localhost:" + https + "/pgevents/listen"),
                         "a page served over https opens wss:// under BasePath: " + ViewerPage.detail(socket));
                 assertEquals("before the stop", notifyOnceAndAwait(browser, viewer, db, channel, "before the stop"));
                 server.stop();
@@ -59,16 +59,24 @@ class ViewerServerStopIT {
             assertTrue(detail.contains("closed code 1001 (going away): server shutting down"),
                     "the close code and reason the server sent are shown: " + detail);
             browser.screenshot("viewer-server-stopped");
+            db.notify(channel, "while the server is down");
 
             // UrlBase names 127.0.0.1 where the page says localhost: the reloaded page must follow UrlBase.
             settings.put("ES_URLBASE", "https://127.0.0.1:" + https + "/pgevents/");
             try (LaunchedServer server = LaunchedServer.start("viewer-stop-second", settings, ready)) {
                 viewer.awaitState(channel, "open", RECONNECT);
+                browser.await(Duration.ofSeconds(10), d -> viewer.messages().stream()
+                        .anyMatch(m -> "gap".equals(m.kind())) ? true : null);
                 assertEquals("after the restart", notifyOnceAndAwait(browser, viewer, db, channel, "after the restart"));
+                List<ViewerPage.Message> shown = viewer.messages();
+                assertEquals("before the stop", shown.get(shown.size() - 1).payload());
+                assertTrue(shown.subList(1, shown.size() - 1).stream().anyMatch(m -> "gap".equals(m.kind())),
+                        "what was sent while the server was down is marked as a gap, never a silent hole: " + shown);
+                browser.screenshot("viewer-gap-after-restart");
 
                 viewer.open(page);
                 WebElement reloaded = viewer.awaitState(channel, "open");
-                assertTrue(ViewerPage.detail(reloaded).startsWith("wss://127.0.0.1:" + https + "/pgevents/listen/" + channel),
+                assertTrue(ViewerPage.detail(reloaded).contains("wss://127.0.0.1:" + https + "/pgevents/listen"),
                         "the socket URL is built from UrlBase: " + ViewerPage.detail(reloaded));
                 server.stop();
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +135,12 @@ class RelayIT {
                 sent.add("burst " + i);
             }
             assertEquals(sent, raw.take(300, WAIT));
-            assertEquals(sent.stream().map(p -> Envelope.notification(channel, p)).toList(), enveloped.take(300, WAIT));
+            List<jakarta.json.JsonObject> envelopes = enveloped.take(300, WAIT).stream()
+                    .map(m -> jakarta.json.Json.createReader(new java.io.StringReader(m)).readObject()).toList();
+            assertEquals(sent, envelopes.stream().map(e -> e.getString("payload")).toList());
+            assertTrue(envelopes.stream().allMatch(e -> e.getString("type").equals("notification")
+                    && e.getString("channel").equals(channel)));
+            assertEquals(300, envelopes.stream().map(e -> e.getString("id")).distinct().count(), "an id each");
         }
     }
 

@@ -94,13 +94,13 @@ public final class ConfigFile {
             throw wrongType(setting, value, "a list of strings, such as [\"people\", \"orders_*\"]");
         }
         boolean fits = switch (setting.kind()) {
-            case PORT, COUNT -> value instanceof Long || value instanceof String;
+            case PORT, COUNT, COUNT_OR_OFF -> value instanceof Long || value instanceof String;
             case FLAG -> value instanceof Boolean || value instanceof String;
             default -> value instanceof String;
         };
         if (!fits) {
             String expected = switch (setting.kind()) {
-                case PORT, COUNT -> "a whole number";
+                case PORT, COUNT, COUNT_OR_OFF -> "a whole number";
                 case FLAG -> "true or false";
                 case DURATION -> "a duration in quotes, such as \"90s\"";
                 default -> "a string in quotes";

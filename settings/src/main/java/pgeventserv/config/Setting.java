@@ -33,7 +33,26 @@ public enum Setting {
     SESSION_QUEUE_MESSAGES("SessionQueueMessages", Kind.COUNT, "10000", "messages queued for one client before it is closed as too slow"),
     SESSION_QUEUE_BYTES("SessionQueueBytes", Kind.COUNT, "16777216", "payload bytes queued for one client before it is closed as too slow"),
     PING_INTERVAL("PingInterval", Kind.DURATION, "30s", "how often clients are pinged so dead peers are found"),
-    MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open WebSocket sessions at most; further upgrades get 503"),
+    MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open sessions (WebSocket and event streams) at most; further ones get 503"),
+    HISTORY_MESSAGES("HistoryMessages", Kind.COUNT_OR_OFF, "1000", "notifications kept per channel for clients that resume with an id (0: none)"),
+    HISTORY_BYTES("HistoryBytes", Kind.COUNT, "8388608", "payload bytes kept per channel for resuming clients"),
+    HISTORY_AGE("HistoryAge", Kind.DURATION, "5m", "how long notifications are kept for resuming clients; a channel stays LISTENed this long after its last client"),
+    MAX_CHANNELS_PER_SESSION("MaxChannelsPerSession", Kind.COUNT, "100", "channels one multiplexed session may subscribe to"),
+    DURABLE_MAX_PAYLOAD_BYTES("DurableMaxPayloadBytes", Kind.COUNT, "1048576",
+            "largest payload pg_eventserv.publish takes (--install-sql writes it to pg_eventserv.settings); bounds a read batch"),
+    DURABLE_RETENTION("DurableRetention", Kind.DURATION, "24h", "durable events older than this are deleted (by one instance at a time)"),
+    JWT_SECRET("JwtSecret", Kind.TEXT, null, "shared secret of HS256/384/512 tokens; setting it (or JwtPublicKeyFile) turns authentication on"),
+    JWT_PUBLIC_KEY_FILE("JwtPublicKeyFile", Kind.TEXT, null,
+            "PEM public key, PEM certificate or JWKS file verifying RS*/ES*/PS* tokens; setting it turns authentication on"),
+    JWT_ISSUER("JwtIssuer", Kind.TEXT, null, "the iss a token must carry (unset: not checked)"),
+    JWT_AUDIENCE("JwtAudience", Kind.TEXT, null, "a value the token's aud must hold (unset: not checked)"),
+    JWT_CHANNELS_CLAIM("JwtChannelsClaim", Kind.TEXT, "channels", "claim listing the channel globs a token may listen to"),
+    JWT_QUERY_PARAMETER("JwtQueryParameter", Kind.TEXT, null,
+            "query parameter a token may also come in (unset: tokens are never read from the URL, where logs keep them)"),
+    AUTH_REQUIRED("AuthRequired", Kind.FLAG, null,
+            "refuse clients without a token (default: true when a key is set); false gives them the rights of Channels"),
+    AUTHORIZE_FUNCTION("AuthorizeFunction", Kind.TEXT, null,
+            "SQL function (claims jsonb, channel text) returns boolean that must also allow each channel of a token"),
     DATA_SOURCE("DataSource", Kind.TEXT, "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource"),
     LOG_FORMAT("LogFormat", Kind.TEXT, "plain", "log lines: plain (time level message) or json (one object a line)"),
     LOG_FILE("LogFile", Kind.TEXT, null,
@@ -41,7 +60,7 @@ public enum Setting {
 
     /** What a value must look like; {@link #check} explains a bad one in words an operator understands. */
     public enum Kind {
-        TEXT, HOST, PORT, COUNT, FLAG, DURATION, LIST, URL, PATH
+        TEXT, HOST, PORT, COUNT, COUNT_OR_OFF, FLAG, DURATION, LIST, URL, PATH
     }
 
     private final String key;
@@ -131,6 +150,12 @@ public enum Setting {
                 long count = number(v);
                 if (count < 1 || count > Integer.MAX_VALUE) {
                     throw invalid(value, "a whole number from 1 to " + Integer.MAX_VALUE);
+                }
+            }
+            case COUNT_OR_OFF -> {
+                long count = number(v);
+                if (count < 0 || count > Integer.MAX_VALUE) {
+                    throw invalid(value, "a whole number from 0 (off) to " + Integer.MAX_VALUE);
                 }
             }
             case FLAG -> {

@@ -20,7 +20,11 @@ class EnvironmentConfigSourceTest {
     @Test
     void everyKeyHasItsVariable() {
         for (Setting s : Setting.values()) {
-            String value = s.defaultValue().orElse(s.kind() == Setting.Kind.URL ? "https://example.com/" : "x");
+            String value = s.defaultValue().orElse(switch (s.kind()) {
+                case URL -> "https://example.com/";
+                case FLAG -> "true";
+                default -> "x";
+            });
             assertEquals(s.check(value), new EnvironmentConfigSource(Map.of(s.envName(), value)).getValue(s.key()), s.key());
         }
     }

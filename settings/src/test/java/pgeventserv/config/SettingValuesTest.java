@@ -24,7 +24,7 @@ class SettingValuesTest {
     private static String sample(Setting s, String source) {
         return switch (s.kind()) {
             case PORT -> switch (source) { case "file" -> "1001"; case "env" -> "1002"; default -> "1003"; };
-            case COUNT -> switch (source) { case "file" -> "11"; case "env" -> "12"; default -> "13"; };
+            case COUNT, COUNT_OR_OFF -> switch (source) { case "file" -> "11"; case "env" -> "12"; default -> "13"; };
             case FLAG -> source.equals("env") ? "false" : "true";
             case DURATION -> switch (source) { case "file" -> "1m"; case "env" -> "2m"; default -> "3m"; };
             case URL -> "https://" + source + ".example/";
@@ -36,7 +36,7 @@ class SettingValuesTest {
     private Path file(Map<Setting, String> values) throws IOException {
         StringBuilder toml = new StringBuilder();
         values.forEach((s, v) -> toml.append(s.key()).append(" = ")
-                .append(s.kind() == Setting.Kind.PORT || s.kind() == Setting.Kind.COUNT || s.kind() == Setting.Kind.FLAG ? v : "\"" + v + "\"")
+                .append(s.kind() == Setting.Kind.PORT || s.kind() == Setting.Kind.COUNT || s.kind() == Setting.Kind.COUNT_OR_OFF || s.kind() == Setting.Kind.FLAG ? v : "\"" + v + "\"")
                 .append('\n'));
         return Files.writeString(dir.resolve("pg_eventserv.toml"), toml);
     }

@@ -20,7 +20,14 @@ public final class ChannelName {
 
     /** @throws IllegalArgumentException with a message fit for the client when the name cannot be a channel */
     public static String fromPathSegment(String rawSegment) {
-        String name = percentDecode(rawSegment);
+        return checked(percentDecode(rawSegment));
+    }
+
+    /** A name already decoded (a query parameter, a command's field), checked by the same rules. */
+    public static String checked(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("channel name is missing");
+        }
         if (name.isEmpty()) {
             throw new IllegalArgumentException("channel name is empty");
         }

@@ -22,7 +22,7 @@ import java.util.function.IntPredicate;
  * The library stops reading a name at a U+FFFD character (its end-of-input marker) and so may match a name by
  * its prefix; that accident is not copied: a name matches only as a whole.
  */
-final class Glob {
+public final class Glob {
 
     /** {@code [:punct:]} in that library is these nine characters, not every punctuation mark: kept so. */
     private static final Map<String, IntPredicate> CLASSES = Map.ofEntries(
@@ -43,13 +43,14 @@ final class Glob {
     /** One entry per pattern element: a test of one character, or null for a star. */
     private final IntPredicate[] parts;
 
-    Glob(String pattern) {
+    /** @throws IllegalArgumentException for a pattern this language cannot read */
+    public Glob(String pattern) {
         this.pattern = pattern;
         this.parts = compile(pattern);
     }
 
     /** Last-star backtracking: linear for the patterns people write, and exact for this pattern language. */
-    boolean matches(String name) {
+    public boolean matches(String name) {
         int[] text = name.codePoints().toArray();
         int p = 0;
         int t = 0;

@@ -2,11 +2,12 @@ package pgeventserv.fanout;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * The notifications one poll brought for one channel, put once per format for every client of the channel.
- * Fan-out then costs one write per client per poll, with no copy, queue node or buffer per client; a client's
- * own queue is used only while it lags.
+ * The events one poll brought for one channel, put once per format for every client of the channel. Fan-out
+ * then costs one write per client per poll, with no copy, queue node or buffer per client; a client's own queue
+ * is used only while it lags.
  *
  * <p>Listener thread only. What it hands out is never changed afterwards, so writes still outstanding when the
  * next poll starts keep reading what they were given; {@link #clear} only drops the references.
@@ -16,40 +17,39 @@ final class Batch {
     /** A burst larger than this does not keep its list's capacity for the next poll. */
     private static final int RETAINED_CAPACITY = 1024;
 
-    private final String channel;
-    private ArrayList<String> payloads = new ArrayList<>();
+    private ArrayList<Event> events = new ArrayList<>();
     // A channel's clients use a handful of formats at most: a linear search beats a map.
     private Format[] formats = new Format[2];
     private Messages[] made = new Messages[2];
     private int madeCount;
 
-    Batch(String channel) {
-        this.channel = channel;
-    }
-
-    void add(String payload) {
-        payloads.add(payload);
+    void add(Event event) {
+        events.add(event);
     }
 
     boolean isEmpty() {
-        return payloads.isEmpty();
+        return events.isEmpty();
     }
 
     int size() {
-        return payloads.size();
+        return events.size();
     }
 
-    /** The batch as the format puts it, made on first use in this poll. */
+    List<Event> events() {
+        return events;
+    }
+
+    /** The batch as the format puts it, made on first use in this poll; its frames follow {@link #events()}. */
     Messages messages(Format format) {
         for (int i = 0; i < madeCount; i++) {
             if (formats[i] == format) {
                 return made[i];
             }
         }
-        ArrayList<Frame> frames = new ArrayList<>(payloads.size());
+        ArrayList<Frame> frames = new ArrayList<>(events.size());
         int bytes = 0;
-        for (String payload : payloads) {
-            Frame frame = Frame.of(format.message(channel, payload));
+        for (Event event : events) {
+            Frame frame = frame(format, event);
             bytes += frame.bytes();
             frames.add(frame);
         }
@@ -63,11 +63,17 @@ final class Batch {
         return messages;
     }
 
+    /** One event as the format puts it; a raw payload is its own message, its size known. */
+    static Frame frame(Format format, Event event) {
+        String text = format.message(event);
+        return text == event.payload() ? Frame.of(text, event.bytes()) : Frame.of(text);
+    }
+
     void clear() {
-        if (payloads.size() > RETAINED_CAPACITY) {
-            payloads = new ArrayList<>();
+        if (events.size() > RETAINED_CAPACITY) {
+            events = new ArrayList<>();
         } else {
-            payloads.clear();
+            events.clear();
         }
         Arrays.fill(formats, 0, madeCount, null);
         Arrays.fill(made, 0, madeCount, null);

@@ -1,7 +1,6 @@
 package pgeventserv.fanout;
 
 import java.nio.ByteBuffer;
-import pgeventserv.postgres.Gap;
 
 /**
  * What a notification looks like on one kind of connection: the raw payload as a WebSocket text frame, its JSON
@@ -11,10 +10,10 @@ import pgeventserv.postgres.Gap;
 public interface Format {
 
     /** The message for one notification (for a raw WebSocket, the payload itself). */
-    String message(String channel, String payload);
+    String message(Event event);
 
     /** The message telling of a gap in the stream, or null where the format has no way to say it. */
-    String gap(Gap gap);
+    String gap(GapNotice gap);
 
     /** The bytes {@link #frame} writes for the message. */
     int framedLength(Frame message);

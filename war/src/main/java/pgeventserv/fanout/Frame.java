@@ -18,6 +18,11 @@ public final class Frame {
         return new Frame(text, utf8Length(text));
     }
 
+    /** A text whose UTF-8 size is known already (a raw payload is its own message). */
+    static Frame of(String text, int bytes) {
+        return new Frame(text, bytes);
+    }
+
     public String text() {
         return text;
     }

@@ -3,9 +3,13 @@ package pgeventserv.fanout;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,33 +21,48 @@ import java.util.function.Function;
 
 /**
  * Channels to their subscribers. The first subscriber of a channel asks for its LISTEN; when the last one leaves,
- * the channel is UNLISTENed after a grace period (a client that reconnects at once costs no round trip, and the
- * listened set cannot grow forever). Admission too: at most {@code MaxSessions} subscribers.
+ * the channel is UNLISTENed after a grace period ({@code HistoryAge} while there is history to resume from, so a
+ * client that comes back in time has missed nothing; the listened set cannot grow forever). Admission too: at
+ * most {@code MaxSessions} subscribers.
  *
- * <p>Threads: subscribe and leave come from the server's threads and change a channel's member array
- * copy-on-write under one lock (the cold path); the listener thread reads the arrays without one.
+ * <p>Threads: subscribing and leaving come from the server's threads. A subscriber joins its channels on the
+ * listener thread ({@link Fanout#pollCompleted}), once their LISTEN is in effect and before that poll's events go
+ * out, so what it is sent first (a reply, a gap, a replay from history) and its live events meet without a seam.
+ * Member arrays change copy-on-write under one lock (the cold path); the listener thread reads them without one.
  */
 public final class Registry {
 
     /** How long a subscription whose connection never opened (a failed handshake) is kept. */
     static final long UNOPENED_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    /** One channel: its members, its LISTEN and, for the listener thread, the current poll's batch. */
+    /** One channel: its members, its LISTEN, its history and, for the listener thread, the current poll's batch. */
     static final class Channel {
         private static final Subscriber[] NONE = {};
         final String name;
-        final CompletableFuture<Void> listening;
-        final Batch batch;
+        final History history;
+        final Batch batch = new Batch();
+        volatile CompletableFuture<Void> listening;
         volatile Subscriber[] members = NONE;
+        /** Subscribers on their way in: the channel is not UNLISTENed while there are any. */
+        int joining;
 
-        Channel(String name, CompletableFuture<Void> listening) {
+        Channel(String name, History history) {
             this.name = name;
-            this.listening = listening;
-            this.batch = new Batch(name);
+            this.history = history;
+        }
+
+        boolean listenedNow() {
+            CompletableFuture<Void> l = listening;
+            return l != null && l.isDone();
         }
     }
 
+    /** A subscriber's way into channels, or out of one, carried out on the listener thread. */
+    record Move(Subscriber subscriber, List<String> channels, String lastEventId, Frame reply, boolean join) {
+    }
+
     private final Limits limits;
+    private final HistoryLimits historyLimits;
     private final int maxSessions;
     private final Function<String, CompletableFuture<Void>> listen;
     private final Consumer<String> unlisten;
@@ -54,14 +73,21 @@ public final class Registry {
     private final AtomicInteger open = new AtomicInteger();
     private final Queue<Subscriber> awaiting = new ConcurrentLinkedQueue<>();
     private final Queue<Subscriber> unopened = new ConcurrentLinkedQueue<>();
+    private final Queue<Channel> created = new ConcurrentLinkedQueue<>();
+    private final Queue<Move> moves = new ConcurrentLinkedQueue<>();
+    // Listener thread only: moves taken from the queue that wait for a LISTEN, in the order they were asked.
+    private final ArrayDeque<Move> waiting = new ArrayDeque<>();
+    private final Set<Subscriber> all = ConcurrentHashMap.newKeySet();
 
     /**
      * @param listen   asks for a channel's LISTEN; the future completes once it is in effect
      * @param unlisten asks for a channel's UNLISTEN
      */
-    public Registry(Limits limits, int maxSessions, Function<String, CompletableFuture<Void>> listen,
-            Consumer<String> unlisten, ScheduledExecutorService scheduler, long unlistenGraceMillis) {
+    public Registry(Limits limits, HistoryLimits historyLimits, int maxSessions,
+            Function<String, CompletableFuture<Void>> listen, Consumer<String> unlisten,
+            ScheduledExecutorService scheduler, long unlistenGraceMillis) {
         this.limits = limits;
+        this.historyLimits = historyLimits;
         this.maxSessions = maxSessions;
         this.listen = listen;
         this.unlisten = unlisten;
@@ -75,58 +101,206 @@ public final class Registry {
     }
 
     /**
-     * Registers a subscriber, queuing from now on, and asks for the channel's LISTEN if it is the first. One that
-     * loses the race for the last place is made closed: it is told so as soon as its connection opens.
+     * Registers a subscriber, queuing from now on, and asks for the LISTEN of each channel that is new. It joins
+     * them on the listener thread; with {@code lastEventId}, it first gets a gap if continuity cannot be proven,
+     * then what the channels' histories hold after that id, merged in delivery order. One that loses the race for
+     * the last place is made closed: it is told so as soon as its connection opens.
+     *
+     * @param multi whether the client takes several channels on one connection (even if it names one now)
      */
-    public Subscriber subscribe(String channelName, Format format) {
+    public Subscriber subscribe(List<String> channelNames, Format format, boolean multi, String lastEventId) {
         if (open.incrementAndGet() > maxSessions) {
             open.decrementAndGet();
-            return Subscriber.refused(channelName, format, limits, this, new Farewell(Farewell.TRY_AGAIN_LATER,
+            return Subscriber.refused(format, limits, this, new Farewell(Farewell.TRY_AGAIN_LATER,
                     "server full: " + maxSessions + " sessions open"));
         }
-        Subscriber subscriber = new Subscriber(channelName, format, limits, this);
-        synchronized (channels) {
-            Channel channel = channels.computeIfAbsent(channelName, name -> new Channel(name, listen.apply(name)));
-            Subscriber[] members = Arrays.copyOf(channel.members, channel.members.length + 1);
-            members[members.length - 1] = subscriber;
-            channel.members = members;
-        }
+        Subscriber subscriber = new Subscriber(format, multi, limits, this);
+        subscriber.counted.set(true);
+        all.add(subscriber);
         unopened.add(subscriber);
+        if (!channelNames.isEmpty()) {
+            join(subscriber, channelNames, lastEventId, null);
+        }
         return subscriber;
+    }
+
+    void join(Subscriber subscriber, List<String> channelNames, String lastEventId, Frame announce) {
+        synchronized (channels) {
+            for (String name : channelNames) {
+                Channel channel = channels.get(name);
+                if (channel == null) {
+                    channel = new Channel(name, historyLimits.history());
+                    // Queued before its LISTEN is asked for, so the listener thread sees it by the time the LISTEN
+                    // is in effect and marks the history's start at the right position; published with its
+                    // future set, so a handshake that finds it always has a LISTEN to wait for.
+                    created.add(channel);
+                    channel.listening = listen.apply(name);
+                    channels.put(name, channel);
+                }
+                channel.joining++;
+            }
+        }
+        moves.add(new Move(subscriber, channelNames, lastEventId, announce, true));
+    }
+
+    void part(Subscriber subscriber, String channel, Frame reply) {
+        moves.add(new Move(subscriber, List.of(channel), null, reply, false));
     }
 
     /** Completes once the channel is LISTENed (at once for a channel nobody subscribes to). */
     public CompletableFuture<Void> listening(String channelName) {
         Channel channel = channels.get(channelName);
-        return channel == null ? CompletableFuture.completedFuture(null) : channel.listening;
+        CompletableFuture<Void> l = channel == null ? null : channel.listening;
+        return l == null ? CompletableFuture.completedFuture(null) : l;
     }
 
-    /** Takes the subscriber off its channel; a second call does nothing. */
+    /** Listener thread: channels whose LISTEN has taken effect start their history at {@code position}. */
+    void markListened(long position) {
+        for (Iterator<Channel> it = created.iterator(); it.hasNext(); ) {
+            Channel channel = it.next();
+            if (channel.listenedNow()) {
+                channel.history.listened(position);
+                it.remove();
+            }
+        }
+    }
+
+    /**
+     * Listener thread: the moves whose channels are LISTENed (or whose subscriber is gone), in the order asked;
+     * a join waiting for its LISTEN holds back the moves of its subscriber behind it.
+     */
+    void takeMoves(ArrayDeque<Move> ready) {
+        for (Move m; (m = moves.poll()) != null; ) {
+            waiting.add(m);
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        Set<Subscriber> held = null;
+        for (Iterator<Move> it = waiting.iterator(); it.hasNext(); ) {
+            Move move = it.next();
+            Subscriber s = move.subscriber();
+            boolean go = s.state() == Subscriber.State.CLOSED
+                    || (held == null || !held.contains(s)) && (!move.join() || listened(move.channels()));
+            if (go) {
+                it.remove();
+                ready.add(move);
+            } else {
+                if (held == null) {
+                    held = Collections.newSetFromMap(new IdentityHashMap<>());
+                }
+                held.add(s);
+            }
+        }
+    }
+
+    /** Listener thread: the joins still waiting for a LISTEN. */
+    void forEachWaitingJoin(Consumer<Move> action) {
+        for (Move m; (m = moves.poll()) != null; ) {
+            waiting.add(m);
+        }
+        for (Move m : waiting) {
+            if (m.join()) {
+                action.accept(m);
+            }
+        }
+    }
+
+    private boolean listened(List<String> names) {
+        for (String name : names) {
+            Channel channel = channels.get(name);
+            if (channel == null || !channel.listenedNow() || !channel.history.listened()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Listener thread: makes the subscriber a member of the channels; false when it is gone meanwhile. */
+    boolean admit(Subscriber subscriber, List<String> names) {
+        synchronized (channels) {
+            boolean gone = subscriber.state() == Subscriber.State.CLOSED
+                    || subscriber.state() == Subscriber.State.CLOSING;
+            String[] joined = subscriber.channels;
+            for (String name : names) {
+                Channel channel = channels.get(name);
+                channel.joining--;
+                if (gone || Arrays.asList(joined).contains(name)) {
+                    unlistenLaterIfUnused(channel);
+                    continue;
+                }
+                channel.members = with(channel.members, subscriber);
+                joined = Arrays.copyOf(joined, joined.length + 1);
+                joined[joined.length - 1] = name;
+            }
+            subscriber.channels = joined;
+            return !gone;
+        }
+    }
+
+    /** Listener thread: takes the subscriber off one channel. */
+    void removeFrom(Subscriber subscriber, String name) {
+        synchronized (channels) {
+            Channel channel = channels.get(name);
+            String[] joined = subscriber.channels;
+            int i = Arrays.asList(joined).indexOf(name);
+            if (channel == null || i < 0) {
+                return;
+            }
+            subscriber.channels = without(joined, i);
+            channel.members = without(channel.members, Arrays.asList(channel.members).indexOf(subscriber));
+            unlistenLaterIfUnused(channel);
+        }
+    }
+
+    /** Takes the subscriber off every channel and frees its place; a second call does nothing. */
     void leave(Subscriber subscriber) {
         synchronized (channels) {
-            Channel channel = channels.get(subscriber.channel());
-            if (channel == null) {
-                return;
+            for (String name : subscriber.channels) {
+                Channel channel = channels.get(name);
+                if (channel == null) {
+                    continue;
+                }
+                int i = Arrays.asList(channel.members).indexOf(subscriber);
+                if (i >= 0) {
+                    channel.members = without(channel.members, i);
+                    unlistenLaterIfUnused(channel);
+                }
             }
-            Subscriber[] members = channel.members;
-            int i = Arrays.asList(members).indexOf(subscriber);
-            if (i < 0) {
-                return;
-            }
+            subscriber.channels = new String[0];
+        }
+        all.remove(subscriber);
+        if (subscriber.counted.compareAndSet(true, false)) {
             open.decrementAndGet();
-            Subscriber[] fewer = new Subscriber[members.length - 1];
-            System.arraycopy(members, 0, fewer, 0, i);
-            System.arraycopy(members, i + 1, fewer, i, members.length - i - 1);
-            channel.members = fewer;
-            if (fewer.length == 0) {
-                scheduler.schedule(() -> unlistenIfUnused(channel), unlistenGraceMillis, TimeUnit.MILLISECONDS);
-            }
+        }
+    }
+
+    private static <T> T[] with(T[] array, T element) {
+        T[] more = Arrays.copyOf(array, array.length + 1);
+        more[array.length] = element;
+        return more;
+    }
+
+    private static <T> T[] without(T[] array, int i) {
+        if (i < 0) {
+            return array;
+        }
+        T[] fewer = Arrays.copyOf(array, array.length - 1);
+        System.arraycopy(array, i + 1, fewer, i, array.length - i - 1);
+        return fewer;
+    }
+
+    /** Under the lock. */
+    private void unlistenLaterIfUnused(Channel channel) {
+        if (channel.members.length == 0 && channel.joining == 0) {
+            scheduler.schedule(() -> unlistenIfUnused(channel), unlistenGraceMillis, TimeUnit.MILLISECONDS);
         }
     }
 
     private void unlistenIfUnused(Channel channel) {
         synchronized (channels) {
-            if (channel.members.length == 0 && channels.remove(channel.name, channel)) {
+            if (channel.members.length == 0 && channel.joining == 0 && channels.remove(channel.name, channel)) {
+                created.remove(channel);
                 unlisten.accept(channel.name);
             }
         }
@@ -185,21 +359,35 @@ public final class Registry {
         return channels.size();
     }
 
+    /** Events held in every channel's history. */
+    public long historyMessages() {
+        long n = 0;
+        for (Channel channel : channels.values()) {
+            n += channel.history.count();
+        }
+        return n;
+    }
+
+    /** Their payloads' bytes. */
+    public long historyBytes() {
+        long n = 0;
+        for (Channel channel : channels.values()) {
+            n += channel.history.bytes();
+        }
+        return n;
+    }
+
     /** Keep-alive tick: every open subscriber; those that did not answer the last one are closed. */
     public void keepAlive(Farewell dead) {
-        for (Channel channel : channels.values()) {
-            for (Subscriber member : channel.members) {
-                member.keepAlive(dead);
-            }
+        for (Subscriber s : all) {
+            s.keepAlive(dead);
         }
     }
 
     /** Undeploy or shutdown: every client is told the server is going away, not left with a dropped connection. */
     public void shutdown() {
-        for (Channel channel : channels.values()) {
-            for (Subscriber member : channel.members) {
-                member.shutdown();
-            }
+        for (Subscriber s : all) {
+            s.shutdown();
         }
     }
 }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ import pgeventserv.postgres.PollCompleted;
 @ApplicationScoped
 public class Relay {
 
+    /** Without history there is nothing to come back for: a channel is UNLISTENed soon after its last client. */
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
     private static final long SWEEP_SECONDS = 10;
 
@@ -50,6 +52,22 @@ public class Relay {
     @ConfigProperty(name = "PingInterval")
     Duration pingInterval;
 
+    @Inject
+    @ConfigProperty(name = "HistoryMessages")
+    int historyMessages;
+
+    @Inject
+    @ConfigProperty(name = "HistoryBytes")
+    long historyBytes;
+
+    @Inject
+    @ConfigProperty(name = "HistoryAge")
+    Duration historyAge;
+
+    @Inject
+    @ConfigProperty(name = "MaxChannelsPerSession")
+    int maxChannelsPerSession;
+
     private Registry registry;
     private Fanout fanout;
     private ScheduledFuture<?> pings;
@@ -57,9 +75,11 @@ public class Relay {
 
     @PostConstruct
     void init() {
-        registry = new Registry(new Limits(queueMessages, queueBytes), maxSessions, listener::listen,
-                listener::unlisten, scheduler, UNLISTEN_GRACE_MILLIS);
-        fanout = new Fanout(registry);
+        long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
+        registry = new Registry(new Limits(queueMessages, queueBytes),
+                new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, listener::listen,
+                listener::unlisten, scheduler, grace);
+        fanout = new Fanout(registry, EventIds.random());
         sweeps = scheduler.scheduleWithFixedDelay(() -> registry.sweepUnopened(System.nanoTime()),
                 SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         long interval = pingInterval.toMillis();
@@ -82,9 +102,35 @@ public class Relay {
         fanout.gap(gap);
     }
 
-    /** Registers a client of the channel, receiving in the format from now on; see {@link Registry#subscribe}. */
-    public Subscriber subscribe(String channel, Format format) {
-        return registry.subscribe(channel, format);
+    /** Registers a client of one channel, receiving in the format from now on; see {@link Registry#subscribe}. */
+    public Subscriber subscribe(String channel, Format format, String lastEventId) {
+        return registry.subscribe(List.of(channel), format, false, lastEventId);
+    }
+
+    /**
+     * Registers a client of several channels on one connection (none yet for a multiplexed session, which joins
+     * them by command); its events come merged in delivery order. See {@link Registry#subscribe}.
+     */
+    public Subscriber subscribeMany(List<String> channels, Format format, String lastEventId) {
+        return registry.subscribe(channels, format, true, lastEventId);
+    }
+
+    /** The most channels one multiplexed session may subscribe to. */
+    public int maxChannelsPerSession() {
+        return maxChannelsPerSession;
+    }
+
+    /** How often clients are sent a keep-alive; zero for never. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public long historyMessages() {
+        return registry.historyMessages();
+    }
+
+    public long historyBytes() {
+        return registry.historyBytes();
     }
 
     public boolean full() {

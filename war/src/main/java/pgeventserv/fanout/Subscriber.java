@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One client on one channel: its lifecycle, its bounded queue, and the order of everything written to it.
+ * One client on its channels (one, or several on a multi-channel stream or a multiplexed session): its lifecycle, its bounded queue, and the order of everything written to it.
  *
  * <p>Made by the handshake, before the client can see its connection open, so every notification from then on is
  * queued; {@link #attach} hands over the {@link Writer} and writing starts. The lifecycle is one {@link State}:
@@ -45,8 +45,11 @@ public final class Subscriber {
     /** Large enough to amortise a write, small enough that one client's backlog does not hog the thread. */
     static final int MAX_WRITE_BYTES = 256 * 1024;
 
-    private final String channel;
     private final Format format;
+    /** Several channels: each poll's events come merged in delivery order, not channel by channel. */
+    private final boolean multi;
+    // Changed under the registry's lock, copy-on-write; read without it.
+    volatile String[] channels = {};
     private final Limits limits;
     private final Registry registry;
     private final long createdNanos = System.nanoTime();
@@ -58,29 +61,42 @@ public final class Subscriber {
     private final ConcurrentLinkedQueue<Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
+    // A replay is bounded by the history, not the queue: the queue's bound is raised by what it added until the
+    // queue has been written out. Set by the listener thread, reset by the drainer.
+    private volatile int replayMessages;
+    private volatile long replayBytes;
+    /** Listener thread only: the last poll in which this multi-channel subscriber was collected for delivery. */
+    long collectedInPoll = -1;
     private final AtomicInteger wip = new AtomicInteger();
     /** On the registry's list of subscribers to drain again after the next poll. */
     final AtomicBoolean awaiting = new AtomicBoolean();
+    /** Holds one of the {@code MaxSessions} places until it leaves. */
+    final AtomicBoolean counted = new AtomicBoolean();
 
-    Subscriber(String channel, Format format, Limits limits, Registry registry) {
-        this.channel = channel;
+    Subscriber(Format format, boolean multi, Limits limits, Registry registry) {
         this.format = format;
+        this.multi = multi;
         this.limits = limits;
         this.registry = registry;
         this.state = new AtomicReference<>(State.HANDSHAKE);
     }
 
     /** A subscriber refused at the door (the server is full): never registered, closed as soon as it opens. */
-    static Subscriber refused(String channel, Format format, Limits limits, Registry registry, Farewell why) {
-        Subscriber refused = new Subscriber(channel, format, limits, registry);
+    static Subscriber refused(Format format, Limits limits, Registry registry, Farewell why) {
+        Subscriber refused = new Subscriber(format, false, limits, registry);
         refused.farewell.set(why);
         refused.closingSince = System.nanoTime();
         refused.state.set(State.CLOSING);
         return refused;
     }
 
-    public String channel() {
-        return channel;
+    /** The channels it receives now (a multiplexed session's change as it subscribes). */
+    public List<String> channels() {
+        return List.of(channels);
+    }
+
+    boolean multi() {
+        return multi;
     }
 
     public State state() {
@@ -107,7 +123,25 @@ public final class Subscriber {
         drain();
     }
 
-    /** The connection ended (closed by either side, or failed): leaves the channel and drops the queue. */
+    /**
+     * A multiplexed session subscribes to one more channel: once its LISTEN is in effect, {@code announce} is
+     * queued, then a gap and what the history holds after {@code lastEventId} (when given), then its live events.
+     */
+    public void join(String channel, String lastEventId, Frame announce) {
+        registry.join(this, List.of(channel), lastEventId, announce);
+    }
+
+    /** Leaves one channel; {@code reply} is queued after its last event. */
+    public void leave(String channel, Frame reply) {
+        registry.part(this, channel, reply);
+    }
+
+    /** A message for this client alone (a reply to a command), after everything queued before it. */
+    public void send(Frame frame) {
+        offer(frame);
+    }
+
+    /** The connection ended (closed by either side, or failed): leaves its channels and drops the queue. */
     public void end() {
         state.set(State.CLOSED);
         registry.leave(this);
@@ -170,7 +204,42 @@ public final class Subscriber {
         drain();
     }
 
-    /** Listener thread: one message for this client alone (a gap), after everything queued before it. */
+    /**
+     * Listener thread: several channels' events of one poll, merged in delivery order and put for this client
+     * alone; written at once when nothing is waiting, as {@link #deliver} does.
+     */
+    void deliverMerged(List<Frame> frames, int bytes) {
+        State s = state.get();
+        if (s == State.CLOSING || s == State.CLOSED) {
+            return;
+        }
+        if (s == State.OPEN && queuedMessages.get() == 0 && wip.compareAndSet(0, 1)) {
+            Writer w = writer;
+            if (w.writable()) {
+                write(w, new Messages(format, frames, bytes));
+            } else {
+                enqueue(frames);
+            }
+            drainLoop(1);
+            return;
+        }
+        enqueue(frames);
+        drain();
+    }
+
+    /** Listener thread: what the history holds for a resuming client, before its live events. */
+    void replay(List<Frame> frames) {
+        int bytes = 0;
+        for (Frame f : frames) {
+            bytes += f.bytes();
+        }
+        replayBytes += bytes;
+        replayMessages += frames.size();
+        enqueue(frames);
+        drain();
+    }
+
+    /** One message for this client alone (a gap, a reply), after everything queued before it. */
     void offer(Frame frame) {
         State s = state.get();
         if (s == State.CLOSING || s == State.CLOSED) {
@@ -190,7 +259,7 @@ public final class Subscriber {
             Frame frame = frames.get(i);
             int messages = queuedMessages.incrementAndGet();
             long bytes = queuedBytes.addAndGet(frame.bytes());
-            if (messages > limits.messages() || bytes > limits.bytes()) {
+            if (messages > limits.messages() + replayMessages || bytes > limits.bytes() + replayBytes) {
                 queuedMessages.decrementAndGet();
                 queuedBytes.addAndGet(-frame.bytes());
                 registry.counters().closedSlow(messages + frames.size() - i - 1);
@@ -259,6 +328,10 @@ public final class Subscriber {
             queuedMessages.addAndGet(-frames.size());
             queuedBytes.addAndGet(-bytes);
             write(w, new Messages(format, frames, bytes));
+        }
+        if (queue.isEmpty() && replayMessages != 0) {
+            replayMessages = 0;
+            replayBytes = 0;
         }
     }
 

@@ -6,6 +6,8 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Denial;
 import pgeventserv.fanout.Relay;
 import pgeventserv.websocket.SendPath;
 import pgeventserv.postgres.NotificationListener;
@@ -19,6 +21,8 @@ import pgeventserv.postgres.NotificationListener;
 public class Gauges {
 
     /** Both series of one metric must share its description. */
+    private static final String REFUSALS = "clients refused by authentication (401) or authorization (403, 503)"
+            + " since start, by reason (monotonic)";
     private static final String SEND_PATH = "1 for the way WebSocket frames go out: raw through Tyrus (fast) or the portable API";
 
     @Inject
@@ -30,13 +34,16 @@ public class Gauges {
     @Inject
     NotificationListener listener;
 
+    @Inject
+    Authorizer authorizer;
+
     /** Gauges of an application-scoped bean are registered when it is made: make it at startup. */
     void register(@Observes Startup startup) {
         relay.sessions();
     }
 
     @Gauge(name = "pg_eventserv_sessions_open", absolute = true, unit = MetricUnits.NONE,
-            description = "WebSocket sessions subscribed to a channel")
+            description = "client sessions open (WebSocket and event streams)")
     public long sessionsOpen() {
         return relay.sessions();
     }
@@ -45,6 +52,18 @@ public class Gauges {
             description = "channels LISTENed for subscribers")
     public long channelsListened() {
         return relay.channels();
+    }
+
+    @Gauge(name = "pg_eventserv_history_messages", absolute = true, unit = MetricUnits.NONE,
+            description = "notifications kept in the channels' histories for clients that resume")
+    public long historyMessages() {
+        return relay.historyMessages();
+    }
+
+    @Gauge(name = "pg_eventserv_history_bytes", absolute = true, unit = MetricUnits.BYTES,
+            description = "payload bytes kept in the channels' histories")
+    public long historyBytes() {
+        return relay.historyBytes();
     }
 
     @Gauge(name = "pg_eventserv_notifications_received", absolute = true, unit = MetricUnits.NONE,
@@ -93,5 +112,41 @@ public class Gauges {
             description = SEND_PATH)
     public long portableSendPath() {
         return sendPath.raw() ? 0 : 1;
+    }
+
+    @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=missing",
+            description = REFUSALS)
+    public long refusalsMissing() {
+        return authorizer.refusals(Denial.MISSING);
+    }
+
+    @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=invalid",
+            description = REFUSALS)
+    public long refusalsInvalid() {
+        return authorizer.refusals(Denial.INVALID);
+    }
+
+    @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=expired",
+            description = REFUSALS)
+    public long refusalsExpired() {
+        return authorizer.refusals(Denial.EXPIRED);
+    }
+
+    @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=channel",
+            description = REFUSALS)
+    public long refusalsChannel() {
+        return authorizer.refusals(Denial.CHANNEL);
+    }
+
+    @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=function",
+            description = REFUSALS)
+    public long refusalsFunction() {
+        return authorizer.refusals(Denial.FUNCTION);
+    }
+
+    @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=function_failed",
+            description = REFUSALS)
+    public long refusalsFunctionFailed() {
+        return authorizer.refusals(Denial.FUNCTION_FAILED);
     }
 }

@@ -18,5 +18,14 @@
  * <p>Readiness rests on the {@link pgeventserv.postgres.Canary}, a notification the listener thread sends
  * itself on a private channel: an open connection can still deliver nothing. A network timeout on the
  * connection turns a silently cut network into a failed query, hence a reconnect, instead of a hang.
+ *
+ * <p>Durable events (sql/pg_eventserv.sql) arrive as ordinary notifications whose payload is a
+ * {@link pgeventserv.postgres.DurableReference} ("positions first..last of this channel are committed"); the rows
+ * themselves are read by {@link pgeventserv.postgres.DurableEvents} on pooled connections, off the listener
+ * thread, in bounded batches. Positions are given at commit under one advisory lock, so everything at or below a
+ * referenced position is visible when the reference arrives. {@link pgeventserv.postgres.DurableStore} (a
+ * {@code @Startup @Singleton}) holds the reader and schedules the {@link pgeventserv.postgres.Retention};
+ * {@link pgeventserv.postgres.DurableTable} turns a missing or failing table into one log line per change, and
+ * plain notifications never depend on it.
  */
 package pgeventserv.postgres;

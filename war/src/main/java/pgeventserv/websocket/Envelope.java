@@ -2,20 +2,24 @@ package pgeventserv.websocket;
 
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonObjectBuilder;
 import java.util.List;
 import java.util.Map;
-import pgeventserv.postgres.Gap;
+import pgeventserv.fanout.Event;
+import pgeventserv.fanout.GapNotice;
+import pgeventserv.listen.EnvelopeJson;
+import pgeventserv.listen.ListenRequest;
 
 /**
- * The opt-in envelope protocol. A client that offers the WebSocket subprotocol {@value #PROTOCOL} gets every
- * frame as a JSON object with a {@code type}: {@code notification} (with {@code channel} and the raw
- * {@code payload} as a string) or {@code gap} (with {@code since} and {@code until}: the LISTEN connection was
- * down, and notifications sent meanwhile are lost). Without it, frames are the raw payloads, as in the original,
- * and there is no way to say "gap" in band: a text frame would be taken for a payload.
+ * The opt-in envelope protocol {@value #PROTOCOL}: every frame is a JSON object with a {@code type}. From the
+ * server: {@code notification} (channel, id, the payload as a string), {@code gap}, and the replies of a
+ * multiplexed session ({@code subscribed}, {@code refused}, {@code unsubscribed}, {@code error}). Without it,
+ * frames are the raw payloads, as in the original, and there is no way to say "gap" in band: a text frame would be
+ * taken for a payload.
  */
 final class Envelope {
 
-    static final String PROTOCOL = "pg_eventserv.envelope.v1";
+    static final String PROTOCOL = ListenRequest.ENVELOPE_PROTOCOL;
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     private Envelope() {
@@ -36,20 +40,31 @@ final class Envelope {
         return false;
     }
 
-    static String notification(String channel, String payload) {
-        return JSON.createObjectBuilder()
-                .add("type", "notification")
-                .add("channel", channel)
-                .add("payload", payload)
-                .build().toString();
+    static String notification(Event event) {
+        return EnvelopeJson.notification(event);
     }
 
-    static String gap(Gap gap) {
-        return JSON.createObjectBuilder()
-                .add("type", "gap")
-                .add("since", gap.since().toString())
-                .add("until", gap.until().toString())
-                .add("reason", "the database connection was lost; notifications sent meanwhile were missed")
-                .build().toString();
+    static String gap(GapNotice gap) {
+        return EnvelopeJson.gap(gap);
+    }
+
+    static String subscribed(String channel) {
+        return JSON.createObjectBuilder().add("type", "subscribed").add("channel", channel).build().toString();
+    }
+
+    static String unsubscribed(String channel) {
+        return JSON.createObjectBuilder().add("type", "unsubscribed").add("channel", channel).build().toString();
+    }
+
+    static String refused(String channel, int status, String reason) {
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("type", "refused");
+        if (channel != null) {
+            b.add("channel", channel);
+        }
+        return b.add("status", status).add("reason", reason).build().toString();
+    }
+
+    static String error(String reason) {
+        return EnvelopeJson.error(reason);
     }
 }

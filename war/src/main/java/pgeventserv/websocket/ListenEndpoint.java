@@ -10,8 +10,11 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
+import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
 
@@ -24,6 +27,8 @@ import pgeventserv.fanout.Subscriber;
  * {@value #MAX_CLIENT_MESSAGE_BYTES} bytes closes the session with 1009 (the container enforces
  * {@code maxMessageSize}), more than {@link ClientMessageBudget} allows closes it with 1008. One endpoint instance
  * per connection, made by {@link SubscribeOnHandshake} (not by CDI), so its fields are that connection's.
+ *
+ * <p>Admitted with a token that expires, the session is closed with 1008 {@code token expired} then.
  */
 @ServerEndpoint(value = "/listen/{channel}", subprotocols = Envelope.PROTOCOL, configurator = SubscribeOnHandshake.class)
 public class ListenEndpoint {
@@ -32,26 +37,33 @@ public class ListenEndpoint {
     private static final Logger LOG = Logger.getLogger(ListenEndpoint.class.getName());
 
     private final SendPath sendPath;
+    private final Authorizer authorizer;
     private final ClientMessageBudget budget = new ClientMessageBudget(System.nanoTime());
     private Subscriber subscriber;
     private WebSocketConnection connection;
+    private ScheduledFuture<?> expiry;
 
     /** For containers that insist on a public no-argument constructor (Open Liberty checks at deployment). */
     public ListenEndpoint() {
-        this(null);
+        this(null, null);
     }
 
-    ListenEndpoint(SendPath sendPath) {
+    ListenEndpoint(SendPath sendPath, Authorizer authorizer) {
         this.sendPath = sendPath;
+        this.authorizer = authorizer;
     }
 
     @OnOpen
     public void open(Session session) {
         subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
-        LOG.fine(() -> "client connected to channel " + subscriber.channel() + " (session " + session.getId() + ")");
+        LOG.fine(() -> "client connected to channel " + subscriber.channels() + " (session " + session.getId() + ")");
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
+        if (session.getUserProperties().get(SubscribeOnHandshake.GRANT) instanceof Grant grant) {
+            Authorizer auth = authorizer != null ? authorizer : CDI.current().select(Authorizer.class).get();
+            expiry = auth.endAtExpiry(grant, subscriber);
+        }
     }
 
     @OnMessage(maxMessageSize = MAX_CLIENT_MESSAGE_BYTES)
@@ -71,9 +83,12 @@ public class ListenEndpoint {
 
     @OnClose
     public void close(Session session, CloseReason reason) {
-        LOG.fine(() -> "client disconnected from channel " + subscriber.channel() + " (session " + session.getId()
+        LOG.fine(() -> "client disconnected from channel " + subscriber.channels() + " (session " + session.getId()
                 + "): " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
         subscriber.end();
+        if (expiry != null) {
+            expiry.cancel(false);
+        }
     }
 
     @OnError
@@ -81,6 +96,9 @@ public class ListenEndpoint {
         LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
         if (subscriber != null) {
             subscriber.end();
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
         }
     }
 

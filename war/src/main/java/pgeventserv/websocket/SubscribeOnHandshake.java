@@ -4,11 +4,15 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelName;
+import pgeventserv.access.ChannelPolicy;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Relay;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
@@ -22,6 +26,8 @@ import pgeventserv.postgres.NotificationListener;
 public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
 
     static final String SUBSCRIBER = "pgeventserv.subscriber";
+    /** The {@link Grant} the front door admitted the connection with; absent without authentication. */
+    static final String GRANT = "pgeventserv.grant";
     private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
     private static final long LISTEN_WAIT_SECONDS = 5;
 
@@ -29,15 +35,35 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     private volatile Relay relay;
     private volatile NotificationListener listener;
     private volatile SendPath sendPath;
+    private volatile Authorizer authorizer;
 
+    /**
+     * {@code /listen/{channel}}: subscribed to the channel, resuming after {@code lastEventId} for an envelope
+     * client (a raw client has no ids); {@code /listen}: a multiplexed session, subscribed to nothing until it asks.
+     * The request was checked by {@link pgeventserv.listen.ListenFilter} before it got here.
+     */
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        if (request.getUserPrincipal() instanceof Grant grant) {
+            config.getUserProperties().put(GRANT, grant);
+        } else {
+            config.getUserProperties().remove(GRANT);
+        }
+        if (config.getEndpointClass() == SessionEndpoint.class) {
+            config.getUserProperties().put(SUBSCRIBER, relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null));
+            return;
+        }
         String path = request.getRequestURI().getRawPath();
         String channel = ChannelName.fromPathSegment(path.substring(path.lastIndexOf('/') + 1));
-        WebSocketFormat format = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL))
-                ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW;
-        config.getUserProperties().put(SUBSCRIBER, relay().subscribe(channel, format));
+        boolean envelope = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL));
+        String lastEventId = envelope ? first(request.getParameterMap().get("lastEventId")) : null;
+        config.getUserProperties().put(SUBSCRIBER, relay().subscribe(channel,
+                envelope ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW, lastEventId));
         awaitListen(channel);
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
     }
 
     /**
@@ -46,14 +72,21 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
      */
     @Override
     public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
-        if (endpointClass != ListenEndpoint.class) {
-            return super.getEndpointInstance(endpointClass);
-        }
         SendPath path = sendPath;
         if (path == null) {
             sendPath = path = CDI.current().select(SendPath.class).get();
         }
-        return endpointClass.cast(new ListenEndpoint(path));
+        Authorizer auth = authorizer;
+        if (auth == null) {
+            authorizer = auth = CDI.current().select(Authorizer.class).get();
+        }
+        if (endpointClass == ListenEndpoint.class) {
+            return endpointClass.cast(new ListenEndpoint(path, auth));
+        }
+        if (endpointClass == SessionEndpoint.class) {
+            return endpointClass.cast(new SessionEndpoint(path, CDI.current().select(ChannelPolicy.class).get(), auth));
+        }
+        return super.getEndpointInstance(endpointClass);
     }
 
     /**

@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import pgeventserv.fanout.Format;
 import pgeventserv.fanout.Frame;
-import pgeventserv.postgres.Gap;
+import pgeventserv.fanout.Event;
+import pgeventserv.fanout.GapNotice;
 
 /**
  * The two ways a WebSocket client gets notifications: the payload itself (the original's protocol), or its
@@ -15,25 +16,25 @@ enum WebSocketFormat implements Format {
 
     RAW {
         @Override
-        public String message(String channel, String payload) {
-            return payload;
+        public String message(Event event) {
+            return event.payload();
         }
 
         /** A raw frame is taken for a payload, so there is no way to say "gap" in band. */
         @Override
-        public String gap(Gap gap) {
+        public String gap(GapNotice gap) {
             return null;
         }
     },
 
     ENVELOPE {
         @Override
-        public String message(String channel, String payload) {
-            return Envelope.notification(channel, payload);
+        public String message(Event event) {
+            return Envelope.notification(event);
         }
 
         @Override
-        public String gap(Gap gap) {
+        public String gap(GapNotice gap) {
             return Envelope.gap(gap);
         }
     };

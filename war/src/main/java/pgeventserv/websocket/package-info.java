@@ -1,7 +1,8 @@
 /**
- * The WebSocket transport: the {@code /listen/{channel}} endpoint, its handshake checks, and its two writers.
+ * The WebSocket transport: the {@code /listen/{channel}} endpoint, the multiplexed {@code /listen} session
+ * ({@link pgeventserv.websocket.SessionEndpoint}), and their two writers.
  *
- * <p>Order of a connection: {@link pgeventserv.websocket.HandshakeFilter} refuses bad names (400), pages whose
+ * <p>Order of a connection: {@link pgeventserv.listen.ListenFilter} refuses bad names (400), pages whose
  * {@code Origin} is not allowed and refused channels (403), non-upgrades (426) and upgrades beyond
  * {@code MaxSessions} (503) as plain HTTP; {@link pgeventserv.websocket.SubscribeOnHandshake} subscribes and, while
  * the LISTEN connection is up, waits for the channel's LISTEN before the 101 goes out (never while it is down or
@@ -16,6 +17,6 @@
  * can block).
  *
  * <p>Formats: raw (the payload itself, the original's protocol) or the opt-in {@link pgeventserv.websocket.Envelope}
- * subprotocol, whose clients are also told of gaps.
+ * subprotocol, whose messages carry ids, whose clients resume with {@code lastEventId} and are told of gaps.
  */
 package pgeventserv.websocket;

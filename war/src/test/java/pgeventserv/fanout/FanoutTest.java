@@ -17,10 +17,13 @@ import pgeventserv.postgres.Gap;
 /** The fan-out on its own: a registry, the listener thread's delivery, and fake writers; no server, no database. */
 class FanoutTest {
 
+    static final HistoryLimits HISTORY = new HistoryLimits(100, 1 << 20, java.time.Duration.ofMinutes(5));
+    static final EventIds IDS = new EventIds("test");
+
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<String> listened = new ArrayList<>();
-    private final Registry registry = new Registry(new Limits(10, 1 << 20), 1_000, this::listen, c -> { }, scheduler, 0);
-    private final Fanout fanout = new Fanout(registry);
+    private final Registry registry = new Registry(new Limits(10, 1 << 20), HISTORY, 1_000, this::listen, c -> { }, scheduler, 0);
+    private final Fanout fanout = new Fanout(registry, IDS);
 
     private synchronized CompletableFuture<Void> listen(String channel) {
         listened.add(channel);
@@ -33,7 +36,7 @@ class FanoutTest {
     }
 
     private Subscriber open(String channel, FakeWriter writer) {
-        Subscriber s = registry.subscribe(channel, writer.format());
+        Subscriber s = registry.subscribe(List.of(channel), writer.format(), false, null);
         s.attach(writer);
         return s;
     }
@@ -102,15 +105,17 @@ class FanoutTest {
     void theFirstSubscriberListensAndTheLastLeavingUnlistensAfterTheGrace() throws Exception {
         List<String> unlistened = new ArrayList<>();
         CompletableFuture<Void> unlistenedOnce = new CompletableFuture<>();
-        Registry registry = new Registry(new Limits(10, 1 << 20), 1_000, this::listen, c -> {
+        Registry registry = new Registry(new Limits(10, 1 << 20), HISTORY, 1_000, this::listen, c -> {
             unlistened.add(c);
             unlistenedOnce.complete(null);
         }, scheduler, 50);
-        Subscriber a = registry.subscribe("orders", TestFormat.RAW);
-        Subscriber b = registry.subscribe("orders", TestFormat.RAW);
+        Fanout fanout = new Fanout(registry, IDS);
+        Subscriber a = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        Subscriber b = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         assertEquals(List.of("orders"), listened, "one LISTEN for the channel");
         a.attach(FakeWriter.fast());
         b.attach(FakeWriter.fast());
+        fanout.pollCompleted();
         a.end();
         assertEquals(1, registry.channelCount());
         b.end();
@@ -122,9 +127,9 @@ class FanoutTest {
     @Test
     void aSubscriberBackWithinTheGraceKeepsTheChannelListened() throws Exception {
         List<String> unlistened = new ArrayList<>();
-        Registry registry = new Registry(new Limits(10, 1 << 20), 1_000, this::listen, unlistened::add, scheduler, 50);
-        registry.subscribe("orders", TestFormat.RAW).end();
-        registry.subscribe("orders", TestFormat.RAW);
+        Registry registry = new Registry(new Limits(10, 1 << 20), HISTORY, 1_000, this::listen, unlistened::add, scheduler, 50);
+        registry.subscribe(List.of("orders"), TestFormat.RAW, false, null).end();
+        registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         scheduler.schedule(() -> { }, 100, java.util.concurrent.TimeUnit.MILLISECONDS).get();
         assertEquals(List.of(), unlistened);
         assertEquals(List.of("orders"), listened, "the channel was never UNLISTENed, so no second LISTEN");
@@ -152,7 +157,7 @@ class FanoutTest {
 
     @Test
     void notificationsDuringTheHandshakeAreWrittenWhenTheConnectionOpens() {
-        Subscriber s = registry.subscribe("orders", TestFormat.RAW);
+        Subscriber s = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         poll("orders", "before open");
         FakeWriter writer = FakeWriter.fast();
         s.attach(writer);
@@ -169,14 +174,14 @@ class FanoutTest {
         fanout.gap(new Gap(Instant.EPOCH, Instant.now()));
         poll("orders", "next");
         assertEquals(List.of("next"), raw.received());
-        assertEquals(List.of("gap", "env:next"), envelope.received());
+        assertEquals(List.of("gap:outage:orders", "env:next"), envelope.received());
     }
 
     @Test
     void aSubscriberBeyondMaxSessionsIsClosedAsSoonAsItOpens() {
-        Registry small = new Registry(new Limits(10, 1 << 20), 1, this::listen, c -> { }, scheduler, 0);
-        small.subscribe("orders", TestFormat.RAW);
-        Subscriber refused = small.subscribe("orders", TestFormat.RAW);
+        Registry small = new Registry(new Limits(10, 1 << 20), HISTORY, 1, this::listen, c -> { }, scheduler, 0);
+        small.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        Subscriber refused = small.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         assertTrue(small.full());
         FakeWriter writer = FakeWriter.fast();
         refused.attach(writer);
@@ -209,10 +214,10 @@ class FanoutTest {
 
     @Test
     void aStalledClientIsClosedAfterTheGraceAnyway() {
-        Registry quick = new Registry(new Limits(10, 1 << 20, java.util.concurrent.TimeUnit.SECONDS.toNanos(2)), 1_000, this::listen, c -> { }, scheduler, 0);
-        Fanout quickFanout = new Fanout(quick);
+        Registry quick = new Registry(new Limits(10, 1 << 20, java.util.concurrent.TimeUnit.SECONDS.toNanos(2)), HISTORY, 1_000, this::listen, c -> { }, scheduler, 0);
+        Fanout quickFanout = new Fanout(quick, IDS);
         FakeWriter stuck = FakeWriter.holding();
-        Subscriber s = quick.subscribe("orders", TestFormat.RAW);
+        Subscriber s = quick.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         s.attach(stuck);
         quickFanout.deliver("orders", "never read");
         quickFanout.pollCompleted();

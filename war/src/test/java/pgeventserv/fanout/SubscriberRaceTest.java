@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class SubscriberRaceTest {
 
+    private static final HistoryLimits HISTORY = FanoutTest.HISTORY;
+    private static final EventIds IDS = FanoutTest.IDS;
+
     private static final int ROUNDS = 20_000;
     private static final long MAX_SECONDS = 30;
 
@@ -35,16 +38,16 @@ class SubscriberRaceTest {
 
     @Test
     void endingAConnectionWhileItsQueueIsWrittenNeverBreaksTheListenerThread() throws Exception {
-        Registry registry = new Registry(new Limits(1_000, 1 << 20), 10, c -> java.util.concurrent.CompletableFuture.completedFuture(null),
+        Registry registry = new Registry(new Limits(1_000, 1 << 20), HISTORY, 10, c -> java.util.concurrent.CompletableFuture.completedFuture(null),
                 c -> { }, scheduler, 0);
-        Fanout fanout = new Fanout(registry);
+        Fanout fanout = new Fanout(registry, IDS);
         CyclicBarrier start = new CyclicBarrier(2);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MAX_SECONDS);
         int rounds = 0;
         for (; rounds < ROUNDS && System.nanoTime() < deadline; rounds++) {
             String channel = "race" + rounds % 5;
             FakeWriter writer = FakeWriter.holding();
-            Subscriber subscriber = registry.subscribe(channel, TestFormat.RAW);
+            Subscriber subscriber = registry.subscribe(List.of(channel), TestFormat.RAW, false, null);
             subscriber.attach(writer);
             List<String> sent = new ArrayList<>();
             // The first batch is written and stays outstanding; the next ones queue behind it.

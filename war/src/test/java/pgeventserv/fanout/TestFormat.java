@@ -4,22 +4,24 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import pgeventserv.postgres.Gap;
 
-/** A format for tests: messages as {@code prefix + payload}, framed as a 4-byte length and the UTF-8 bytes. */
-record TestFormat(String prefix, boolean canTellGaps) implements Format {
+/** A format for tests: messages as {@code prefix + payload} (or with ids), framed as a 4-byte length and the UTF-8 bytes. */
+record TestFormat(String prefix, boolean canTellGaps, boolean withIds) implements Format {
 
-    static final TestFormat RAW = new TestFormat("", false);
-    static final TestFormat ENVELOPE = new TestFormat("env:", true);
+    static final TestFormat RAW = new TestFormat("", false, false);
+    static final TestFormat ENVELOPE = new TestFormat("env:", true, false);
+    /** Messages as {@code <id> <payload>}. */
+    static final TestFormat IDS = new TestFormat("", true, true);
 
     @Override
-    public String message(String channel, String payload) {
-        return prefix + payload;
+    public String message(Event event) {
+        return withIds ? event.id() + " " + event.payload() : prefix + event.payload();
     }
 
+    /** {@code gap:<reason>:<channel>}, the fields the tests look at. */
     @Override
-    public String gap(Gap gap) {
-        return canTellGaps ? "gap" : null;
+    public String gap(GapNotice gap) {
+        return canTellGaps ? "gap:" + gap.reason() + ":" + gap.channel() : null;
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.io.StringReader;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pgeventserv.postgres.Gap;
+import pgeventserv.fanout.Event;
+import pgeventserv.fanout.EventIds;
+import pgeventserv.fanout.GapNotice;
 
 class EnvelopeTest {
 
@@ -21,19 +23,41 @@ class EnvelopeTest {
     @Test
     void notificationCarriesChannelAndTheRawPayloadAsAString() {
         String payload = "{\"a\": 1}\n \"quoted\" \\ ü日本🎉";
-        JsonObject envelope = parse(Envelope.notification("People", payload));
+        JsonObject envelope = parse(Envelope.notification(new Event(42, "People", payload, 0, new EventIds("run"))));
         assertEquals("notification", envelope.getString("type"));
         assertEquals("People", envelope.getString("channel"));
+        assertEquals("run.42", envelope.getString("id"));
         assertEquals(payload, envelope.getString("payload"));
     }
 
     @Test
-    void gapCarriesItsTimes() {
-        Gap gap = new Gap(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:00:05Z"));
+    void outageGapCarriesChannelReasonAndTimes() {
+        GapNotice gap = new GapNotice("People", GapNotice.OUTAGE, null, Instant.parse("2026-01-01T10:00:00Z"),
+                Instant.parse("2026-01-01T10:00:05Z"));
         JsonObject envelope = parse(Envelope.gap(gap));
         assertEquals("gap", envelope.getString("type"));
+        assertEquals("People", envelope.getString("channel"));
+        assertEquals("outage", envelope.getString("reason"));
         assertEquals("2026-01-01T10:00:00Z", envelope.getString("since"));
         assertEquals("2026-01-01T10:00:05Z", envelope.getString("until"));
+        assertFalse(envelope.containsKey("lastEventId"), "absent fields are left out");
+    }
+
+    @Test
+    void resumeGapCarriesTheIdTheClientGave() {
+        JsonObject envelope = parse(Envelope.gap(new GapNotice("People", GapNotice.UNKNOWN, "x.1", null, null)));
+        assertEquals("unknown", envelope.getString("reason"));
+        assertEquals("x.1", envelope.getString("lastEventId"));
+        assertFalse(envelope.containsKey("since"));
+    }
+
+    @Test
+    void repliesOfAMultiplexedSession() {
+        assertEquals("{\"type\":\"subscribed\",\"channel\":\"a\"}", Envelope.subscribed("a"));
+        assertEquals("{\"type\":\"unsubscribed\",\"channel\":\"a\"}", Envelope.unsubscribed("a"));
+        assertEquals("{\"type\":\"refused\",\"channel\":\"a\",\"status\":403,\"reason\":\"no\"}",
+                Envelope.refused("a", 403, "no"));
+        assertEquals("{\"type\":\"error\",\"reason\":\"what\"}", Envelope.error("what"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package pgeventserv.websocket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import pgeventserv.fanout.Frame;
-import pgeventserv.postgres.Gap;
+import pgeventserv.fanout.Event;
+import pgeventserv.fanout.EventIds;
+import pgeventserv.fanout.GapNotice;
 
 class WebSocketFormatTest {
 
@@ -49,14 +52,16 @@ class WebSocketFormatTest {
 
     @Test
     void rawClientsGetThePayloadItselfAndNoGapMessage() {
-        assertEquals("{\"id\":1}", WebSocketFormat.RAW.message("orders", "{\"id\":1}"));
-        assertNull(WebSocketFormat.RAW.gap(new Gap(Instant.EPOCH, Instant.EPOCH)));
+        Event event = new Event(1, "orders", "{\"id\":1}", 0, new EventIds("run"));
+        assertSame(event.payload(), WebSocketFormat.RAW.message(event));
+        assertNull(WebSocketFormat.RAW.gap(new GapNotice("orders", GapNotice.OUTAGE, null, Instant.EPOCH, Instant.EPOCH)));
     }
 
     @Test
     void envelopeClientsGetEnvelopesAndGapMessages() {
-        assertEquals(Envelope.notification("orders", "{\"id\":1}"), WebSocketFormat.ENVELOPE.message("orders", "{\"id\":1}"));
-        Gap gap = new Gap(Instant.EPOCH, Instant.EPOCH.plusSeconds(1));
+        Event event = new Event(1, "orders", "{\"id\":1}", 0, new EventIds("run"));
+        assertEquals(Envelope.notification(event), WebSocketFormat.ENVELOPE.message(event));
+        GapNotice gap = new GapNotice("orders", GapNotice.OUTAGE, null, Instant.EPOCH, Instant.EPOCH.plusSeconds(1));
         assertEquals(Envelope.gap(gap), WebSocketFormat.ENVELOPE.gap(gap));
     }
 

@@ -1,0 +1,135 @@
+package pgeventserv.listen;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.logging.Logger;
+import pgeventserv.access.ChannelPolicy;
+import pgeventserv.access.OriginPolicy;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.auth.Denial;
+import pgeventserv.auth.Grant;
+import pgeventserv.auth.Rejected;
+import pgeventserv.auth.Tokens;
+import pgeventserv.fanout.Relay;
+
+/**
+ * The front door of {@code /listen/{channel}} and {@code /listen}: every check a client must pass, whatever way it
+ * connects, answered as plain HTTP before any upgrade or stream, so a refusal is something the client can read.
+ * 400 for a name PostgreSQL cannot take (or a resume id this server never gives), 403 for a page whose
+ * {@code Origin} {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's
+ * wording), 503 when {@code MaxSessions} sessions are open, 426 for a request that neither upgrades to a WebSocket
+ * nor asks for an event stream. What passes goes on to its transport.
+ *
+ * <p>With authentication on ({@code JwtSecret} or {@code JwtPublicKeyFile}), 401 with {@code WWW-Authenticate}
+ * for a missing, invalid or expired token, 403 for a channel the token does not cover, 503 when the
+ * {@code AuthorizeFunction} cannot answer. The admitted request goes on with its {@link Grant} as user principal
+ * (see {@link GrantedRequest}) and as the attribute {@link Grant#ATTRIBUTE}. A multiplexed session without a token
+ * goes on without a grant: it authenticates with its first message, or is closed.
+ */
+@WebFilter(urlPatterns = {"/listen", "/listen/*"}, asyncSupported = true)
+public class ListenFilter extends HttpFilter {
+
+    private static final Logger LOG = Logger.getLogger(ListenFilter.class.getName());
+
+    @Inject
+    ChannelPolicy policy;
+
+    @Inject
+    OriginPolicy origins;
+
+    @Inject
+    Relay relay;
+
+    @Inject
+    Authorizer authorizer;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        ListenRequest listen;
+        try {
+            listen = ListenRequest.of(request);
+        } catch (IllegalArgumentException e) {
+            Refusal.BAD_REQUEST.send(response, e.getMessage());
+            return;
+        }
+        if (listen == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String origin = request.getHeader("Origin");
+        if (!origins.allows(origin)) {
+            Refusal.FORBIDDEN.send(response, "origin '" + origin + "' is not allowed");
+            return;
+        }
+        for (String channel : listen.channels()) {
+            if (!policy.allows(channel)) {
+                Refusal.FORBIDDEN.send(response, "requested channel '" + channel + "' is not allowed");
+                return;
+            }
+        }
+        if (listen.kind() == ListenRequest.Kind.NEITHER) {
+            response.setHeader("Upgrade", "websocket");
+            Refusal.UPGRADE_REQUIRED.send(response, listen.path() + " streams notifications: connect with a WebSocket"
+                    + " client, or send GET with 'Accept: text/event-stream' for server-sent events");
+            return;
+        }
+        if (relay.full()) {
+            response.setHeader("Retry-After", "10");
+            Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
+            return;
+        }
+        HttpServletRequest admitted = request;
+        if (authorizer.enabled()) {
+            Grant grant;
+            try {
+                grant = grant(listen, request);
+            } catch (Rejected e) {
+                refuse(response, e);
+                return;
+            }
+            if (grant != null) {
+                request.setAttribute(Grant.ATTRIBUTE, grant);
+                admitted = new GrantedRequest(request, grant);
+            }
+        }
+        LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
+        chain.doFilter(admitted, response);
+    }
+
+    /** The request's grant, every channel it names checked; null for a multiplexed session yet to authenticate. */
+    private Grant grant(ListenRequest listen, HttpServletRequest request) throws Rejected {
+        String token = Tokens.from(request, authorizer.queryParameter());
+        boolean multiplexed = listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().isEmpty();
+        if (token == null && multiplexed && authorizer.required()) {
+            return null;
+        }
+        Grant grant = authorizer.authenticate(token);
+        for (String channel : listen.channels()) {
+            authorizer.authorize(grant, channel);
+        }
+        return grant;
+    }
+
+    private static void refuse(HttpServletResponse response, Rejected rejected) throws IOException {
+        Denial denial = rejected.denial();
+        Refusal refusal = switch (denial.status()) {
+            case HttpServletResponse.SC_UNAUTHORIZED -> Refusal.UNAUTHORIZED;
+            case HttpServletResponse.SC_FORBIDDEN -> Refusal.FORBIDDEN;
+            default -> Refusal.UNAVAILABLE;
+        };
+        if (denial.challenge() != null) {
+            response.setHeader("WWW-Authenticate", denial.challenge());
+        }
+        if (refusal == Refusal.UNAVAILABLE) {
+            response.setHeader("Retry-After", "10");
+        }
+        refusal.answer(response, rejected.getMessage());
+    }
+}

@@ -1,0 +1,102 @@
+package pgeventserv.listen;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import pgeventserv.access.ChannelName;
+import pgeventserv.fanout.EventIds;
+
+/**
+ * What a request to {@code /listen/{channel}} or {@code /listen} asks for: which channels, how it connects, and
+ * where it resumes. {@code /listen/{channel}} names one channel in its path; {@code /listen} names them with
+ * repeated {@code channel} parameters (an event stream), or none at all (a multiplexed WebSocket session that
+ * subscribes by command).
+ */
+public record ListenRequest(String path, Kind kind, List<String> channels, String lastEventId) {
+
+    /** The envelope subprotocol, which a multiplexed session must offer: its commands and replies are JSON. */
+    public static final String ENVELOPE_PROTOCOL = "pg_eventserv.envelope.v1";
+    private static final String MULTI = "/listen";
+    private static final String SINGLE = "/listen/";
+
+    /** How the client connects. */
+    public enum Kind {
+        WEBSOCKET, EVENT_STREAM, NEITHER
+    }
+
+    /**
+     * The request's listen target, or null when the path is not one (a deeper path: not found).
+     *
+     * @throws IllegalArgumentException with a message for the client when the request cannot be served
+     */
+    public static ListenRequest of(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        Kind kind = kind(request);
+        List<String> channels;
+        if (path.equals(MULTI)) {
+            channels = channelParameters(request, kind);
+        } else if (path.startsWith(SINGLE) && path.indexOf('/', SINGLE.length()) < 0) {
+            channels = List.of(ChannelName.fromPathSegment(path.substring(SINGLE.length())));
+        } else {
+            return null;
+        }
+        return new ListenRequest(path, kind, channels, lastEventId(request, kind));
+    }
+
+    private static Kind kind(HttpServletRequest request) {
+        if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            return Kind.WEBSOCKET;
+        }
+        String accept = request.getHeader("Accept");
+        if (accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream")) {
+            return Kind.EVENT_STREAM;
+        }
+        return Kind.NEITHER;
+    }
+
+    private static List<String> channelParameters(HttpServletRequest request, Kind kind) {
+        String[] names = request.getParameterValues("channel");
+        if (kind == Kind.WEBSOCKET) {
+            if (!offersEnvelope(request)) {
+                throw new IllegalArgumentException(MULTI + " is a multiplexed session: offer the WebSocket subprotocol "
+                        + ENVELOPE_PROTOCOL + ", or connect to " + SINGLE + "{channel}");
+            }
+            if (names != null) {
+                throw new IllegalArgumentException("a multiplexed session subscribes by command, not with channel parameters");
+            }
+            return List.of();
+        }
+        if (kind == Kind.EVENT_STREAM && (names == null || names.length == 0)) {
+            throw new IllegalArgumentException("name the channels: " + MULTI + "?channel=a&channel=b");
+        }
+        return names == null ? List.of() : Arrays.stream(names).map(ChannelName::checked).distinct().toList();
+    }
+
+    private static boolean offersEnvelope(HttpServletRequest request) {
+        for (var headers = request.getHeaders("Sec-WebSocket-Protocol"); headers.hasMoreElements(); ) {
+            for (String token : headers.nextElement().split(",")) {
+                if (ENVELOPE_PROTOCOL.equals(token.trim())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code Last-Event-ID} (what a reconnecting EventSource sends) wins over the {@code lastEventId} parameter. */
+    private static String lastEventId(HttpServletRequest request, Kind kind) {
+        String id = kind == Kind.EVENT_STREAM ? request.getHeader("Last-Event-ID") : null;
+        if (id == null || id.isEmpty()) {
+            id = request.getParameter("lastEventId");
+        }
+        if (id == null || id.isEmpty()) {
+            return null;
+        }
+        if (!EventIds.wellFormed(id)) {
+            throw new IllegalArgumentException("lastEventId is not an event id: ids are at most " + EventIds.MAX_LENGTH
+                    + " printable ASCII characters without spaces");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,122 @@
+package pgeventserv.postgres;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import javax.sql.DataSource;
+
+/**
+ * Reads {@code pg_eventserv.events}, in position order, in batches, each on a connection borrowed from the pool
+ * for that one query: never the LISTEN connection, and never on the listener thread (a large batch would stall
+ * it; callers hand the reading to another thread).
+ *
+ * <p>Every position at or below one that a reference named is committed (positions are given in commit order
+ * under one lock), so a read up to a reference's last position is complete. A batch holds at most
+ * {@link #BATCH_ROWS} rows and stops once its payloads reach the byte budget (one row always comes, however
+ * large), so memory per read stays bounded with megabyte payloads.
+ *
+ * <p>Failures are logged by the {@link DurableTable}, once per change, and thrown: the caller turns them into a gap.
+ */
+public final class DurableEvents {
+
+    static final int BATCH_ROWS = 500;
+
+    // The running byte count stops the page early; octet_length of a stored (toasted) payload does not read it.
+    private static final String PAGE = """
+            SELECT position, channel, payload, time FROM (
+              SELECT position, channel, payload, time,
+                     sum(octet_length(payload)) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) - octet_length(payload) AS bytes_before
+                FROM pg_eventserv.events
+               WHERE position > ? AND position <= ? AND channel = ANY (?)
+               ORDER BY position
+               LIMIT ?) page
+             WHERE bytes_before < ?
+             ORDER BY position""";
+
+    private final DataSource dataSource;
+    private final long batchBytes;
+    private final DurableTable table;
+
+    /** {@code batchBytes}: the payload bytes a batch stops at, {@code DurableMaxPayloadBytes}. */
+    public DurableEvents(DataSource dataSource, long batchBytes, DurableTable table) {
+        this.dataSource = dataSource;
+        this.batchBytes = batchBytes;
+        this.table = table;
+    }
+
+    /**
+     * The next batch of events of these channels with {@code after < position <= upTo}, in position order; empty
+     * when there are none. Continue from the last one's position until a batch comes back empty or reaches {@code upTo}.
+     */
+    public List<DurableEvent> batch(Collection<String> channels, long after, long upTo) throws SQLException {
+        List<DurableEvent> events = new ArrayList<>();
+        if (channels.isEmpty() || upTo <= after) {
+            return events;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PAGE)) {
+            Array names = c.createArrayOf("text", channels.toArray());
+            s.setLong(1, after);
+            s.setLong(2, upTo);
+            s.setArray(3, names);
+            s.setInt(4, BATCH_ROWS);
+            s.setLong(5, batchBytes);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    events.add(new DurableEvent(r.getLong(1), r.getString(2), r.getString(3),
+                            r.getObject(4, OffsetDateTime.class).toInstant()));
+                }
+            }
+            table.worked();
+            return events;
+        } catch (SQLException e) {
+            table.failed(e);
+            throw e;
+        }
+    }
+
+    /** Every event of the channel a reference names, batch by batch, in position order. */
+    public List<DurableEvent> read(String channel, DurableReference reference) throws SQLException {
+        List<DurableEvent> all = new ArrayList<>();
+        long after = reference.first() - 1;
+        while (after < reference.last()) {
+            List<DurableEvent> batch = batch(List.of(channel), after, reference.last());
+            if (batch.isEmpty()) {
+                break;
+            }
+            all.addAll(batch);
+            after = batch.get(batch.size() - 1).position();
+        }
+        return all;
+    }
+
+    /** The oldest retained position: a resume from before it has lost events to the retention. Empty when the table is empty. */
+    public OptionalLong oldestPosition() throws SQLException {
+        return position("SELECT min(position) FROM pg_eventserv.events");
+    }
+
+    /** The newest committed position; empty when the table is empty. */
+    public OptionalLong newestPosition() throws SQLException {
+        return position("SELECT max(position) FROM pg_eventserv.events");
+    }
+
+    private OptionalLong position(String query) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            r.next();
+            long position = r.getLong(1);
+            OptionalLong result = r.wasNull() ? OptionalLong.empty() : OptionalLong.of(position);
+            table.worked();
+            return result;
+        } catch (SQLException e) {
+            table.failed(e);
+            throw e;
+        }
+    }
+}

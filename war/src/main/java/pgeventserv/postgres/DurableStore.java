@@ -1,0 +1,108 @@
+package pgeventserv.postgres;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The durable events in the application: {@link DurableEvents} on the server's DataSource for the fan-out, and
+ * {@link Retention} run on the server's scheduler. Bean-managed transactions keep the container from enlisting
+ * the pooled connections: each read is one autocommit query, each delete batch its own transaction.
+ */
+@Startup
+@Singleton
+@TransactionManagement(TransactionManagementType.BEAN)
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class DurableStore {
+
+    private static final Logger LOG = Logger.getLogger(DurableStore.class.getName());
+    private static final Duration MAX_RETENTION_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration MIN_RETENTION_INTERVAL = Duration.ofSeconds(1);
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "DataSource")
+    String dataSourceName;
+
+    @Inject
+    @ConfigProperty(name = "DurableMaxPayloadBytes")
+    long maxPayloadBytes;
+
+    @Inject
+    @ConfigProperty(name = "DurableRetention")
+    Duration retention;
+
+    private final DurableTable table = new DurableTable();
+    private DurableEvents events;
+    private ScheduledFuture<?> retentionRuns;
+
+    @PostConstruct
+    void start() {
+        DataSource dataSource;
+        try {
+            dataSource = (DataSource) new InitialContext().lookup(dataSourceName);
+        } catch (NamingException e) {
+            LOG.warning("durable events off: no DataSource " + dataSourceName + ": " + e);
+            return;
+        }
+        events = new DurableEvents(dataSource, maxPayloadBytes, table);
+        Retention deletes = new Retention(dataSource, table);
+        long interval = retentionInterval(retention).toMillis();
+        retentionRuns = scheduler.scheduleWithFixedDelay(() -> deleteExpired(deletes), interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (retentionRuns != null) {
+            retentionRuns.cancel(false);
+        }
+    }
+
+    /** The reader; null when the server has no DataSource (then nothing durable is delivered). */
+    public DurableEvents events() {
+        return events;
+    }
+
+    public DurableTable table() {
+        return table;
+    }
+
+    /** A tenth of the retention, between a second and a minute: old rows go soon after they expire, without busy polling. */
+    static Duration retentionInterval(Duration retention) {
+        Duration tenth = retention.dividedBy(10);
+        return tenth.compareTo(MIN_RETENTION_INTERVAL) < 0 ? MIN_RETENTION_INTERVAL
+                : tenth.compareTo(MAX_RETENTION_INTERVAL) > 0 ? MAX_RETENTION_INTERVAL : tenth;
+    }
+
+    private void deleteExpired(Retention deletes) {
+        try {
+            OptionalLong deleted = deletes.deleteOlderThan(retention);
+            if (deleted.isPresent() && deleted.getAsLong() > 0) {
+                LOG.fine(() -> "durable events: deleted " + deleted.getAsLong() + " older than " + retention);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // DurableTable logged it once; the next round tries again.
+            LOG.finest(() -> "durable events: retention round failed: " + e);
+        }
+    }
+}

@@ -249,7 +249,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         return durationSeconds * 1_000_000_000L;
     }
 
-    /** The most sessions any phase opens at once: the server's MaxSessions must allow them. */
+    /** The most sessions open at the server at once: its MaxSessions must allow them. */
     int mostSessions() {
         int most = idleSessionsToOpen();
         if (runs(Phase.LATENCY)) {
@@ -267,6 +267,13 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         }
         if (runs(Phase.CHANNELS)) {
             most = Math.max(most, channelCount * clientsPerChannel);
+        }
+        if (runs(Phase.SSE)) {
+            // An event stream the client closed is open to the server until it next writes to it (a notification, the
+            // keep-alive): the SSE fan-out phases' sessions may all still count when a later phase opens its own.
+            for (int n : fanOutClients) {
+                most += n;
+            }
         }
         if (runs(Phase.RESUME)) {
             // the streams before and after (should the server not yet have seen the first ones go) and a witness

@@ -70,8 +70,28 @@ final class EventStreamParser {
     /** Consumes every byte of {@code in}. */
     void feed(ByteBuffer in) {
         while (in.hasRemaining()) {
-            take(in.get());
+            if (state == VALUE && fieldKind == DATA && (dataLines > 1 || numberPart == 2)) {
+                skipData(in);
+            }
+            if (in.hasRemaining()) {
+                take(in.get());
+            }
         }
+    }
+
+    /** The rest of a data line holds nothing to read: counted up to the line end, not looked at byte by byte. */
+    private void skipData(ByteBuffer in) {
+        int i = in.position();
+        int end = in.limit();
+        while (i < end) {
+            byte b = in.get(i);
+            if (b == '\n' || b == '\r') {
+                break;
+            }
+            i++;
+        }
+        dataLength += i - in.position();
+        in.position(i);
     }
 
     private void take(byte b) {

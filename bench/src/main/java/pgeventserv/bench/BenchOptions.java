@@ -270,9 +270,10 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         }
         if (runs(Phase.SSE)) {
             // An event stream the client closed is open to the server until it next writes to it (a notification, the
-            // keep-alive): the SSE fan-out phases' sessions may all still count when a later phase opens its own.
+            // keep-alive), and a closed WebSocket counts until its close completes: the fan-out phases' sessions, of
+            // both transports, may all still count when a later phase opens its own (a resume run met 503s without).
             for (int n : fanOutClients) {
-                most += n;
+                most += 2 * n;
             }
         }
         if (runs(Phase.RESUME)) {

@@ -33,6 +33,7 @@ final class EventStreamParser {
     private static final int MAX_ID = 128;
 
     private final Events events;
+    private final boolean readNumbers;
     private int state = LINE_START;
     private boolean afterCr;
 
@@ -64,14 +65,22 @@ final class EventStreamParser {
     private long comments;
 
     EventStreamParser(Events events) {
+        this(events, true);
+    }
+
+    /** Without {@code readNumbers}, every event's send time and sequence are -1 and its data is skipped unread. */
+    EventStreamParser(Events events, boolean readNumbers) {
         this.events = events;
+        this.readNumbers = readNumbers;
+        numberPart = readNumbers ? 0 : 2;
     }
 
     /** Consumes every byte of {@code in}. */
     void feed(ByteBuffer in) {
         while (in.hasRemaining()) {
-            if (state == VALUE && fieldKind == DATA && (dataLines > 1 || numberPart == 2)) {
-                skipData(in);
+            if (state == COMMENT || state == VALUE && (fieldKind == OTHER
+                    || fieldKind == DATA && (dataLines > 1 || numberPart == 2))) {
+                skipLine(in);
             }
             if (in.hasRemaining()) {
                 take(in.get());
@@ -79,8 +88,8 @@ final class EventStreamParser {
         }
     }
 
-    /** The rest of a data line holds nothing to read: counted up to the line end, not looked at byte by byte. */
-    private void skipData(ByteBuffer in) {
+    /** The rest of the line holds nothing to read: skipped (data counted) up to its end, not taken byte by byte. */
+    private void skipLine(ByteBuffer in) {
         int i = in.position();
         int end = in.limit();
         while (i < end) {
@@ -90,7 +99,9 @@ final class EventStreamParser {
             }
             i++;
         }
-        dataLength += i - in.position();
+        if (state == VALUE && fieldKind == DATA) {
+            dataLength += i - in.position();
+        }
         in.position(i);
     }
 
@@ -259,7 +270,7 @@ final class EventStreamParser {
         hasData = false;
         dataLines = 0;
         dataLength = 0;
-        numberPart = 0;
+        numberPart = readNumbers ? 0 : 2;
         sentMicros = 0;
         sequence = 0;
         sequenceDigits = 0;

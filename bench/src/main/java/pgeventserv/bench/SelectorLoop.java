@@ -166,7 +166,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
                 channel.configureBlocking(false);
                 ClientConnection connection = switch (transport) {
                     case WEBSOCKET -> new WsConnection(channel, new FrameParser(this, latencyMode), dial.path());
-                    case SSE -> new SseConnection(channel, dial.path(), dial.lastEventId(), dial.expected(), this);
+                    case SSE -> new SseConnection(channel, dial.path(), dial.lastEventId(), dial.expected(), latencyMode, this);
                 };
                 synchronized (connections) {
                     connections.add(connection);

@@ -17,7 +17,7 @@ final class SseConnection extends ClientConnection implements EventStreamParser.
     private final FrameParser.Messages messages;
     private final String lastEventId;
     private final long expected;
-    final EventStreamParser parser = new EventStreamParser(this);
+    final EventStreamParser parser;
     private ChunkedBody chunked;
     private boolean answered;
 
@@ -28,9 +28,14 @@ final class SseConnection extends ClientConnection implements EventStreamParser.
     /** When the {@code expected}-th event arrived, {@link System#nanoTime()}; 0 until then. */
     private volatile long completedNanos;
 
-    /** {@code lastEventId} null for a fresh stream; {@code expected} 0 when no count is awaited. */
-    SseConnection(SocketChannel channel, String path, String lastEventId, long expected, FrameParser.Messages messages) {
+    /**
+     * {@code lastEventId} null for a fresh stream; {@code expected} 0 when no count is awaited; payload numbers (send
+     * time, sequence) are read in latency mode and while a count is awaited.
+     */
+    SseConnection(SocketChannel channel, String path, String lastEventId, long expected, boolean latencyMode,
+                  FrameParser.Messages messages) {
         super(channel, path);
+        this.parser = new EventStreamParser(this, latencyMode || expected > 0);
         this.lastEventId = lastEventId;
         this.expected = expected;
         this.messages = messages;

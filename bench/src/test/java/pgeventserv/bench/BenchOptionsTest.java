@@ -62,8 +62,8 @@ class BenchOptionsTest {
     @Test
     void mostSessionsCoversEveryPhase() {
         assertEquals(3000, parse(Map.of(), "--phases", "idle,fanout,latency", "--idle", "0", "--clients", "1,3000").mostSessions());
-        assertEquals(3000 + 3001, parse(Map.of(), "--phases", "sse", "--clients", "1,3000").mostSessions());
-        assertEquals(10_000 + 1101, parse(Map.of()).mostSessions());
+        assertEquals(3000 + 2 * 3001, parse(Map.of(), "--phases", "sse", "--clients", "1,3000").mostSessions());
+        assertEquals(10_000 + 2 * 1101, parse(Map.of()).mostSessions());
         assertEquals(2 * BenchOptions.RESUME_CLIENTS + 1, parse(Map.of(), "--phases", "resume").mostSessions());
     }
 

@@ -124,6 +124,19 @@ class EventStreamParserTest {
     }
 
     @Test
+    void withoutNumbersEventsAreCountedAndTheirDataSkipped() {
+        List<long[]> got = new ArrayList<>();
+        EventStreamParser skipping = new EventStreamParser((sent, sequence) -> got.add(new long[] {sent, sequence}), false);
+        skipping.feed(ByteBuffer.wrap("retry: 2000\n\n: keep-alive\r\nid: 7\r\ndata: 123 4 xx\r\ndata: yy\r\n\r\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(1, skipping.events());
+        assertEquals(-1, got.get(0)[0]);
+        assertEquals(-1, got.get(0)[1]);
+        assertEquals("123 4 xx\nyy".length(), skipping.lastDataLength());
+        assertEquals("7", skipping.lastId());
+        assertEquals(1, skipping.comments());
+    }
+
+    @Test
     void noIdBeforeTheFirst() {
         feed("retry: 2000\n\n");
         assertNull(parser.lastId());

@@ -26,10 +26,12 @@ import pgeventserv.config.DatabaseUrl;
  * <ol>
  *   <li>memory per idle session with 10,000 sessions open (first: see {@link #idleMemory});</li>
  *   <li>the ceiling: a plain pgjdbc LISTEN client, flat out and at the latency phase's steady rate;</li>
- *   <li>fan-out throughput with 1, 100 and 1,000 WebSocket clients on one channel;</li>
+ *   <li>fan-out throughput with 1, 100 and 1,000 WebSocket clients on one channel, then as many server-sent event
+ *   streams (reported against the WebSocket figures of the same run);</li>
  *   <li>NOTIFY-to-client latency at 100 and 1,000 clients x 1,000 notifications/s;</li>
  *   <li>the crowd: 10,000 clients on one channel, flat out and at a steady rate;</li>
  *   <li>many channels: 1,000 channels x 10 clients, one LISTEN connection for all, flat out and at a steady rate;</li>
+ *   <li>resume: 100 event streams reconnecting at once with a {@code Last-Event-ID} 500 notifications back;</li>
  * </ol>
  * then prints a table and writes JSON and a chart under {@code target/bench/}.
  *
@@ -41,6 +43,10 @@ public final class Bench {
     private static final long OPEN_TIMEOUT_MILLIS = 180_000;
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int UPGRADES_IN_FLIGHT = 200;
+    /** The resume phase: notifications before the disconnect, per transaction after it, and its bound. */
+    private static final int RESUME_FIRST = 100;
+    private static final int RESUME_BATCH = 100;
+    private static final long RESUME_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long QUIET_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final double QUIET_PERCENT = 20;
     /** Descriptors the bench JVM or the server needs besides the sessions: jars, pools, selectors. */
@@ -146,10 +152,16 @@ public final class Bench {
             }
             if (options.runs(BenchOptions.Phase.FANOUT)) {
                 for (int clients : options.fanOutClients()) {
-                    forEachSubject("fan-out " + clients, s -> fanOut(s, clients));
+                    forEachSubject("fan-out " + clients, s -> fanOut(s, clients, LoadClient.Transport.WEBSOCKET));
                 }
             }
-            if (options.runs(BenchOptions.Phase.CEILING) && options.runs(BenchOptions.Phase.FANOUT)) {
+            if (options.runs(BenchOptions.Phase.SSE)) {
+                for (int clients : options.fanOutClients()) {
+                    forEachSubject("SSE fan-out " + clients, s -> fanOut(s, clients, LoadClient.Transport.SSE));
+                }
+            }
+            if (options.runs(BenchOptions.Phase.CEILING)
+                    && (options.runs(BenchOptions.Phase.FANOUT) || options.runs(BenchOptions.Phase.SSE))) {
                 phase("ceiling throughput, again", () -> ceilingThroughput("ceiling, again", "_ceiling_again"));
             }
             if (options.runs(BenchOptions.Phase.LATENCY)) {
@@ -164,6 +176,9 @@ public final class Bench {
             if (options.runs(BenchOptions.Phase.CHANNELS)) {
                 forEachSubject("channels " + options.channelCount() + "x" + options.clientsPerChannel(),
                         s -> scale(s, "_ch", options.channelCount(), options.clientsPerChannel(), options.channelsRate()));
+            }
+            if (options.runs(BenchOptions.Phase.RESUME)) {
+                forEachSubject("resume " + BenchOptions.RESUME_CLIENTS + "x" + BenchOptions.RESUME_BEHIND, this::resume);
             }
         } finally {
             subjects.forEach(s -> s.server().close());
@@ -328,9 +343,10 @@ public final class Bench {
                 note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during()));
     }
 
-    private void fanOut(Subject subject, int clients) throws Exception {
-        String channel = channelPrefix + "_fanout_" + clients;
-        try (LoadClient load = new LoadClient(options.clientThreads(), false, 0)) {
+    private void fanOut(Subject subject, int clients, LoadClient.Transport transport) throws Exception {
+        boolean sse = transport == LoadClient.Transport.SSE;
+        String channel = channelPrefix + (sse ? "_sse_" : "_fanout_") + clients;
+        try (LoadClient load = new LoadClient(transport, options.clientThreads(), false, 0)) {
             load.open(server.address(), listenPath(subject, channel), clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             CpuMeter cpu = new CpuMeter(server, load, () -> { });
             GcMeter gc = new GcMeter(server);
@@ -338,11 +354,91 @@ public final class Bench {
                 Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
                         options.measureNanos(), options.maxNotifications(), both(cpu, gc));
                 long missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
-                results.throughput.add(new Results.Throughput(subject.name(), false, clients, run.notificationsPerSecond(),
+                results.throughput.add(new Results.Throughput(sse ? Results.sseRow(subject.name()) : subject.name(), false,
+                        clients, run.notificationsPerSecond(),
                         run.deliveriesPerSecond(), run.sent(), missing, load.closedByServer() + load.failed(),
                         note(run.stalled(), load.lastError()), cpu.share(), gc.during()));
             }
         }
+    }
+
+    /**
+     * {@link BenchOptions#RESUME_CLIENTS} event streams get {@link #RESUME_FIRST} notifications and disconnect, holding
+     * the id of the last; {@link BenchOptions#RESUME_BEHIND} more are sent (a witness stream shows the server relayed
+     * them, so its history holds them); then all reconnect at once with that id as {@code Last-Event-ID}, and each
+     * must receive exactly the missed ones, in order.
+     */
+    private void resume(Subject subject) throws Exception {
+        String channel = channelPrefix + "_resume";
+        String path = listenPath(subject, channel);
+        int clients = BenchOptions.RESUME_CLIENTS;
+        int behind = BenchOptions.RESUME_BEHIND;
+        try (Producer producer = producer(channel);
+             LoadClient witness = new LoadClient(LoadClient.Transport.SSE, 1, false, 0)) {
+            witness.open(server.address(), path, 1, 1, OPEN_TIMEOUT_MILLIS);
+            LoadClient first = new LoadClient(LoadClient.Transport.SSE, options.clientThreads(), false, 0);
+            long missingBefore;
+            try {
+                first.open(server.address(), path, clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+                producer.send(0, RESUME_FIRST);
+                missingBefore = Producer.drain(first, clients, RESUME_FIRST, DRAIN_NANOS);
+            } finally {
+                first.close();
+            }
+            if (missingBefore > 0) {
+                throw new IOException(missingBefore + " of the first " + clients * RESUME_FIRST + " deliveries did not arrive");
+            }
+            String lastId = commonLastId(first);
+            for (long sequence = RESUME_FIRST; sequence < RESUME_FIRST + behind; sequence += RESUME_BATCH) {
+                producer.send(sequence, (int) Math.min(RESUME_BATCH, RESUME_FIRST + behind - sequence));
+            }
+            if (Producer.drain(witness, 1, RESUME_FIRST + behind, DRAIN_NANOS) > 0) {
+                throw new IOException("the witness stream did not receive the " + behind + " notifications sent while the others were away");
+            }
+            LoadClient again = new LoadClient(LoadClient.Transport.SSE, options.clientThreads(), false, 0);
+            long start = System.nanoTime();
+            String note = null;
+            try {
+                try {
+                    again.resume(server.address(), path, clients, lastId, behind, clients, OPEN_TIMEOUT_MILLIS);
+                } catch (IOException e) {
+                    // the row shows the streams that never opened as missing all; the others are still measured
+                    note = e.getMessage();
+                }
+                long deadline = start + RESUME_TIMEOUT_NANOS;
+                while (again.minReceived() < behind && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+                }
+                if (again.minReceived() < behind) {
+                    note = note(note, "not all clients had their missed notifications after "
+                            + TimeUnit.NANOSECONDS.toSeconds(RESUME_TIMEOUT_NANOS) + " s");
+                }
+                // a little longer, so that a notification delivered twice would show
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            } finally {
+                again.close();
+            }
+            List<ResumeTally.Stream> streams = again.connections().stream()
+                    .map(c -> ResumeTally.Stream.of((SseConnection) c)).toList();
+            results.resume.add(ResumeTally.tally(subject.name(), clients, behind, RESUME_FIRST, start, streams,
+                    again.closedByServer() + again.failed(), note(note, again.lastError())));
+        }
+    }
+
+    /** The id every stream of a closed client received last: the one they all resume from. */
+    private static String commonLastId(LoadClient closed) throws IOException {
+        String id = null;
+        for (ClientConnection c : closed.connections()) {
+            String last = ((SseConnection) c).parser.lastId();
+            if (last == null || (id != null && !id.equals(last))) {
+                throw new IOException("the streams did not all end on the same id (" + id + ", " + last + ")");
+            }
+            id = last;
+        }
+        if (id == null) {
+            throw new IOException("no stream received an id");
+        }
+        return id;
     }
 
     private void latency(Subject subject, int clients) throws Exception {

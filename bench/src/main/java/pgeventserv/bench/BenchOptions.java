@@ -18,10 +18,13 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                     Path outputDirectory, Path launcherJar, Target target, boolean onlyTarget, boolean help) {
 
     static final String DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/test";
+    /** The resume phase: this many event streams reconnect at once, each this many notifications behind. */
+    static final int RESUME_CLIENTS = 100;
+    static final int RESUME_BEHIND = 500;
 
     /** The phases, in the order they run; {@code --phases} picks some. */
     enum Phase {
-        IDLE, CEILING, FANOUT, LATENCY, CROWD, CHANNELS;
+        IDLE, CEILING, FANOUT, SSE, LATENCY, CROWD, CHANNELS, RESUME;
 
         String flag() {
             return name().toLowerCase(Locale.ROOT);
@@ -63,16 +66,18 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                 Usage: scripts/bench [options]
                 Starts pg_eventserv on a free loopback port (or uses --target) and measures it against a plain pgjdbc
                 LISTEN client (the ceiling) in the same run: fan-out throughput, NOTIFY-to-client latency, memory per
-                idle session, 10,000 clients on one channel, many channels on one LISTEN connection.
+                idle session, 10,000 clients on one channel, many channels on one LISTEN connection, the same fan-out
+                over server-sent events, and %d event streams resuming at once, %d notifications behind.
                 Writes a table to stdout and bench.json, bench.png and server.log under target/bench/.
 
-                  --phases P,P,...       which phases run (default all): idle, ceiling, fanout, latency, crowd, channels
+                  --phases P,P,...       which phases run (default all): idle, ceiling, fanout, sse, latency, crowd,
+                                         channels, resume
                   --target URL           measure a server already running (ws://host:port, the relay's /listen/{channel}
                                          endpoint), e.g. the original Go pg_eventserv; it must LISTEN on --database
                   --target-pid PID       that server's process, on this machine: its CPU and RSS are read too
                   --only-target          measure the target alone (by default ours runs too, in the same run)
                   --database URL         PostgreSQL to use (default: $DATABASE_URL, else %s)
-                  --clients N,N,...      fan-out phases, clients on one channel (default 1,100,1000)
+                  --clients N,N,...      fan-out phases (WebSocket and SSE), clients on one channel (default 1,100,1000)
                   --warmup S             seconds of warm-up before each measured window (default 3)
                   --duration S           seconds measured per phase (default 10)
                   --latency-clients N,N  clients of each latency phase (default 100,1000)
@@ -90,7 +95,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                   --quick                smoke run: 1 s warm-up, 3 s phases, clients 1,10,100, 10 x 200/s, 1000 idle,
                                          crowd 1000, channels 100x5
                   -h, --help             this text
-                """.formatted(DEFAULT_DATABASE, Producer.MIN_PAYLOAD);
+                """.formatted(RESUME_CLIENTS, RESUME_BEHIND, DEFAULT_DATABASE, Producer.MIN_PAYLOAD);
     }
 
     static BenchOptions parse(String[] args, Map<String, String> env, Path root) {
@@ -199,7 +204,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
             }
             if (phase == null) {
                 throw new IllegalArgumentException("--phases: unknown phase '" + part.trim()
-                        + "' (idle, ceiling, fanout, latency, crowd, channels)");
+                        + "' (idle, ceiling, fanout, sse, latency, crowd, channels, resume)");
             }
             chosen.add(phase);
         }
@@ -244,7 +249,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         return durationSeconds * 1_000_000_000L;
     }
 
-    /** The most sessions any phase opens at once: the server's MaxSessions must allow them. */
+    /** The most sessions open at the server at once: its MaxSessions must allow them. */
     int mostSessions() {
         int most = idleSessionsToOpen();
         if (runs(Phase.LATENCY)) {
@@ -252,7 +257,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                 most = Math.max(most, n);
             }
         }
-        if (runs(Phase.FANOUT)) {
+        if (runs(Phase.FANOUT) || runs(Phase.SSE)) {
             for (int n : fanOutClients) {
                 most = Math.max(most, n);
             }
@@ -262,6 +267,18 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         }
         if (runs(Phase.CHANNELS)) {
             most = Math.max(most, channelCount * clientsPerChannel);
+        }
+        if (runs(Phase.SSE)) {
+            // An event stream the client closed is open to the server until it next writes to it (a notification, the
+            // keep-alive), and a closed WebSocket counts until its close completes: the fan-out phases' sessions, of
+            // both transports, may all still count when a later phase opens its own (a resume run met 503s without).
+            for (int n : fanOutClients) {
+                most += 2 * n;
+            }
+        }
+        if (runs(Phase.RESUME)) {
+            // the streams before and after (should the server not yet have seen the first ones go) and a witness
+            most = Math.max(most, 2 * RESUME_CLIENTS + 1);
         }
         return most;
     }

@@ -48,6 +48,7 @@ final class Chart {
             g.setColor(Color.DARK_GRAY);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             g.drawString("pg_eventserv bench " + (results.label == null ? "" : "'" + results.label + "' ") + results.startedAt + " (load " + results.loadAtStart + ")", 12, HEIGHT - 10);
+            resumeLine(g, results);
             throughput(g, results);
             latency(g, results);
             memory(g, results);
@@ -75,6 +76,17 @@ final class Chart {
         }
         double ceiling = results.ceilingThroughput().map(Results.Throughput::deliveriesPerSecond).orElse(0.0);
         barPanel(g, 0, "Deliveries per second (fan-out)", bars, ceiling, "ceiling");
+    }
+
+    /** The resume phase in one line, right of the footer: it has no bar of its own. */
+    private static void resumeLine(Graphics2D g, Results results) {
+        for (Results.Resume r : results.resume) {
+            String line = String.format(Locale.ROOT, "resume %d streams x %d behind%s: %s, p99 %s ms, %s/s replayed, %d missing, %d doubled",
+                    r.clients(), r.behind(), results.hasTarget() ? " (" + r.name() + ")" : "",
+                    r.allDoneMicros() < 0 ? r.complete() + "/" + r.clients() + " complete" : "all in " + Report.millis(r.allDoneMicros()) + " ms",
+                    Report.millis(r.reconnectToLast().p99()), compact(r.replayedPerSecond()), r.missing(), r.extra());
+            g.drawString(line, WIDTH - 12 - g.getFontMetrics().stringWidth(line), HEIGHT - 10 - 16 * results.resume.indexOf(r));
+        }
     }
 
     private static void memory(Graphics2D g, Results results) {

@@ -11,19 +11,28 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToIntFunction;
 
 /**
- * Many WebSocket clients on one channel, spread over a few {@link SelectorLoop} threads (one by default).
- * Counts the text frames each client receives; in latency mode also the NOTIFY-to-client delay of each.
+ * Many clients, WebSocket or server-sent events, spread over a few {@link SelectorLoop} threads (one by default).
+ * Counts the messages each client receives; in latency mode also the NOTIFY-to-client delay of each.
  */
 final class LoadClient implements Receivers, AutoCloseable {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** How the clients listen: {@code /listen/{channel}} upgraded to a WebSocket, or as an event stream. */
+    enum Transport {
+        WEBSOCKET, SSE
+    }
+
     private final List<SelectorLoop> loops = new ArrayList<>();
-    private WsConnection[] connections = {};
+    private ClientConnection[] connections = {};
 
     LoadClient(int threads, boolean latencyMode, int latencyCapacityPerThread) throws IOException {
+        this(Transport.WEBSOCKET, threads, latencyMode, latencyCapacityPerThread);
+    }
+
+    LoadClient(Transport transport, int threads, boolean latencyMode, int latencyCapacityPerThread) throws IOException {
         for (int i = 0; i < threads; i++) {
-            SelectorLoop loop = new SelectorLoop("bench-client-" + i, latencyMode, latencyCapacityPerThread);
+            SelectorLoop loop = new SelectorLoop("bench-client-" + i, transport, latencyMode, latencyCapacityPerThread);
             loops.add(loop);
             loop.start();
         }
@@ -39,29 +48,58 @@ final class LoadClient implements Receivers, AutoCloseable {
 
     /** As {@link #open(InetSocketAddress, String, int, int, long)}, {@code each} clients on every one of the paths. */
     void open(InetSocketAddress server, List<String> paths, int each, int maxInFlight, long timeoutMillis) throws IOException {
+        List<SelectorLoop.Dial> dials = new ArrayList<>(paths.size() * each);
+        for (String path : paths) {
+            for (int i = 0; i < each; i++) {
+                dials.add(SelectorLoop.Dial.fresh(path));
+            }
+        }
+        open(server, dials, maxInFlight, timeoutMillis);
+    }
+
+    /**
+     * {@code count} event streams on {@code path} that resume after {@code lastEventId}, each awaiting {@code expected}
+     * events (see {@link SseConnection#completedNanos}); returns once all are answered.
+     */
+    void resume(InetSocketAddress server, String path, int count, String lastEventId, long expected, int maxInFlight,
+                long timeoutMillis) throws IOException {
+        List<SelectorLoop.Dial> dials = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            dials.add(new SelectorLoop.Dial(path, lastEventId, expected));
+        }
+        open(server, dials, maxInFlight, timeoutMillis);
+    }
+
+    /** The dials are dealt out to the threads in turn, so each path's clients are spread over all of them. */
+    private void open(InetSocketAddress server, List<SelectorLoop.Dial> dials, int maxInFlight, long timeoutMillis)
+            throws IOException {
         int threads = loops.size();
-        int count = paths.size() * each;
-        for (int p = 0; p < paths.size(); p++) {
-            for (int i = 0; i < threads; i++) {
-                int share = each / threads + ((i + p) % threads < each % threads ? 1 : 0);
-                if (share > 0) {
-                    loops.get(i).connect(server, paths.get(p), share, Math.max(1, maxInFlight / threads));
-                }
+        int count = dials.size();
+        List<List<SelectorLoop.Dial>> shares = new ArrayList<>(threads);
+        for (int i = 0; i < threads; i++) {
+            shares.add(new ArrayList<>());
+        }
+        for (int d = 0; d < count; d++) {
+            shares.get(d % threads).add(dials.get(d));
+        }
+        for (int i = 0; i < threads; i++) {
+            if (!shares.get(i).isEmpty()) {
+                loops.get(i).connect(server, shares.get(i), Math.max(1, maxInFlight / threads));
             }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (upgraded() + failed() < count && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        List<WsConnection> all = new ArrayList<>(count);
+        List<ClientConnection> all = new ArrayList<>(count);
         for (SelectorLoop loop : loops) {
-            for (WsConnection c : loop.connections()) {
+            for (ClientConnection c : loop.connections()) {
                 if (c.upgraded()) {
                     all.add(c);
                 }
             }
         }
-        connections = all.toArray(WsConnection[]::new);
+        connections = all.toArray(ClientConnection[]::new);
         if (upgraded() < count) {
             throw new IOException(upgraded() + " of " + count + " clients connected ("
                     + (failed() > 0 ? failed() + " failed, last error: " + lastError() : "timed out after " + timeoutMillis + " ms")
@@ -95,6 +133,11 @@ final class LoadClient implements Receivers, AutoCloseable {
         return null;
     }
 
+    /** The open connections, once {@code open} or {@code resume} returned. */
+    List<ClientConnection> connections() {
+        return List.of(connections);
+    }
+
     int threads() {
         return loops.size();
     }
@@ -109,7 +152,7 @@ final class LoadClient implements Receivers, AutoCloseable {
     @Override
     public long minReceived() {
         long min = Long.MAX_VALUE;
-        for (WsConnection c : connections) {
+        for (ClientConnection c : connections) {
             min = Math.min(min, c.received());
         }
         return connections.length == 0 ? 0 : min;
@@ -118,7 +161,7 @@ final class LoadClient implements Receivers, AutoCloseable {
     @Override
     public long totalReceived() {
         long total = 0;
-        for (WsConnection c : connections) {
+        for (ClientConnection c : connections) {
             total += c.received();
         }
         return total;

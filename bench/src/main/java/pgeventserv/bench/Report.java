@@ -35,6 +35,7 @@ final class Report {
                 t.append("    note: ").append(r.note()).append('\n');
             }
         }
+        sseOverWebSocket(t);
         if (!results.latency.isEmpty()) {
             t.append(String.format("%nLatency NOTIFY -> client (send time in the payload), steady rate; milliseconds%n"));
             t.append(String.format("%-24s %7s %7s %9s %9s %9s %9s %8s %7s %6s | %6s %7s %8s %6s %7s | %s%n", "", "clients",
@@ -50,6 +51,7 @@ final class Report {
                 }
             }
         }
+        resume(t);
         for (Results.Memory m : results.memory) {
             t.append(String.format("%nMemory per idle session, %s, %s sessions open on one channel (no ceiling figure: the%n"
                     + "pgjdbc client holds no sessions)%n", m.name(), count(m.sessions())));
@@ -80,8 +82,46 @@ final class Report {
                 + "clients: the load client's selector threads; busiest: one thread, near 100 would mean the client%n"
                 + "  limits the figures; bench: the whole bench JVM (clients, producer, ceiling client); machine: all%n"
                 + "  processes, PostgreSQL and anything else included%n"
-                + "server GC: the server's garbage collections in the measured window: how many, and their total pause%n"));
+                + "server GC: the server's garbage collections in the measured window: how many, and their total pause%n"
+                + "resume: all done from the first reconnect to the last client's last missed notification; replayed/s:%n"
+                + "  the missed notifications of all clients over that time; doubled: deliveries beyond the missed ones;%n"
+                + "  disorder: events whose sequence number did not follow the previous one's%n"));
         return t.toString();
+    }
+
+    private void sseOverWebSocket(StringBuilder t) {
+        boolean first = true;
+        for (Results.Throughput r : results.throughput) {
+            var ratio = results.sseOverWebSocket(r);
+            if (ratio.isEmpty()) {
+                continue;
+            }
+            if (first) {
+                t.append(String.format("%nServer-sent events against WebSocket, fan-out deliveries/s of this run%n"));
+                first = false;
+            }
+            t.append(String.format(Locale.ROOT, "  %-24s %6d clients: SSE/WebSocket %.2f%n", r.name(), r.clients(), ratio.get()));
+        }
+    }
+
+    private void resume(StringBuilder t) {
+        if (results.resume.isEmpty()) {
+            return;
+        }
+        Results.Resume first = results.resume.get(0);
+        t.append(String.format("%nResume: %d event streams reconnect at once with Last-Event-ID, each %d notifications behind;%n"
+                + "reconnect -> last missed one received, milliseconds%n", first.clients(), first.behind()));
+        t.append(String.format("%-24s %8s %11s %12s %9s %9s %9s %7s %7s %9s %6s%n", "", "complete", "all done ms",
+                "replayed/s", "p50", "p99", "max", "missing", "doubled", "disorder", "errors"));
+        for (Results.Resume r : results.resume) {
+            Latencies.Summary s = r.reconnectToLast();
+            t.append(String.format("%-24s %8s %11s %12s %9s %9s %9s %7d %7d %9d %6d%n", r.name(), r.complete() + "/" + r.clients(),
+                    millis(r.allDoneMicros()), count(r.replayedPerSecond()), millis(s.p50()), millis(s.p99()), millis(s.max()),
+                    r.missing(), r.extra(), r.outOfOrder(), r.errors()));
+            if (r.note() != null) {
+                t.append("    note: ").append(r.note()).append('\n');
+            }
+        }
     }
 
     private String p99OfCeiling(Results.Latency r) {
@@ -136,6 +176,8 @@ final class Report {
                     .add("sent", r.sent()).add("missing", r.missing()).add("errors", r.errors())
                     .add("cpuPercentOfOneCore", cpuJson(r.cpu())).add("serverGc", gcJson(r.gc()));
             results.ofCeiling(r.deliveriesPerSecond()).ifPresent(f -> o.add("fractionOfCeiling", round3(f)));
+            o.add("transport", Results.isSse(r) ? "sse" : r.ceiling() ? "pgjdbc" : "websocket");
+            results.sseOverWebSocket(r).ifPresent(f -> o.add("sseOverWebSocket", round3(f)));
             addNote(o, r.note());
             throughput.add(o);
         }
@@ -170,6 +212,21 @@ final class Report {
             memory.add(o);
         }
         root.add("idleMemory", memory);
+        JsonArrayBuilder resume = Json.createArrayBuilder();
+        for (Results.Resume r : results.resume) {
+            Latencies.Summary s = r.reconnectToLast();
+            JsonObjectBuilder o = Json.createObjectBuilder()
+                    .add("name", r.name()).add("clients", r.clients()).add("behind", r.behind())
+                    .add("complete", r.complete()).add("allDoneMicros", r.allDoneMicros())
+                    .add("replayedPerSecond", Math.round(r.replayedPerSecond()))
+                    .add("reconnectToLastMissed", Json.createObjectBuilder().add("samples", s.count())
+                            .add("p50Micros", s.p50()).add("p99Micros", s.p99()).add("maxMicros", s.max()))
+                    .add("missing", r.missing()).add("doubled", r.extra()).add("outOfOrder", r.outOfOrder())
+                    .add("errors", r.errors());
+            addNote(o, r.note());
+            resume.add(o);
+        }
+        root.add("resume", resume);
         JsonArrayBuilder failures = Json.createArrayBuilder();
         for (Results.Failure f : results.failures) {
             failures.add(Json.createObjectBuilder().add("phase", f.phase()).add("reason", f.reason()));

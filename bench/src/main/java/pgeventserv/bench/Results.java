@@ -32,6 +32,16 @@ final class Results {
         }
     }
 
+    /**
+     * {@code clients} event streams reconnecting at once with a {@code Last-Event-ID} {@code behind} notifications back:
+     * how long until all had their missed ones ({@code allDoneMicros}, -1 if some never did), the replay rate over that
+     * time, the spread of each client's "request sent -> last missed one received", and what was wrong: clients that
+     * did not get all, deliveries missing or beyond the expected count (doubled), out of sequence order.
+     */
+    record Resume(String name, int clients, int behind, int complete, long allDoneMicros, double replayedPerSecond,
+                  Latencies.Summary reconnectToLast, long missing, long extra, long outOfOrder, int errors, String note) {
+    }
+
     /** A phase that could not run at all, and why. */
     record Failure(String phase, String reason) {
     }
@@ -41,6 +51,7 @@ final class Results {
     final List<Failure> failures = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     final List<Memory> memory = new ArrayList<>();
+    final List<Resume> resume = new ArrayList<>();
     String startedAt;
     String label;
     String loadAtStart;
@@ -62,7 +73,30 @@ final class Results {
     boolean hasTarget() {
         return throughput.stream().anyMatch(t -> t.name().startsWith(Bench.TARGET))
                 || latency.stream().anyMatch(l -> l.name().startsWith(Bench.TARGET))
-                || memory.stream().anyMatch(m -> m.name().startsWith(Bench.TARGET));
+                || memory.stream().anyMatch(m -> m.name().startsWith(Bench.TARGET))
+                || resume.stream().anyMatch(r -> r.name().startsWith(Bench.TARGET));
+    }
+
+    /** The name of a fan-out row over server-sent events: the WebSocket row of the same server and clients without it. */
+    static String sseRow(String name) {
+        return name + SSE;
+    }
+
+    static final String SSE = ", SSE";
+
+    static boolean isSse(Throughput row) {
+        return !row.ceiling() && row.name().endsWith(SSE);
+    }
+
+    /** An SSE fan-out row's deliveries/s over the WebSocket row's of the same server and clients, in this run. */
+    Optional<Double> sseOverWebSocket(Throughput sse) {
+        if (!isSse(sse)) {
+            return Optional.empty();
+        }
+        String webSocket = sse.name().substring(0, sse.name().length() - SSE.length());
+        return throughput.stream()
+                .filter(t -> !t.ceiling() && t.name().equals(webSocket) && t.clients() == sse.clients() && t.deliveriesPerSecond() > 0)
+                .findFirst().map(t -> sse.deliveriesPerSecond() / t.deliveriesPerSecond());
     }
 
     /** A figure as a fraction of the ceiling's, or empty when the ceiling was not measured. */

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One thread, one selector, many {@link WsConnection}s: connects them (a bounded number of upgrades at a
- * time, so a burst of thousands does not overflow the server's accept backlog), reads every frame and
+ * One thread, one selector, many {@link ClientConnection}s (WebSocket or server-sent events): connects them (a bounded number of upgrades at a
+ * time, so a burst of thousands does not overflow the server's accept backlog), reads every message and
  * answers pings. Other threads talk to it only through {@link #execute} and the published counters.
  *
  * <p>Latency mode: the clock is read once per socket read (all frames of one read arrived together), and
@@ -25,20 +25,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SelectorLoop implements Runnable, FrameParser.Messages {
 
+    /** One connection to make: resuming after {@code lastEventId} (server-sent events only) when not null. */
+    record Dial(String path, String lastEventId, long expected) {
+
+        static Dial fresh(String path) {
+            return new Dial(path, null, 0);
+        }
+    }
+
     private final Selector selector;
     private final Thread thread;
+    private final LoadClient.Transport transport;
     private final boolean latencyMode;
     private final Latencies latencies;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
-    private final List<WsConnection> connections = new ArrayList<>();
+    private final List<ClientConnection> connections = new ArrayList<>();
     private volatile boolean running = true;
     private volatile long recordFrom = Long.MAX_VALUE;
     private long readMicros;
 
     private InetSocketAddress target;
-    /** The request path of each connection still to be made, in order. */
-    private final ArrayDeque<String> toConnect = new ArrayDeque<>();
+    /** Each connection still to be made, in order. */
+    private final ArrayDeque<Dial> toConnect = new ArrayDeque<>();
     private int inFlight;
     private int maxInFlight;
 
@@ -47,8 +56,9 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     final AtomicInteger closedByServer = new AtomicInteger();
     volatile String lastError;
 
-    SelectorLoop(String name, boolean latencyMode, int latencyCapacity) throws IOException {
+    SelectorLoop(String name, LoadClient.Transport transport, boolean latencyMode, int latencyCapacity) throws IOException {
         this.selector = Selector.open();
+        this.transport = transport;
         this.latencyMode = latencyMode;
         this.latencies = new Latencies(latencyMode ? latencyCapacity : 0);
         this.thread = new Thread(this, name);
@@ -68,13 +78,11 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
         selector.wakeup();
     }
 
-    /** Starts connecting {@code count} more clients to {@code path}, at most {@code maxInFlight} upgrades at a time. */
-    void connect(InetSocketAddress server, String requestPath, int count, int limit) {
+    /** Starts making more connections, at most {@code limit} openings in flight at a time. */
+    void connect(InetSocketAddress server, List<Dial> dials, int limit) {
         execute(() -> {
             target = server;
-            for (int i = 0; i < count; i++) {
-                toConnect.add(requestPath);
-            }
+            toConnect.addAll(dials);
             maxInFlight = limit;
         });
     }
@@ -84,7 +92,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     }
 
     /** The connections made so far: read by other threads only after {@link #upgraded} says they are open. */
-    List<WsConnection> connections() {
+    List<ClientConnection> connections() {
         synchronized (connections) {
             return new ArrayList<>(connections);
         }
@@ -94,7 +102,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     void stop() {
         execute(() -> {
             synchronized (connections) {
-                for (WsConnection c : connections) {
+                for (ClientConnection c : connections) {
                     c.closeNormally();
                 }
             }
@@ -150,13 +158,16 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
 
     private void startConnects() {
         while (!toConnect.isEmpty() && inFlight < maxInFlight) {
-            String path = toConnect.poll();
+            Dial dial = toConnect.poll();
             inFlight++;
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
-                WsConnection connection = new WsConnection(channel, new FrameParser(this, latencyMode), path);
+                ClientConnection connection = switch (transport) {
+                    case WEBSOCKET -> new WsConnection(channel, new FrameParser(this, latencyMode), dial.path());
+                    case SSE -> new SseConnection(channel, dial.path(), dial.lastEventId(), dial.expected(), latencyMode, this);
+                };
                 synchronized (connections) {
                     connections.add(connection);
                 }
@@ -179,12 +190,12 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
         }
     }
 
-    private void sendUpgrade(WsConnection connection) throws IOException {
-        connection.write(WsConnection.upgradeRequest(target.getHostString() + ":" + target.getPort(), connection.path));
+    private void sendUpgrade(ClientConnection connection) throws IOException {
+        connection.sendRequest(target.getHostString() + ":" + target.getPort());
     }
 
     private void handle(SelectionKey key) {
-        WsConnection connection = (WsConnection) key.attachment();
+        ClientConnection connection = (ClientConnection) key.attachment();
         try {
             if (!key.isValid()) {
                 return;
@@ -206,7 +217,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
         }
     }
 
-    private void read(WsConnection connection) throws IOException {
+    private void read(ClientConnection connection) throws IOException {
         for (int reads = 0; reads < 4; reads++) {
             buffer.clear();
             int n = connection.channel.read(buffer);
@@ -225,9 +236,10 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
                 inFlight--;
                 upgraded.incrementAndGet();
             }
-            if (connection.parser.closeCode() >= 0) {
+            String ended = connection.endedByServer();
+            if (ended != null) {
                 closedByServer.incrementAndGet();
-                lastError = "the server closed a connection with code " + connection.parser.closeCode();
+                lastError = ended;
                 connection.closeNormally();
                 return;
             }
@@ -237,7 +249,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
         }
     }
 
-    private void fail(WsConnection connection, Exception e) {
+    private void fail(ClientConnection connection, Exception e) {
         lastError = e.getMessage() == null ? e.toString() : e.getMessage();
         if (connection == null || !connection.upgraded()) {
             inFlight--;

@@ -3,37 +3,21 @@ package pgeventserv.bench;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
-/**
- * One client socket: the HTTP upgrade written by hand, then the server's frames fed to a {@link FrameParser}.
- * Owned by one {@link SelectorLoop} thread; other threads only read {@link #received()}, which the loop
- * publishes once per read rather than once per frame.
- */
-final class WsConnection {
+/** A WebSocket client: the HTTP upgrade written by hand, then the server's frames fed to a {@link FrameParser}. */
+final class WsConnection extends ClientConnection {
 
-    private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
-    private static final int MAX_HEAD = 8192;
-
-    final SocketChannel channel;
     final FrameParser parser;
-    final String path;
-    SelectionKey key;
     private boolean upgraded;
-    private final byte[] head = new byte[MAX_HEAD];
-    private int headLength;
-    private ByteBuffer pendingOut;
     private final byte[] control = new byte[125];
-    private volatile long received;
 
     WsConnection(SocketChannel channel, FrameParser parser, String path) {
-        this.channel = channel;
+        super(channel, path);
         this.parser = parser;
-        this.path = path;
     }
 
     static ByteBuffer upgradeRequest(String hostPort, String path) {
@@ -48,32 +32,30 @@ final class WsConnection {
         return ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
     }
 
+    @Override
+    ByteBuffer request(String hostPort) {
+        return upgradeRequest(hostPort, path);
+    }
+
+    @Override
     boolean upgraded() {
         return upgraded;
     }
 
-    long received() {
-        return received;
+    @Override
+    String endedByServer() {
+        return parser.closeCode() < 0 ? null : "the server closed a connection with code " + parser.closeCode();
     }
 
-    /**
-     * Takes the bytes just read: the upgrade response until it is complete, frames after it.
-     * Returns true when this call completed the upgrade.
-     */
+    @Override
     boolean take(ByteBuffer in) throws IOException {
         boolean justUpgraded = false;
         if (!upgraded) {
-            while (in.hasRemaining() && !endsWith(HEAD_END)) {
-                if (headLength == MAX_HEAD) {
-                    throw new ProtocolException("upgrade response header longer than " + MAX_HEAD + " bytes");
-                }
-                head[headLength++] = in.get();
-            }
-            if (!endsWith(HEAD_END)) {
+            String head = readHead(in);
+            if (head == null) {
                 return false;
             }
-            String status = new String(head, 0, Math.min(headLength, 64), StandardCharsets.ISO_8859_1);
-            status = status.substring(0, Math.max(status.indexOf('\r'), 0));
+            String status = statusLine(head);
             if (!status.startsWith("HTTP/1.1 101")) {
                 throw new ProtocolException("upgrade refused: " + status);
             }
@@ -89,65 +71,17 @@ final class WsConnection {
         return justUpgraded;
     }
 
-    private boolean endsWith(byte[] suffix) {
-        if (headLength < suffix.length) {
-            return false;
-        }
-        for (int i = 0; i < suffix.length; i++) {
-            if (head[headLength - suffix.length + i] != suffix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Writes what it can now and keeps the rest for {@link #flush} when the socket is writable again. */
-    void write(ByteBuffer out) throws IOException {
-        if (pendingOut != null) {
-            ByteBuffer joined = ByteBuffer.allocate(pendingOut.remaining() + out.remaining());
-            joined.put(pendingOut).put(out).flip();
-            pendingOut = joined;
-        } else {
-            channel.write(out);
-            if (out.hasRemaining()) {
-                pendingOut = out;
-            }
-        }
-        if (pendingOut != null && key != null) {
-            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-        }
-    }
-
-    void flush() throws IOException {
-        if (pendingOut != null) {
-            channel.write(pendingOut);
-            if (!pendingOut.hasRemaining()) {
-                pendingOut = null;
-            }
-        }
-        if (pendingOut == null) {
-            key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
-        }
-    }
-
     /** A normal close (1000) written if the socket takes it at once, then the socket closed. */
+    @Override
     void closeNormally() {
         try {
-            if (upgraded && pendingOut == null) {
+            if (upgraded && nothingPending()) {
                 channel.write(clientFrame(FrameParser.OP_CLOSE, new byte[] {0x03, (byte) 0xE8}, 2));
             }
         } catch (IOException e) {
             // closing anyway
         }
         closeQuietly();
-    }
-
-    void closeQuietly() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // nothing left to release
-        }
     }
 
     /** A client frame: always masked (RFC 6455 5.3), payload at most 125 bytes. */

@@ -61,8 +61,10 @@ class BenchOptionsTest {
 
     @Test
     void mostSessionsCoversEveryPhase() {
-        assertEquals(10_000, parse(Map.of()).mostSessions());
         assertEquals(3000, parse(Map.of(), "--phases", "idle,fanout,latency", "--idle", "0", "--clients", "1,3000").mostSessions());
+        assertEquals(3000 + 2 * 3001, parse(Map.of(), "--phases", "sse", "--clients", "1,3000").mostSessions());
+        assertEquals(10_000 + 2 * 1101, parse(Map.of()).mostSessions());
+        assertEquals(2 * BenchOptions.RESUME_CLIENTS + 1, parse(Map.of(), "--phases", "resume").mostSessions());
     }
 
     @Test
@@ -124,7 +126,7 @@ class BenchOptionsTest {
         assertEquals(EnumSet.of(BenchOptions.Phase.LATENCY, BenchOptions.Phase.CROWD), o.phases());
         assertFalse(o.runs(BenchOptions.Phase.IDLE));
         assertEquals(0, o.idleSessionsToOpen());
-        assertEquals("--phases: unknown phase 'speed' (idle, ceiling, fanout, latency, crowd, channels)",
+        assertEquals("--phases: unknown phase 'speed' (idle, ceiling, fanout, sse, latency, crowd, channels, resume)",
                 assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--phases", "fanout,speed")).getMessage());
     }
 

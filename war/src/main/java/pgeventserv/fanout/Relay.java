@@ -3,16 +3,21 @@ package pgeventserv.fanout;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.postgres.DurableEvents;
+import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.Gap;
 import pgeventserv.postgres.Notification;
 import pgeventserv.postgres.NotificationListener;
@@ -26,6 +31,8 @@ import pgeventserv.postgres.PollCompleted;
 @ApplicationScoped
 public class Relay {
 
+    private static final Logger LOG = Logger.getLogger(Relay.class.getName());
+
     /** Without history there is nothing to come back for: a channel is UNLISTENed soon after its last client. */
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
     private static final long SWEEP_SECONDS = 10;
@@ -33,8 +40,15 @@ public class Relay {
     @Inject
     NotificationListener listener;
 
+    @Inject
+    DurableStore durableStore;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    // Durable events are read here, off the listener thread.
+    @Resource
+    ManagedExecutorService executor;
 
     @Inject
     @ConfigProperty(name = "SessionQueueMessages")
@@ -79,7 +93,9 @@ public class Relay {
         registry = new Registry(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, listener::listen,
                 listener::unlisten, scheduler, grace);
-        fanout = new Fanout(registry, EventIds.random());
+        DurableEvents events = durableStore.events();
+        DurableReader reader = events == null ? null : new TableReader(events);
+        fanout = new Fanout(registry, EventIds.random(), reader, executor, newestDurablePosition(events));
         sweeps = scheduler.scheduleWithFixedDelay(() -> registry.sweepUnopened(System.nanoTime()),
                 SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         long interval = pingInterval.toMillis();
@@ -87,6 +103,19 @@ public class Relay {
             Farewell dead = new Farewell(Farewell.POLICY_VIOLATION, "no pong within " + interval + " ms");
             pings = scheduler.scheduleAtFixedRate(() -> registry.keepAlive(dead), interval, interval,
                     TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Where this run's durable watermark starts: the newest stored position, 0 when there is none or no table. */
+    private static long newestDurablePosition(DurableEvents events) {
+        if (events == null) {
+            return 0;
+        }
+        try {
+            return events.newestPosition().orElse(0);
+        } catch (SQLException | RuntimeException e) {
+            LOG.fine(() -> "durable events: no newest position at start: " + e);
+            return 0;
         }
     }
 

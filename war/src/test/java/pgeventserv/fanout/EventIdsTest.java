@@ -36,7 +36,7 @@ class EventIdsTest {
     void garbageIsUnknownNeverAPosition() {
         EventIds ids = new EventIds("run");
         for (String garbage : new String[] {"", "run", "run.", "run.-1", "run.1x", "run.99999999999999999999", "x.1",
-                "run.1.2", "RUN.1", "run .1"}) {
+                "RUN.1", "run .1"}) {
             assertEquals(EventIds.UNKNOWN, ids.position(garbage), garbage);
         }
     }

@@ -211,7 +211,9 @@ public final class Fanout {
                 }
             }
         }
-        watermark = Math.max(watermark, last);
+        if (watermark >= 0) {
+            watermark = Math.max(watermark, last);
+        }
         for (DurableRead read : reads) {
             Registry.Channel channel = read.channel;
             if (read.failed()) {

@@ -3,6 +3,7 @@ package pgeventserv.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.Json;
@@ -322,6 +323,33 @@ class AuthIT {
             WebSocketClient.Close close = client.awaitClose(WAIT);
             assertEquals(1008, close.code());
             assertEquals("token expired", close.reason());
+        }
+    }
+
+    @Test
+    void anEventStreamDeliversWithAHeaderTokenAndEndsWithAnErrorEventWhenItExpires() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_sexp");
+        try (pgeventserv.EventStreamClient stream = pgeventserv.EventStreamClient.open(server.base(), "/listen/" + channel,
+                "Accept: text/event-stream", "Authorization: Bearer " + token("carol", -25, "it_sexp*"))) {
+            assertEquals(200, stream.status(), stream.head());
+            db.notify(channel, "before it expires");
+            assertEquals("before it expires", stream.next(WAIT).data());
+            pgeventserv.EventStreamClient.Event error = stream.next(WAIT);
+            assertEquals("error", error.type(), String.valueOf(error));
+            assertTrue(error.data().contains("token expired"), error.data());
+            assertNull(stream.next(WAIT), "then the end of the stream");
+            assertTrue(stream.ended());
+        }
+    }
+
+    @Test
+    void anEventStreamTakesItsTokenFromTheCookie() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_scookie");
+        try (pgeventserv.EventStreamClient stream = pgeventserv.EventStreamClient.open(server.base(), "/listen/" + channel,
+                "Accept: text/event-stream", "Cookie: pg_eventserv_token=" + token("it_scookie*"))) {
+            assertEquals(200, stream.status(), stream.head());
+            db.notify(channel, "by cookie");
+            assertEquals("by cookie", stream.next(WAIT).data());
         }
     }
 

@@ -33,7 +33,7 @@ public enum Setting {
     SESSION_QUEUE_MESSAGES("SessionQueueMessages", Kind.COUNT, "10000", "messages queued for one client before it is closed as too slow"),
     SESSION_QUEUE_BYTES("SessionQueueBytes", Kind.COUNT, "16777216", "payload bytes queued for one client before it is closed as too slow"),
     PING_INTERVAL("PingInterval", Kind.DURATION, "30s", "how often clients are pinged so dead peers are found"),
-    MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open WebSocket sessions at most; further upgrades get 503"),
+    MAX_SESSIONS("MaxSessions", Kind.COUNT, "10000", "open sessions (WebSocket and event streams) at most; further ones get 503"),
     HISTORY_MESSAGES("HistoryMessages", Kind.COUNT_OR_OFF, "1000", "notifications kept per channel for clients that resume with an id (0: none)"),
     HISTORY_BYTES("HistoryBytes", Kind.COUNT, "8388608", "payload bytes kept per channel for resuming clients"),
     HISTORY_AGE("HistoryAge", Kind.DURATION, "5m", "how long notifications are kept for resuming clients; a channel stays LISTENed this long after its last client"),

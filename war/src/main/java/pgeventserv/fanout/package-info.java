@@ -16,6 +16,15 @@
  * waits on a client: a writer that is not writable gets its messages queued and is asked again after every poll
  * (or says so itself, when its transport has a completion callback).
  *
+ * <p>Ids, history, resume. Each notification becomes an {@link pgeventserv.fanout.Event} with the next position of
+ * one sequence for all channels, assigned on the listener thread in delivery order; its id
+ * ({@link pgeventserv.fanout.EventIds}) is a random run prefix and that position, so another run's ids are never
+ * taken for positions. Each channel keeps a bounded {@link pgeventserv.fanout.History} (listener thread only),
+ * which also records where continuity broke (the LISTEN began, an outage). Subscribers join and leave channels
+ * through moves the listener thread carries out at the start of a poll's end, once the channel's LISTEN is in
+ * effect and before that poll's batches go out: a reply, a {@link pgeventserv.fanout.GapNotice} when continuity
+ * after the client's id cannot be proven, the history after its id, then the live batches, with no seam between.
+ *
  * <p>Closing a slow client waits for its outstanding write (or a grace period): a close frame stuck behind data
  * the client does not read would never arrive. A database outage is told, in order, to clients whose format can
  * say "gap"; raw WebSocket clients cannot be told in band and stay open.

@@ -10,8 +10,8 @@ import java.util.logging.Logger;
  * ends. 426 is special. Payara's Grizzly treats any response carrying {@code Upgrade} as switching protocols (no
  * Content-Length, connection left open), so {@code Connection: close} ends it. Not every server knows its reason
  * phrase (Payara writes {@code 426 CUSTOM}, Liberty {@code 426 Undefined}): {@link ReasonPhrase} names it where
- * the server allows; elsewhere {@code sendError}, whose message Payara takes as the reason phrase (an error page
- * would reset it), so the body there is the server's own error report.
+ * the server allows (both of these), so the body is the refusal's own explanation; elsewhere {@code sendError},
+ * and the body there is the server's own error report.
  */
 public enum Refusal {
     BAD_REQUEST(HttpServletResponse.SC_BAD_REQUEST),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import pgeventserv.fanout.Event;
 import pgeventserv.fanout.GapNotice;
+import pgeventserv.listen.EnvelopeJson;
 import pgeventserv.listen.ListenRequest;
 
 /**
@@ -40,31 +41,11 @@ final class Envelope {
     }
 
     static String notification(Event event) {
-        return JSON.createObjectBuilder()
-                .add("type", "notification")
-                .add("channel", event.channel())
-                .add("id", event.id())
-                .add("payload", event.payload())
-                .build().toString();
+        return EnvelopeJson.notification(event);
     }
 
-    /** {@code {"type":"gap",...}}: the fields the notice has; the absent ones are left out. */
     static String gap(GapNotice gap) {
-        JsonObjectBuilder b = JSON.createObjectBuilder().add("type", "gap");
-        if (gap.channel() != null) {
-            b.add("channel", gap.channel());
-        }
-        b.add("reason", gap.reason());
-        if (gap.lastEventId() != null) {
-            b.add("lastEventId", gap.lastEventId());
-        }
-        if (gap.since() != null) {
-            b.add("since", gap.since().toString());
-        }
-        if (gap.until() != null) {
-            b.add("until", gap.until().toString());
-        }
-        return b.build().toString();
+        return EnvelopeJson.gap(gap);
     }
 
     static String subscribed(String channel) {
@@ -84,6 +65,6 @@ final class Envelope {
     }
 
     static String error(String reason) {
-        return JSON.createObjectBuilder().add("type", "error").add("reason", reason).build().toString();
+        return EnvelopeJson.error(reason);
     }
 }

@@ -20,4 +20,7 @@ public interface DurableReader {
 
     /** The oldest position still stored; empty when nothing is. */
     OptionalLong oldestPosition() throws Exception;
+
+    /** The newest position committed; empty when nothing is stored. */
+    OptionalLong newestPosition() throws Exception;
 }

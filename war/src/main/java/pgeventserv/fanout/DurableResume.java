@@ -8,17 +8,19 @@ import pgeventserv.postgres.DurableEvent;
 
 /**
  * A resume that history alone cannot serve, from an id that carries a durable watermark: the channels' durable
- * events after it, up to what had been released when the resume began, are read on another thread; the
- * subscriber waits, not yet a member, and is let in on the listener thread when the read is back
- * ({@link Fanout#pollCompleted}).
+ * events after it, up to the newest committed when the read begins ({@link #upTo}), are read on another thread;
+ * the subscriber waits, not yet a member. It is let in on the listener thread ({@link Fanout#pollCompleted}) once
+ * the read is back and every reference at or below {@code upTo} has been released: those the server heard are
+ * then in history, where the resume skips them, and those it never heard (committed before the channel was
+ * LISTENed) come from the table only.
  */
 final class DurableResume implements Runnable {
 
     final Registry.Move move;
     /** The client's watermark: it has every durable event at or below it. */
     final long after;
-    /** The release watermark when the resume began: later durable events are in history. */
-    final long upTo;
+    /** The newest durable position read: at or above the release watermark when the resume began. */
+    private long upTo;
     /** The last delivery sequence number when the resume began: later events come from history. */
     final long sequence;
     /** Per channel, why plain notifications may have been missed. */
@@ -42,6 +44,7 @@ final class DurableResume implements Runnable {
     @Override
     public void run() {
         try {
+            upTo = Math.max(upTo, reader.newestPosition().orElse(0));
             if (upTo > after) {
                 events = reader.between(move.channels(), after, upTo);
                 OptionalLong oldest = reader.oldestPosition();
@@ -62,6 +65,11 @@ final class DurableResume implements Runnable {
     void fail() {
         gapReason = GapNotice.UNKNOWN;
         completed.add(this);
+    }
+
+    /** The newest position the read covers (listener thread, after completion). */
+    long upTo() {
+        return upTo;
     }
 
     /** The rows read, in position order (listener thread, after completion: the queue hands them over). */

@@ -49,6 +49,9 @@ public final class Fanout {
     private long watermark;
     private final ArrayDeque<DurableRead> pending = new ArrayDeque<>();
     private final ArrayList<DurableRead> releasing = new ArrayList<>();
+    // Resumes read, waiting for the releases up to what they read (and at least one poll, for the notifications
+    // of what they read to arrive).
+    private final ArrayList<DurableResume> readResumes = new ArrayList<>();
     private long pollNumber;
     private long pollNanos;
     private long lastEvictionNanos = System.nanoTime();
@@ -130,11 +133,15 @@ public final class Fanout {
     public void pollCompleted() {
         // Notifications arrive only after the poll's LISTENs: a LISTEN done by now hears everything after this.
         registry.markListened(position - eventsThisPoll());
+        // Resumes first: what is released now goes to them live, what was released before is in history.
+        if (!readResumes.isEmpty()) {
+            finishResumes();
+        }
         if (!pending.isEmpty()) {
             releaseDurable();
         }
         for (DurableResume r; (r = resumed.poll()) != null; ) {
-            finishResume(r);
+            readResumes.add(r);
         }
         registry.takeMoves(moves);
         for (Registry.Move m; (m = moves.poll()) != null; ) {
@@ -398,6 +405,18 @@ public final class Fanout {
         }
     }
 
+    private void finishResumes() {
+        for (int i = 0; i < readResumes.size(); ) {
+            DurableResume resume = readResumes.get(i);
+            if (pending.isEmpty() || pending.peek().reference.first() > resume.upTo()) {
+                readResumes.remove(i);
+                finishResume(resume);
+            } else {
+                i++;
+            }
+        }
+    }
+
     /**
      * Listener thread: the subscriber joins with a gap for each channel, the durable events read (position
      * order), then every event delivered since the read began (without the durable ones the read already had), in
@@ -422,7 +441,7 @@ public final class Fanout {
             tell(subscriber, new GapNotice(name, outage ? GapNotice.OUTAGE : reason, move.lastEventId(),
                     outage ? r.outageSince() : null, outage ? r.outageUntil() : null));
             for (Event event : r.events()) {
-                if (event.durablePosition() == 0 || event.durablePosition() > resume.upTo) {
+                if (event.durablePosition() == 0 || event.durablePosition() > resume.upTo()) {
                     since.add(event);
                 }
             }

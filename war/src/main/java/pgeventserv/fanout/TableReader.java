@@ -42,4 +42,9 @@ final class TableReader implements DurableReader {
     public OptionalLong oldestPosition() throws SQLException {
         return events.oldestPosition();
     }
+
+    @Override
+    public OptionalLong newestPosition() throws SQLException {
+        return events.newestPosition();
+    }
 }

@@ -52,6 +52,12 @@ class DurableDeliveryTest {
             return rows.stream().mapToLong(DurableEvent::position).min();
         }
 
+        @Override
+        public OptionalLong newestPosition() {
+            check();
+            return rows.stream().mapToLong(DurableEvent::position).max();
+        }
+
         private void check() {
             if (failing) {
                 throw new IllegalStateException("relation \"pg_eventserv.events\" does not exist");
@@ -93,6 +99,13 @@ class DurableDeliveryTest {
         for (Runnable r; (r = reads.poll()) != null; ) {
             r.run();
         }
+    }
+
+    /** Reads done, then two polls: a resume read is let in one poll after it is back. */
+    private void readAndPoll() {
+        runReads();
+        fanout.pollCompleted();
+        fanout.pollCompleted();
     }
 
     private static List<String> payloads(FakeWriter w) {
@@ -240,9 +253,37 @@ class DurableDeliveryTest {
         resumeRead.run();
         fanout.deliver("c", "live");
         fanout.pollCompleted();
+        fanout.pollCompleted();
         assertEquals(List.of("gap:unknown:c", "durable 3", "durable 4", "durable 5", "durable 6", "plain 7", "live"),
                 payloads(back));
         assertEquals(List.of("d3", "d4", "d5", "d6"), idsOf(back).subList(0, 4));
+    }
+
+    @Test
+    void aResumeReadBackBeforeAnOlderReferenceIsReleasedWaitsForItAndGetsItOnce() {
+        table.insert(1, "c", "durable 1");
+        fanout = new Fanout(registry, ids, table, reads::add, 1);
+        FakeWriter back = open(List.of("c"), "other.3.0");
+        publish("c", 2, 2);
+        Runnable resumeRead = reads.poll();
+        resumeRead.run();
+        fanout.pollCompleted();
+        fanout.pollCompleted();
+        assertEquals(List.of(), back.received(), "position 2 was read by the resume but is not released yet");
+        runReads();
+        fanout.pollCompleted();
+        fanout.deliver("c", "live");
+        fanout.pollCompleted();
+        assertEquals(List.of("gap:unknown:c", "durable 1", "durable 2", "live"), payloads(back));
+    }
+
+    @Test
+    void aResumeOnAChannelNotYetListenedGetsWhatWasCommittedMeanwhileFromTheTable() {
+        FakeWriter back = open(List.of("quiet"), "d1");
+        table.insert(1, "quiet", "durable 1");
+        table.insert(2, "quiet", "committed while nobody listened");
+        readAndPoll();
+        assertEquals(List.of("gap:unknown:quiet", "committed while nobody listened"), payloads(back));
     }
 
     @Test
@@ -251,8 +292,7 @@ class DurableDeliveryTest {
         table.insert(2, "c", "durable 2");
         fanout = new Fanout(registry, ids, table, reads::add, 2);
         FakeWriter back = open(List.of("c"), "d1");
-        runReads();
-        fanout.pollCompleted();
+        readAndPoll();
         assertEquals(List.of("gap:unknown:c", "durable 2"), payloads(back));
     }
 
@@ -263,8 +303,7 @@ class DurableDeliveryTest {
         }
         fanout = new Fanout(registry, ids, table, reads::add, 12);
         FakeWriter back = open(List.of("c"), "d3");
-        runReads();
-        fanout.pollCompleted();
+        readAndPoll();
         assertEquals(List.of("gap:retention:c", "durable 10", "durable 11", "durable 12"), payloads(back));
     }
 
@@ -275,6 +314,7 @@ class DurableDeliveryTest {
         FakeWriter back = open(List.of("c"), "d1");
         runReads();
         fanout.deliver("c", "live");
+        fanout.pollCompleted();
         fanout.pollCompleted();
         assertEquals(List.of("gap:unknown:c", "live"), payloads(back));
     }
@@ -291,8 +331,7 @@ class DurableDeliveryTest {
         s.leave("c", Frame.of("unsubscribed c"));
         fanout.pollCompleted();
         assertEquals(List.of(), session.received());
-        runReads();
-        fanout.pollCompleted();
+        readAndPoll();
         assertEquals(List.of("subscribed c", "gap:unknown:c", "durable 2", "unsubscribed c"), payloads(session));
     }
 }

@@ -1,7 +1,6 @@
 package pgeventserv.fanout;
 
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Queue;
 import pgeventserv.postgres.DurableEvent;
@@ -23,20 +22,21 @@ final class DurableResume implements Runnable {
     private long upTo;
     /** The last delivery sequence number when the resume began: later events come from history. */
     final long sequence;
-    /** Per channel, why plain notifications may have been missed. */
-    final Map<String, String> plainGaps;
+    /** Per channel (in the move's order), what history alone could give when the resume began. */
+    final List<History.Replay> replays;
     private final DurableReader reader;
     private final Queue<DurableResume> completed;
     private List<DurableEvent> events = List.of();
     private String gapReason;
+    private boolean failed;
 
-    DurableResume(Registry.Move move, long after, long upTo, long sequence, Map<String, String> plainGaps,
+    DurableResume(Registry.Move move, long after, long upTo, long sequence, List<History.Replay> replays,
             DurableReader reader, Queue<DurableResume> completed) {
         this.move = move;
         this.after = after;
         this.upTo = upTo;
         this.sequence = sequence;
-        this.plainGaps = plainGaps;
+        this.replays = replays;
         this.reader = reader;
         this.completed = completed;
     }
@@ -54,17 +54,23 @@ final class DurableResume implements Runnable {
                 }
             }
         } catch (Exception | LinkageError e) {
+            // The reader logged it; the client gets what history alone gives, as if its id carried no watermark.
             events = List.of();
-            gapReason = GapNotice.UNKNOWN;
+            failed = true;
         } finally {
             completed.add(this);
         }
     }
 
-    /** Not read at all (the executor refused the work): a gap, then history. */
+    /** Not read at all (the executor refused the work): what history alone gives. */
     void fail() {
-        gapReason = GapNotice.UNKNOWN;
+        failed = true;
         completed.add(this);
+    }
+
+    /** Whether the table could not be read (no schema, a failure): then history alone serves the resume. */
+    boolean failed() {
+        return failed;
     }
 
     /** The newest position the read covers (listener thread, after completion). */
@@ -77,7 +83,7 @@ final class DurableResume implements Runnable {
         return events;
     }
 
-    /** Why durable events may be missing ({@code retention}, {@code unknown} for a failed read), or null. */
+    /** Why durable events may be missing ({@code retention}), or null. */
     String durableGap() {
         return gapReason;
     }

@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -390,13 +388,7 @@ public final class Fanout {
      * comes from history once the read is back ({@link #finishResume}).
      */
     private void resumeFromTable(Registry.Move move, long after, List<History.Replay> replays) {
-        Map<String, String> plainGaps = new HashMap<>();
-        for (int i = 0; i < replays.size(); i++) {
-            String reason = replays.get(i).gapReason();
-            // A channel whose history was whole still loses its plain events up to now: they are not read again.
-            plainGaps.put(move.channels().get(i), reason != null ? reason : GapNotice.HISTORY);
-        }
-        DurableResume resume = new DurableResume(move, after, watermark, position, plainGaps, reader, resumed);
+        DurableResume resume = new DurableResume(move, after, watermark, position, replays, reader, resumed);
         registry.resuming(move.subscriber());
         try {
             executor.execute(resume);
@@ -434,9 +426,23 @@ public final class Fanout {
         }
         long now = System.nanoTime();
         List<Event> since = new ArrayList<>();
-        for (String name : move.channels()) {
+        for (int i = 0; i < move.channels().size(); i++) {
+            String name = move.channels().get(i);
+            History.Replay before = resume.replays.get(i);
             History.Replay r = registry.channel(name).history.since(resume.sequence, now);
-            String reason = resume.durableGap() != null ? resume.durableGap() : resume.plainGaps.get(name);
+            if (resume.failed()) {
+                // History alone, as without a watermark: what it held when the resume began, then what came since.
+                if (before.gapReason() != null) {
+                    tell(subscriber, new GapNotice(name, before.gapReason(), move.lastEventId(), before.outageSince(),
+                            before.outageUntil()));
+                }
+                since.addAll(before.events());
+                since.addAll(r.events());
+                continue;
+            }
+            // A channel whose history was whole still loses its plain events up to the read: they are not sent again.
+            String reason = resume.durableGap() != null ? resume.durableGap()
+                    : before.gapReason() != null ? before.gapReason() : GapNotice.HISTORY;
             boolean outage = GapNotice.OUTAGE.equals(reason) || GapNotice.OUTAGE.equals(r.gapReason());
             tell(subscriber, new GapNotice(name, outage ? GapNotice.OUTAGE : reason, move.lastEventId(),
                     outage ? r.outageSince() : null, outage ? r.outageUntil() : null));

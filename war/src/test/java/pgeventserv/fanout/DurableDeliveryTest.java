@@ -334,4 +334,27 @@ class DurableDeliveryTest {
         readAndPoll();
         assertEquals(List.of("subscribed c", "gap:unknown:c", "durable 2", "unsubscribed c"), payloads(session));
     }
+
+    @Test
+    void withoutTheTableAResumeOlderThanHistoryGetsWhatHistoryHoldsAsBefore() {
+        Registry small = new Registry(new Limits(10_000, 1 << 24), new HistoryLimits(2, 1 << 20, Duration.ofMinutes(5)),
+                1_000, c -> CompletableFuture.completedFuture(null), c -> { }, scheduler, 60_000);
+        fanout = new Fanout(small, ids, table, reads::add, 0);
+        table.failing = true;
+        FakeWriter first = new FakeWriter(TestFormat.IDS, false);
+        small.subscribe(List.of("c"), TestFormat.IDS, false, null).attach(first);
+        fanout.pollCompleted();
+        for (String p : List.of("1", "2", "3", "4")) {
+            fanout.deliver("c", p);
+        }
+        fanout.pollCompleted();
+        FakeWriter back = new FakeWriter(TestFormat.IDS, false);
+        small.subscribe(List.of("c"), TestFormat.IDS, false, idsOf(first).get(0)).attach(back);
+        fanout.pollCompleted();
+        fanout.deliver("c", "5");
+        runReads();
+        fanout.pollCompleted();
+        fanout.pollCompleted();
+        assertEquals(List.of("gap:history:c", "3", "4", "5"), payloads(back));
+    }
 }

@@ -43,7 +43,7 @@ public final class Fanout {
     private final Queue<DurableResume> resumed = new ConcurrentLinkedQueue<>();
     // Listener thread only.
     private long position;
-    /** Every durable event at or below it has been released; negative while durable events are off. */
+    /** Every durable event at or below it has been released; negative while durable events are off or none was. */
     private long watermark;
     private final ArrayDeque<DurableRead> pending = new ArrayDeque<>();
     private final ArrayList<DurableRead> releasing = new ArrayList<>();
@@ -66,15 +66,15 @@ public final class Fanout {
     /**
      * @param reader    reads durable events; null when there are none (references become gaps)
      * @param executor  where reads run, never the listener thread
-     * @param watermark the newest durable position when the server started (what a client could have been owed
-     *                  before is not this run's to give)
+     * @param watermark where the watermark starts; {@link EventIds#UNKNOWN} until the first durable event is
+     *                  released (plain ids carry none until then, and resume from them as without durable events)
      */
     public Fanout(Registry registry, EventIds ids, DurableReader reader, Executor executor, long watermark) {
         this.registry = registry;
         this.ids = ids;
         this.reader = reader;
         this.executor = executor;
-        this.watermark = reader == null ? EventIds.UNKNOWN : Math.max(0, watermark);
+        this.watermark = reader == null ? EventIds.UNKNOWN : watermark;
     }
 
     /** One notification, in the order PostgreSQL delivered it. */
@@ -216,7 +216,7 @@ public final class Fanout {
                 }
             }
         }
-        if (watermark >= 0) {
+        if (reader != null) {
             watermark = Math.max(watermark, last);
         }
         for (DurableRead read : reads) {
@@ -331,7 +331,7 @@ public final class Fanout {
                 replays.add(r);
             }
             long durableWatermark = EventIds.watermark(lastEventId);
-            if (gap && durableWatermark >= 0 && watermark >= 0) {
+            if (gap && durableWatermark >= 0 && reader != null) {
                 resumeFromTable(move, durableWatermark, replays);
                 return;
             }
@@ -388,7 +388,7 @@ public final class Fanout {
      * comes from history once the read is back ({@link #finishResume}).
      */
     private void resumeFromTable(Registry.Move move, long after, List<History.Replay> replays) {
-        DurableResume resume = new DurableResume(move, after, watermark, position, replays, reader, resumed);
+        DurableResume resume = new DurableResume(move, after, Math.max(0, watermark), position, replays, reader, resumed);
         registry.resuming(move.subscriber());
         try {
             executor.execute(resume);

@@ -8,13 +8,11 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableStore;
@@ -30,8 +28,6 @@ import pgeventserv.postgres.PollCompleted;
  */
 @ApplicationScoped
 public class Relay {
-
-    private static final Logger LOG = Logger.getLogger(Relay.class.getName());
 
     /** Without history there is nothing to come back for: a channel is UNLISTENed soon after its last client. */
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
@@ -95,7 +91,8 @@ public class Relay {
                 listener::unlisten, scheduler, grace);
         DurableEvents events = durableStore.events();
         DurableReader reader = events == null ? null : new TableReader(events);
-        fanout = new Fanout(registry, EventIds.random(), reader, executor, newestDurablePosition(events));
+        // No query here: the watermark starts with the first durable event released.
+        fanout = new Fanout(registry, EventIds.random(), reader, executor, EventIds.UNKNOWN);
         sweeps = scheduler.scheduleWithFixedDelay(() -> registry.sweepUnopened(System.nanoTime()),
                 SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         long interval = pingInterval.toMillis();
@@ -103,19 +100,6 @@ public class Relay {
             Farewell dead = new Farewell(Farewell.POLICY_VIOLATION, "no pong within " + interval + " ms");
             pings = scheduler.scheduleAtFixedRate(() -> registry.keepAlive(dead), interval, interval,
                     TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Where this run's durable watermark starts: the newest stored position, 0 when there is none or no table. */
-    private static long newestDurablePosition(DurableEvents events) {
-        if (events == null) {
-            return 0;
-        }
-        try {
-            return events.newestPosition().orElse(0);
-        } catch (SQLException | RuntimeException e) {
-            LOG.fine(() -> "durable events: no newest position at start: " + e);
-            return 0;
         }
     }
 

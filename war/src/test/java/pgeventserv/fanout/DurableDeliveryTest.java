@@ -357,4 +357,20 @@ class DurableDeliveryTest {
         fanout.pollCompleted();
         assertEquals(List.of("gap:history:c", "3", "4", "5"), payloads(back));
     }
+
+    @Test
+    void plainIdsCarryNoWatermarkUntilTheFirstDurableEventIsReleased() {
+        fanout = new Fanout(registry, ids, table, reads::add, EventIds.UNKNOWN);
+        FakeWriter c = open(List.of("c"), null);
+        fanout.deliver("c", "before");
+        fanout.pollCompleted();
+        publish("c", 4, 4);
+        fanout.deliver("c", "after");
+        runReads();
+        fanout.pollCompleted();
+        List<String> got = idsOf(c);
+        assertTrue(got.get(0).matches("run\\.\\d+"), got.get(0));
+        assertEquals("d4", got.get(1));
+        assertEquals(4, EventIds.watermark(got.get(2)));
+    }
 }

@@ -160,7 +160,7 @@ public final class DurablePublish {
         System.out.println("\nwritten: " + json);
     }
 
-    private static void install(ConnectionSettings db, String script) throws SQLException {
+    static void install(ConnectionSettings db, String script) throws SQLException {
         try (Connection c = connect(db); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute(script);
@@ -168,14 +168,14 @@ public final class DurablePublish {
         }
     }
 
-    private static boolean exists(Connection c, String query) throws SQLException {
+    static boolean exists(Connection c, String query) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
             r.next();
             return r.getLong(1) > 0;
         }
     }
 
-    private static Connection connect(ConnectionSettings db) throws SQLException {
+    static Connection connect(ConnectionSettings db) throws SQLException {
         return DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties());
     }
 }

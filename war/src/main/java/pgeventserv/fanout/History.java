@@ -60,6 +60,28 @@ final class History {
         outageUntil = until;
     }
 
+    /**
+     * Durable events of the channel were released unread (a failed read): a client resuming from
+     * {@code position} or before cannot be told it missed nothing.
+     */
+    void broken(long position) {
+        brokenAt = position;
+    }
+
+    /** The delivery position of the durable event with this table position, if it is still here; else {@link EventIds#UNKNOWN}. */
+    long positionOfDurable(long durablePosition) {
+        for (int i = size - 1; i >= 0; i--) {
+            Event e = ring[(head + i) % ring.length];
+            if (e.durablePosition() == durablePosition) {
+                return e.position();
+            }
+            if (e.durablePosition() != 0 && e.durablePosition() < durablePosition) {
+                break;
+            }
+        }
+        return EventIds.UNKNOWN;
+    }
+
     void append(Event event) {
         if (maxMessages == 0) {
             evictedUpTo = event.position();

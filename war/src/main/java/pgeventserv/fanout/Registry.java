@@ -45,6 +45,15 @@ public final class Registry {
         volatile Subscriber[] members = NONE;
         /** Subscribers on their way in: the channel is not UNLISTENed while there are any. */
         int joining;
+        /**
+         * Listener thread only: while a durable reference of the channel waits for its rows, it and every later
+         * notification of the channel ({@link DurableRead} or payload), in arrival order; null until the first.
+         */
+        ArrayDeque<Object> held;
+
+        boolean holding() {
+            return held != null && !held.isEmpty();
+        }
 
         Channel(String name, History history) {
             this.name = name;
@@ -78,6 +87,8 @@ public final class Registry {
     // Listener thread only: moves taken from the queue that wait for a LISTEN, in the order they were asked.
     private final ArrayDeque<Move> waiting = new ArrayDeque<>();
     private final Set<Subscriber> all = ConcurrentHashMap.newKeySet();
+    // Listener thread only: subscribers whose resume is reading durable events; their later moves wait.
+    private final Set<Subscriber> reading = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * @param listen   asks for a channel's LISTEN; the future completes once it is in effect
@@ -181,7 +192,8 @@ public final class Registry {
             Move move = it.next();
             Subscriber s = move.subscriber();
             boolean go = s.state() == Subscriber.State.CLOSED
-                    || (held == null || !held.contains(s)) && (!move.join() || listened(move.channels()));
+                    || (held == null || !held.contains(s)) && (reading.isEmpty() || !reading.contains(s))
+                    && (!move.join() || listened(move.channels()));
             if (go) {
                 it.remove();
                 ready.add(move);
@@ -192,6 +204,16 @@ public final class Registry {
                 held.add(s);
             }
         }
+    }
+
+    /** Listener thread: the subscriber's resume reads durable events; its later moves wait until {@link #resumed}. */
+    void resuming(Subscriber subscriber) {
+        reading.add(subscriber);
+    }
+
+    /** Listener thread: the subscriber's resume is done. */
+    void resumed(Subscriber subscriber) {
+        reading.remove(subscriber);
     }
 
     /** Listener thread: the joins still waiting for a LISTEN. */

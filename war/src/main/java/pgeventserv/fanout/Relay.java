@@ -3,6 +3,7 @@ package pgeventserv.fanout;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.postgres.DurableEvents;
+import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.Gap;
 import pgeventserv.postgres.Notification;
 import pgeventserv.postgres.NotificationListener;
@@ -33,8 +36,15 @@ public class Relay {
     @Inject
     NotificationListener listener;
 
+    @Inject
+    DurableStore durableStore;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    // Durable events are read here, off the listener thread.
+    @Resource
+    ManagedExecutorService executor;
 
     @Inject
     @ConfigProperty(name = "SessionQueueMessages")
@@ -79,7 +89,10 @@ public class Relay {
         registry = new Registry(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, listener::listen,
                 listener::unlisten, scheduler, grace);
-        fanout = new Fanout(registry, EventIds.random());
+        DurableEvents events = durableStore.events();
+        DurableReader reader = events == null ? null : new TableReader(events);
+        // No query here: the watermark starts with the first durable event released.
+        fanout = new Fanout(registry, EventIds.random(), reader, executor, EventIds.UNKNOWN);
         sweeps = scheduler.scheduleWithFixedDelay(() -> registry.sweepUnopened(System.nanoTime()),
                 SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         long interval = pingInterval.toMillis();

@@ -25,6 +25,17 @@
  * effect and before that poll's batches go out: a reply, a {@link pgeventserv.fanout.GapNotice} when continuity
  * after the client's id cannot be proven, the history after its id, then the live batches, with no seam between.
  *
+ * <p>Durable events. A notification whose payload is a {@link pgeventserv.postgres.DurableReference} becomes a
+ * {@link pgeventserv.fanout.DurableRead}: its rows are read by a {@link pgeventserv.fanout.DurableReader} on an
+ * executor, never the listener thread, while the channel's later notifications wait behind it in the channel's
+ * {@code held} queue (per channel commit order). Reads are released on the listener thread in the order the
+ * references came (position order; one transaction's references together), so the durable events delivered are
+ * always exactly those up to the watermark W. A durable event's id is {@code d<position>} (global), a plain one's
+ * carries W. A resume that history cannot serve, with an id that carries a watermark, becomes a
+ * {@link pgeventserv.fanout.DurableResume}: the subscriber waits (its later moves too) while the table is read
+ * after its watermark up to the newest position, and joins once every reference up to that is released: a gap,
+ * the rows, what history got meanwhile without those rows, then live.
+ *
  * <p>Closing a slow client waits for its outstanding write (or a grace period): a close frame stuck behind data
  * the client does not read would never arrive. A database outage is told, in order, to clients whose format can
  * say "gap"; raw WebSocket clients cannot be told in band and stay open.

@@ -61,7 +61,7 @@ public final class DurableEvents {
         if (channels.isEmpty() || upTo <= after) {
             return events;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(PAGE)) {
+        try (Connection c = PooledConnection.borrow(dataSource); PreparedStatement s = c.prepareStatement(PAGE)) {
             Array names = c.createArrayOf("text", channels.toArray());
             s.setLong(1, after);
             s.setLong(2, upTo);
@@ -108,7 +108,7 @@ public final class DurableEvents {
     }
 
     private OptionalLong position(String query) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+        try (Connection c = PooledConnection.borrow(dataSource); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
             r.next();
             long position = r.getLong(1);
             OptionalLong result = r.wasNull() ? OptionalLong.empty() : OptionalLong.of(position);

@@ -49,7 +49,7 @@ public final class Retention {
     }
 
     private OptionalLong deleteBatch(Duration age) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = PooledConnection.borrow(dataSource)) {
             c.setAutoCommit(false);
             try {
                 if (!locked(c)) {

@@ -36,7 +36,7 @@ class EventIdsTest {
     void garbageIsUnknownNeverAPosition() {
         EventIds ids = new EventIds("run");
         for (String garbage : new String[] {"", "run", "run.", "run.-1", "run.1x", "run.99999999999999999999", "x.1",
-                "run.1.2", "RUN.1", "run .1"}) {
+                "RUN.1", "run .1"}) {
             assertEquals(EventIds.UNKNOWN, ids.position(garbage), garbage);
         }
     }
@@ -49,5 +49,41 @@ class EventIdsTest {
         assertFalse(EventIds.wellFormed("ü"));
         assertFalse(EventIds.wellFormed("a\nb"));
         assertFalse(EventIds.wellFormed(""));
+    }
+
+    @Test
+    void aPlainIdCarriesTheWatermarkAndStillStandsForItsPosition() {
+        EventIds ids = new EventIds("run");
+        String id = ids.id(42, 7);
+        assertEquals("run.42.7", id);
+        assertEquals(42, ids.position(id));
+        assertEquals(7, EventIds.watermark(id));
+        assertEquals("run.42", ids.id(42, EventIds.UNKNOWN), "without durable events, no watermark");
+    }
+
+    @Test
+    void aDurableIdIsItsPositionOnAnyServer() {
+        String id = EventIds.durableId(123);
+        assertEquals("d123", id);
+        assertEquals(123, EventIds.durablePosition(id));
+        assertEquals(123, EventIds.watermark(id));
+        assertEquals(EventIds.UNKNOWN, new EventIds("run").position(id));
+    }
+
+    @Test
+    void anotherRunsIdGivesItsWatermarkButNoPosition() {
+        EventIds mine = new EventIds("mine");
+        assertEquals(EventIds.UNKNOWN, mine.position("other.5.9"));
+        assertEquals(9, EventIds.watermark("other.5.9"));
+        for (String none : new String[] {"other.5", "d", "dx", "d-1", "x.y.9", "a.1.", ".1.2", "garbage", "1.2.3.x"}) {
+            assertEquals(EventIds.UNKNOWN, EventIds.watermark(none), none);
+        }
+    }
+
+    @Test
+    void theLongestIdsFitTheLimit() {
+        String id = EventIds.random().id(Long.MAX_VALUE, Long.MAX_VALUE);
+        assertTrue(id.length() <= EventIds.MAX_LENGTH, id);
+        assertTrue(EventIds.wellFormed(id));
     }
 }

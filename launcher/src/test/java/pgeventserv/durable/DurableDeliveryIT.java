@@ -1,0 +1,220 @@
+package pgeventserv.durable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import pgeventserv.DurableDatabase;
+import pgeventserv.EventStreamClient;
+import pgeventserv.EventStreamClient.Event;
+import pgeventserv.Eventually;
+import pgeventserv.LaunchedServer;
+import pgeventserv.WebSocketClient;
+
+/**
+ * Durable events end to end: a server on a private cluster with sql/pg_eventserv.sql installed, clients over
+ * server-sent events and raw WebSocket, publishers through {@code pg_eventserv.publish}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DurableDeliveryIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static DurableDatabase db;
+    static LaunchedServer server;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        db = DurableDatabase.start();
+        db.installFresh();
+        server = launch();
+    }
+
+    private static LaunchedServer launch() throws Exception {
+        LaunchedServer launched = LaunchedServer.onLoopback("durable", db.url(), Map.of("Channels", "it*"));
+        Eventually.within(WAIT, "ready", () -> launched.get("/health/ready").status() == 200);
+        return launched;
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static EventStreamClient stream(String channel, String... headers) throws Exception {
+        EventStreamClient client = EventStreamClient.open(server.base(), "/listen/" + channel, headers);
+        assertEquals(200, client.status(), client.head() + "\n" + client.refusal());
+        return client;
+    }
+
+    private static void publish(String channel, String payload) throws Exception {
+        try (Connection c = db.connect()) {
+            DurableDatabase.publish(c, channel, payload);
+        }
+    }
+
+    private static void notify(String channel, String payload) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            s.setString(1, channel);
+            s.setString(2, payload);
+            s.execute();
+        }
+    }
+
+    private static JsonObject json(String text) {
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    private static List<String> data(List<Event> events) {
+        return events.stream().map(Event::data).toList();
+    }
+
+    @Test
+    @Order(1)
+    void aLargePayloadPublishedInATriggerReachesAnEventStreamAndARawWebSocketByteForByte() throws Exception {
+        db.execute("""
+                CREATE TABLE it_documents (body text);
+                CREATE FUNCTION it_documents_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM pg_eventserv.publish('it_large', NEW.body);
+                  RETURN NEW;
+                END $$;
+                CREATE TRIGGER it_documents_publish AFTER INSERT ON it_documents
+                  FOR EACH ROW EXECUTE FUNCTION it_documents_publish()""");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 100_000; i++) {
+            body.append("{\"n\":").append(i).append(",\"text\":\"é € 😀 \\\" <>\"} ");
+        }
+        String payload = body.toString();
+        try (EventStreamClient sse = stream("it_large");
+                WebSocketClient raw = WebSocketClient.connect(server.listenUri("it_large"))) {
+            try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO it_documents VALUES (?)")) {
+                s.setString(1, payload);
+                s.execute();
+            }
+            Event event = sse.next(WAIT);
+            assertEquals(payload, event.data());
+            assertTrue(event.id().matches("d\\d+"), event.id());
+            assertEquals(payload, raw.next(WAIT));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void durableAndPlainNotificationsOfAChannelArriveInCommitOrder() throws Exception {
+        List<String> sent = new ArrayList<>();
+        try (EventStreamClient sse = stream("it_order")) {
+            for (int i = 0; i < 40; i++) {
+                String payload = (i % 3 == 0 ? "plain " : "durable ") + i;
+                if (i % 3 == 0) {
+                    notify("it_order", payload);
+                } else {
+                    publish("it_order", payload);
+                }
+                sent.add(payload);
+            }
+            List<Event> got = sse.take(sent.size(), WAIT);
+            assertEquals(sent, data(got));
+            for (Event e : got) {
+                assertTrue(e.data().startsWith("durable") ? e.id().matches("d\\d+") : e.id().matches("\\w+\\.\\d+\\.\\d+"),
+                        e.toString());
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void afterARestartAResumeFromADurableIdGetsTheDurableEventsMissedAfterAGap() throws Exception {
+        String lastSeen;
+        try (EventStreamClient sse = stream("it_restart")) {
+            publish("it_restart", "seen");
+            lastSeen = sse.next(WAIT).id();
+        }
+        server.stop();
+        publish("it_restart", "missed 1");
+        notify("it_restart", "plain, lost: nobody listens");
+        publish("it_restart", "missed 2");
+        publish("it_other", "another channel");
+        publish("it_restart", "missed 3");
+        server = launch();
+        try (EventStreamClient sse = stream("it_restart", "Last-Event-ID: " + lastSeen)) {
+            Event gap = sse.next(WAIT);
+            assertEquals("gap", gap.type(), gap.toString());
+            assertEquals("unknown", json(gap.data()).getString("reason"));
+            List<Event> missed = sse.take(3, WAIT);
+            assertEquals(List.of("missed 1", "missed 2", "missed 3"), data(missed));
+            assertTrue(missed.stream().allMatch(e -> e.id().matches("d\\d+")), missed.toString());
+            publish("it_restart", "live");
+            assertEquals("live", sse.next(WAIT).data(), "then live, nothing doubled");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aResumeFromBeforeTheRetainedRangeGetsARetentionGap() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            publish("it_retention", "kept? " + i);
+        }
+        List<Long> positions = new ArrayList<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT position FROM pg_eventserv.events WHERE channel = 'it_retention' ORDER BY position")) {
+            while (r.next()) {
+                positions.add(r.getLong(1));
+            }
+        }
+        // What the retention does when the rows are older than DurableRetention.
+        db.execute("DELETE FROM pg_eventserv.events WHERE position <= " + positions.get(1));
+        try (EventStreamClient sse = stream("it_retention", "Last-Event-ID: d" + positions.get(0))) {
+            Event gap = sse.next(WAIT);
+            assertEquals("gap", gap.type(), gap.toString());
+            assertEquals("retention", json(gap.data()).getString("reason"));
+            Event kept = sse.next(WAIT);
+            assertEquals("kept? 3", kept.data());
+            assertEquals("d" + positions.get(2), kept.id());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aTableDroppedWhileRunningIsOneLogLineAndPlainNotifyGoesOn() throws Exception {
+        try (EventStreamClient sse = stream("it_dropped")) {
+            db.execute("DROP SCHEMA pg_eventserv CASCADE");
+            notify("it_dropped", "\u001Epg_eventserv durable 999-999");
+            notify("it_dropped", "\u001Epg_eventserv durable 1000-1000");
+            notify("it_dropped", "plain still works");
+            List<Event> got = sse.take(3, WAIT);
+            assertEquals(List.of("gap", "gap", "message"), got.stream().map(Event::type).toList(), got.toString());
+            assertEquals("plain still works", got.get(2).data());
+            Eventually.within(WAIT, "the missing table logged",
+                    () -> server.logLines(Pattern.compile("table pg_eventserv.events is gone")) == 1);
+            notify("it_dropped", "\u001Epg_eventserv durable 1001-1001");
+            notify("it_dropped", "and again");
+            assertEquals("and again", sse.take(2, WAIT).get(1).data());
+            assertEquals(1, server.logLines(Pattern.compile("table pg_eventserv.events is gone")), "logged once");
+        } finally {
+            db.installFresh();
+        }
+    }
+}

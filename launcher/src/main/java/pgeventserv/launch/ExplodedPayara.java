@@ -2,8 +2,6 @@ package pgeventserv.launch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -103,8 +101,12 @@ final class ExplodedPayara {
             }
             try {
                 Files.move(root, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // another start made it first: the same files
+            } catch (IOException e) {
+                // Another start made it first (the same files): rename(2) reports ENOTEMPTY as a plain
+                // FileSystemException, not always as one of its subclasses.
+                if (!Files.isRegularFile(target.resolve(LAUNCHER))) {
+                    throw e;
+                }
             }
             return target;
         } finally {

@@ -74,8 +74,16 @@ public record ListenRequest(String path, Kind kind, List<String> channels, Strin
     }
 
     private static boolean offersEnvelope(HttpServletRequest request) {
-        for (var headers = request.getHeaders("Sec-WebSocket-Protocol"); headers.hasMoreElements(); ) {
-            for (String token : headers.nextElement().split(",")) {
+        return offersEnvelope(java.util.Collections.list(request.getHeaders("Sec-WebSocket-Protocol")));
+    }
+
+    /** Whether one of the {@code Sec-WebSocket-Protocol} header values offers the envelope protocol. */
+    public static boolean offersEnvelope(List<String> protocolHeaders) {
+        if (protocolHeaders == null) {
+            return false;
+        }
+        for (String header : protocolHeaders) {
+            for (String token : header.split(",")) {
                 if (ENVELOPE_PROTOCOL.equals(token.trim())) {
                     return true;
                 }

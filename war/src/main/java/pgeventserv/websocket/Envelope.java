@@ -27,17 +27,7 @@ final class Envelope {
 
     /** Whether one of the {@code Sec-WebSocket-Protocol} header values offers the envelope protocol. */
     static boolean offered(List<String> protocolHeaders) {
-        if (protocolHeaders == null) {
-            return false;
-        }
-        for (String header : protocolHeaders) {
-            for (String token : header.split(",")) {
-                if (PROTOCOL.equals(token.trim())) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return ListenRequest.offersEnvelope(protocolHeaders);
     }
 
     static String notification(Event event) {

@@ -12,11 +12,14 @@ import pgeventserv.postgres.DurableReference;
  */
 public interface DurableReader {
 
-    /** The rows of the channel that a reference names, in position order. */
-    List<DurableEvent> read(String channel, DurableReference reference) throws Exception;
+    /** The rows in a reference's range, of every channel, in position order. */
+    List<DurableEvent> read(DurableReference reference) throws Exception;
 
-    /** The rows of these channels with {@code after < position <= upTo}, in position order. */
-    List<DurableEvent> between(Collection<String> channels, long after, long upTo) throws Exception;
+    /**
+     * The next batch of rows of these channels with {@code after < position <= upTo}, in position order (bounded in
+     * rows and bytes; at least one row when there is any); empty when there are none.
+     */
+    List<DurableEvent> batch(Collection<String> channels, long after, long upTo) throws Exception;
 
     /** The oldest position still stored; empty when nothing is. */
     OptionalLong oldestPosition() throws Exception;

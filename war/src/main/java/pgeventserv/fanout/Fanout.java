@@ -39,8 +39,12 @@ public final class Fanout {
     private final EventIds ids;
     private final DurableReader reader;
     private final Executor executor;
+    /** Rows a resume reads per round: {@link DurableResume#MAX_ROWS}, fewer in tests. */
+    int resumeRows = DurableResume.MAX_ROWS;
     // Resumes whose durable read is done, from the reading threads to the listener thread.
     private final Queue<DurableResume> resumed = new ConcurrentLinkedQueue<>();
+    /** Where newly LISTENed channels' durable continuity starts, from the reading threads to the listener thread. */
+    private final Queue<DurableSince> sinceRead = new ConcurrentLinkedQueue<>();
     // Listener thread only.
     private long position;
     /** Every durable event at or below it has been released; negative while durable events are off or none was. */
@@ -50,6 +54,8 @@ public final class Fanout {
     // Resumes read, waiting for the releases up to what they read (and at least one poll, for the notifications
     // of what they read to arrive).
     private final ArrayList<DurableResume> readResumes = new ArrayList<>();
+    // Resumes whose next round waits for the client to write out what the last one sent.
+    private final ArrayList<DurableResume> nextRounds = new ArrayList<>();
     private long pollNumber;
     private long pollNanos;
     private long lastEvictionNanos = System.nanoTime();
@@ -109,7 +115,12 @@ public final class Fanout {
         if (reference.isEmpty()) {
             return false;
         }
-        DurableRead read = new DurableRead(channel, reference.get(), reader);
+        hold(channel, DurableRead.of(channel, reference.get(), reader));
+        return true;
+    }
+
+    /** The channel's later notifications wait behind the read, which runs off this thread. */
+    private void hold(Registry.Channel channel, DurableRead read) {
         if (channel.held == null) {
             channel.held = new ArrayDeque<>();
         }
@@ -124,16 +135,45 @@ public final class Fanout {
                 read.fail();
             }
         }
-        return true;
+    }
+
+    private record DurableSince(Registry.Channel channel, long position) {
+    }
+
+    /**
+     * A channel's LISTEN is in effect: the durable events committed before it never reach this server, so its
+     * history can vouch only for those after the newest committed now; a resume from before that reads the table.
+     */
+    private void readDurableSince(Registry.Channel channel) {
+        if (reader == null) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    sinceRead.add(new DurableSince(channel, reader.newestPosition().orElse(0)));
+                } catch (Exception | LinkageError e) {
+                    // The reader logged it; the channel stays unknown and resumes with durable ids read the table.
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // As above.
+        }
     }
 
     /** The poll ended: joins and leaves, every batch to its channel's members and history, then the waiting. */
     public void pollCompleted() {
         // Notifications arrive only after the poll's LISTENs: a LISTEN done by now hears everything after this.
-        registry.markListened(position - eventsThisPoll());
+        registry.markListened(position - eventsThisPoll(), this::readDurableSince);
+        for (DurableSince known; (known = sinceRead.poll()) != null; ) {
+            known.channel().durableSince = known.position();
+        }
         // Resumes first: what is released now goes to them live, what was released before is in history.
         if (!readResumes.isEmpty()) {
             finishResumes();
+        }
+        if (!nextRounds.isEmpty()) {
+            startNextRounds();
         }
         if (!pending.isEmpty()) {
             releaseDurable();
@@ -177,13 +217,13 @@ public final class Fanout {
             long last = -1;
             int n = 0;
             for (DurableRead read : pending) {
-                if (n > 0 && read.reference.first() > last) {
+                if (n > 0 && read.first > last) {
                     break;
                 }
                 if (!read.done()) {
                     return;
                 }
-                last = Math.max(last, read.reference.last());
+                last = Math.max(last, read.last());
                 n++;
             }
             for (int i = 0; i < n; i++) {
@@ -194,37 +234,49 @@ public final class Fanout {
         }
     }
 
+    /**
+     * A read holds the rows of its whole range, of every channel: each goes to its channel here (a channel nobody
+     * here follows has none). Rows at or below the watermark were released already, by an earlier read whose range
+     * covered them (another channel's reference of the same transaction, or a catch-up after an outage), and are
+     * not delivered twice.
+     */
     private void release(List<DurableRead> reads, long last) {
         long now = System.nanoTime();
-        if (reads.size() == 1) {
-            DurableRead read = reads.get(0);
-            for (DurableEvent row : read.events()) {
-                add(read.channel, durableEvent(read.channel.name, row, now));
-            }
-        } else {
-            List<DurableEvent> rows = new ArrayList<>();
+        long released = watermark;
+        List<DurableEvent> rows = reads.get(0).events();
+        if (reads.size() > 1) {
+            rows = new ArrayList<>();
             for (DurableRead read : reads) {
                 rows.addAll(read.events());
             }
             rows.sort(Comparator.comparingLong(DurableEvent::position));
-            for (DurableEvent row : rows) {
-                for (DurableRead read : reads) {
-                    if (read.channel.name.equals(row.channel())) {
-                        add(read.channel, durableEvent(read.channel.name, row, now));
-                        break;
-                    }
-                }
+        }
+        for (DurableEvent row : rows) {
+            if (row.position() <= released) {
+                continue;
+            }
+            released = row.position();
+            Registry.Channel channel = registry.channel(row.channel());
+            if (channel != null) {
+                add(channel, durableEvent(channel.name, row, now));
             }
         }
         if (reader != null) {
             watermark = Math.max(watermark, last);
         }
+        boolean failed = false;
         for (DurableRead read : reads) {
-            Registry.Channel channel = read.channel;
-            if (read.failed()) {
+            failed |= read.failed();
+        }
+        if (failed) {
+            // Which channels had rows in the range is not known: every channel's clients are told.
+            for (Registry.Channel channel : registry.channels()) {
                 channel.history.broken(position);
                 tellMembers(channel, new GapNotice(channel.name, GapNotice.UNKNOWN, null, null, null));
             }
+        }
+        for (DurableRead read : reads) {
+            Registry.Channel channel = read.channel;
             channel.held.poll();
             // The plain notifications that waited behind it, up to the next durable one.
             for (Object next; (next = channel.held.peek()) instanceof String payload; ) {
@@ -251,7 +303,9 @@ public final class Fanout {
         for (int i = 0; i < polled.size(); i++) {
             Registry.Channel channel = polled.get(i);
             for (Subscriber member : channel.members) {
-                if (!member.multi()) {
+                if (member.durableFloor != 0) {
+                    deliverAboveFloor(member, channel.batch.events());
+                } else if (!member.multi()) {
                     member.deliver(channel.batch);
                 } else if (member.collectedInPoll != pollNumber) {
                     member.collectedInPoll = pollNumber;
@@ -309,6 +363,44 @@ public final class Fanout {
     }
 
     /**
+     * A subscriber that resumed from the table before this server released what it read: this poll's events of
+     * its channels (all of them at once, when it has several) without the durable ones at or below its floor.
+     */
+    private void deliverAboveFloor(Subscriber subscriber, List<Event> events) {
+        if (subscriber.multi()) {
+            if (subscriber.collectedInPoll == pollNumber) {
+                return;
+            }
+            subscriber.collectedInPoll = pollNumber;
+            events = new ArrayList<>();
+            for (String name : subscriber.channels) {
+                Registry.Channel channel = registry.channel(name);
+                if (channel != null) {
+                    events.addAll(channel.batch.events());
+                }
+            }
+            events.sort(DELIVERY_ORDER);
+        }
+        long floor = subscriber.durableFloor;
+        ArrayList<Frame> frames = new ArrayList<>(events.size());
+        int bytes = 0;
+        for (Event event : events) {
+            if (event.durablePosition() == 0 || event.durablePosition() > floor) {
+                Frame frame = Batch.frame(subscriber.format(), event);
+                frames.add(frame);
+                bytes += frame.bytes();
+            }
+        }
+        if (!frames.isEmpty()) {
+            subscriber.deliverMerged(frames, bytes);
+        }
+        // Everything released from now on is above the watermark.
+        if (watermark >= floor) {
+            subscriber.durableFloor = 0;
+        }
+    }
+
+    /**
      * A subscriber joins its channels: their reply first, then, when it resumes, a gap for each channel whose
      * continuity cannot be proven and every event the histories hold after its id, in delivery order. Its live
      * events follow from this poll on, so nothing is missed or doubled at the seam.
@@ -331,7 +423,7 @@ public final class Fanout {
                 replays.add(r);
             }
             long durableWatermark = EventIds.watermark(lastEventId);
-            if (gap && durableWatermark >= 0 && reader != null) {
+            if (durableWatermark >= 0 && reader != null && (gap || listenedSince(move.channels(), durableWatermark))) {
                 resumeFromTable(move, durableWatermark, replays);
                 return;
             }
@@ -368,6 +460,16 @@ public final class Fanout {
         subscriber.replay(frames);
     }
 
+    /** Whether one of the channels was LISTENed here after durable events above {@code durable} were committed. */
+    private boolean listenedSince(List<String> channels, long durable) {
+        for (String name : channels) {
+            if (registry.channel(name).durableSince > durable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The delivery position of a durable id's event in these channels' history, or {@link EventIds#UNKNOWN}. */
     private long positionOfDurable(List<String> channels, long durablePosition) {
         if (durablePosition == EventIds.UNKNOWN) {
@@ -388,7 +490,8 @@ public final class Fanout {
      * comes from history once the read is back ({@link #finishResume}).
      */
     private void resumeFromTable(Registry.Move move, long after, List<History.Replay> replays) {
-        DurableResume resume = new DurableResume(move, after, Math.max(0, watermark), position, replays, reader, resumed);
+        DurableResume resume = new DurableResume(move, after, Math.max(0, watermark), position, replays, reader, resumed,
+                resumeRows);
         registry.resuming(move.subscriber());
         try {
             executor.execute(resume);
@@ -400,7 +503,7 @@ public final class Fanout {
     private void finishResumes() {
         for (int i = 0; i < readResumes.size(); ) {
             DurableResume resume = readResumes.get(i);
-            if (pending.isEmpty() || pending.peek().reference.first() > resume.upTo()) {
+            if (pending.isEmpty() || pending.peek().first > resume.upTo()) {
                 readResumes.remove(i);
                 finishResume(resume);
             } else {
@@ -409,60 +512,128 @@ public final class Fanout {
         }
     }
 
+    /** Next rounds whose subscriber has written out what the last one sent start now; those whose subscriber left end. */
+    private void startNextRounds() {
+        for (int i = 0; i < nextRounds.size(); ) {
+            DurableResume round = nextRounds.get(i);
+            Subscriber subscriber = round.move.subscriber();
+            Subscriber.State state = subscriber.state();
+            if (state == Subscriber.State.CLOSING || state == Subscriber.State.CLOSED) {
+                nextRounds.remove(i);
+                registry.resumed(subscriber);
+                registry.admit(subscriber, round.move.channels());
+            } else if (subscriber.written()) {
+                nextRounds.remove(i);
+                try {
+                    executor.execute(round);
+                } catch (RejectedExecutionException e) {
+                    round.fail();
+                }
+            } else {
+                i++;
+            }
+        }
+    }
+
     /**
-     * Listener thread: the subscriber joins with a gap for each channel, the durable events read (position
-     * order), then every event delivered since the read began (without the durable ones the read already had), in
-     * delivery order; its live events follow from this poll on.
+     * Listener thread, a round's read is back. On the first round the client is sent its reply and a gap for each
+     * channel. Then, if the round stopped at its bound or history no longer reaches back to where it began, the
+     * client is sent the rows read and the next round waits for them to be written out. Otherwise the subscriber
+     * joins: the rows read (position order), then every event delivered since the round began (without the
+     * durable ones it already has), in delivery order; its live events follow from this poll on.
      */
     private void finishResume(DurableResume resume) {
         Registry.Move move = resume.move;
         Subscriber subscriber = move.subscriber();
+        Subscriber.State state = subscriber.state();
+        if (state == Subscriber.State.CLOSING || state == Subscriber.State.CLOSED) {
+            registry.resumed(subscriber);
+            registry.admit(subscriber, move.channels());
+            return;
+        }
+        long now = System.nanoTime();
+        // The client has every durable event of its channels up to here: from its own id, and from the read.
+        long floor = resume.failed() ? resume.after : Math.max(resume.after, resume.upTo());
+        List<History.Replay> since = new ArrayList<>(move.channels().size());
+        boolean overtaken = false;
+        for (String name : move.channels()) {
+            History history = registry.channel(name).history;
+            overtaken |= history.evictedAfter(resume.sequence);
+            since.add(history.since(resume.sequence, now));
+        }
+        if (resume.first()) {
+            if (move.reply() != null) {
+                subscriber.offer(move.reply());
+            }
+            tellResumeGaps(resume, since);
+        }
+        Format format = subscriber.format();
+        ArrayList<Frame> frames = new ArrayList<>(resume.events().size());
+        for (DurableEvent row : resume.events()) {
+            frames.add(Batch.frame(format, new Event(0, row.channel(), row.payload(), now, ids, row.position(), watermark)));
+        }
+        if (!resume.failed() && (resume.more() || overtaken)) {
+            if (!frames.isEmpty()) {
+                subscriber.replay(frames);
+            }
+            nextRounds.add(resume.next(watermark, position));
+            return;
+        }
         registry.resumed(subscriber);
         if (!registry.admit(subscriber, move.channels())) {
             return;
         }
-        if (move.reply() != null) {
-            subscriber.offer(move.reply());
-        }
-        long now = System.nanoTime();
-        List<Event> since = new ArrayList<>();
+        List<Event> later = new ArrayList<>();
         for (int i = 0; i < move.channels().size(); i++) {
-            String name = move.channels().get(i);
-            History.Replay before = resume.replays.get(i);
-            History.Replay r = registry.channel(name).history.since(resume.sequence, now);
-            if (resume.failed()) {
-                // History alone, as without a watermark: what it held when the resume began, then what came since.
-                if (before.gapReason() != null) {
-                    tell(subscriber, new GapNotice(name, before.gapReason(), move.lastEventId(), before.outageSince(),
-                            before.outageUntil()));
-                }
-                since.addAll(before.events());
-                since.addAll(r.events());
-                continue;
+            if (resume.failed() && resume.first()) {
+                addAbove(later, resume.replays.get(i).events(), floor);
             }
-            // A channel whose history was whole still loses its plain events up to the read: they are not sent again.
-            String reason = resume.durableGap() != null ? resume.durableGap()
-                    : before.gapReason() != null ? before.gapReason() : GapNotice.HISTORY;
-            boolean outage = GapNotice.OUTAGE.equals(reason) || GapNotice.OUTAGE.equals(r.gapReason());
-            tell(subscriber, new GapNotice(name, outage ? GapNotice.OUTAGE : reason, move.lastEventId(),
-                    outage ? r.outageSince() : null, outage ? r.outageUntil() : null));
-            for (Event event : r.events()) {
-                if (event.durablePosition() == 0 || event.durablePosition() > resume.upTo()) {
-                    since.add(event);
-                }
-            }
+            addAbove(later, since.get(i).events(), floor);
         }
-        since.sort(DELIVERY_ORDER);
-        Format format = subscriber.format();
-        ArrayList<Frame> frames = new ArrayList<>(resume.events().size() + since.size());
-        for (DurableEvent row : resume.events()) {
-            frames.add(Batch.frame(format, new Event(0, row.channel(), row.payload(), now, ids, row.position(), watermark)));
+        if (floor > watermark) {
+            subscriber.durableFloor = floor;
         }
-        for (Event event : since) {
+        later.sort(DELIVERY_ORDER);
+        for (Event event : later) {
             frames.add(Batch.frame(format, event));
         }
         if (!frames.isEmpty()) {
             subscriber.replay(frames);
+        }
+    }
+
+    /**
+     * The first round's gaps, one per channel: with the table read, a channel whose history was whole still loses
+     * its plain events up to the read (they are not sent again); without it (a failed read), history alone, as
+     * without a watermark.
+     */
+    private void tellResumeGaps(DurableResume resume, List<History.Replay> since) {
+        Registry.Move move = resume.move;
+        for (int i = 0; i < move.channels().size(); i++) {
+            String name = move.channels().get(i);
+            History.Replay before = resume.replays.get(i);
+            History.Replay r = since.get(i);
+            if (resume.failed()) {
+                if (before.gapReason() != null) {
+                    tell(move.subscriber(), new GapNotice(name, before.gapReason(), move.lastEventId(),
+                            before.outageSince(), before.outageUntil()));
+                }
+                continue;
+            }
+            String reason = resume.durableGap() != null ? resume.durableGap()
+                    : before.gapReason() != null ? before.gapReason() : GapNotice.HISTORY;
+            boolean outage = GapNotice.OUTAGE.equals(reason) || GapNotice.OUTAGE.equals(r.gapReason());
+            tell(move.subscriber(), new GapNotice(name, outage ? GapNotice.OUTAGE : reason, move.lastEventId(),
+                    outage ? r.outageSince() : null, outage ? r.outageUntil() : null));
+        }
+    }
+
+    /** The events that are plain or durable above {@code floor}: the client has the others. */
+    private static void addAbove(List<Event> into, List<Event> events, long floor) {
+        for (Event event : events) {
+            if (event.durablePosition() == 0 || event.durablePosition() > floor) {
+                into.add(event);
+            }
         }
     }
 
@@ -476,7 +647,9 @@ public final class Fanout {
     /**
      * The LISTEN connection is back after an outage (or came up after clients subscribed): each channel's history
      * records the break, and subscribers whose format can say so are told, before anything newer. Raw WebSocket
-     * clients cannot be told in band; they stay open and go on.
+     * clients cannot be told in band; they stay open and go on. Durable events are not lost with the outage: each
+     * channel catches up from the table, everything after the watermark that no reference will name (those
+     * committed before the LISTENs were back), ahead of its later notifications.
      */
     public void gap(Gap gap) {
         Instant since = gap.since();
@@ -484,6 +657,10 @@ public final class Fanout {
         for (Registry.Channel channel : registry.channels()) {
             channel.history.outage(position, since, until);
             tellMembers(channel, new GapNotice(channel.name, GapNotice.OUTAGE, null, since, until));
+            long after = catchUpFrom(channel);
+            if (reader != null && after >= 0) {
+                hold(channel, DurableRead.catchUp(channel, after, reader));
+            }
         }
         // Those still on their way in, without an id to resume from: they opened while nothing was heard.
         registry.forEachWaitingJoin(move -> {
@@ -493,6 +670,17 @@ public final class Fanout {
                 }
             }
         });
+    }
+
+    /**
+     * Where a channel's catch-up after an outage starts: every durable event of it up to there was released here, or
+     * was committed before its LISTEN; {@link EventIds#UNKNOWN} when neither is known yet.
+     */
+    private long catchUpFrom(Registry.Channel channel) {
+        if (channel.durableSince == Long.MAX_VALUE) {
+            return watermark;
+        }
+        return Math.max(watermark, channel.durableSince);
     }
 
     /** Every member of the channel whose format can say so is told of a gap, one message made per format. */
@@ -521,6 +709,11 @@ public final class Fanout {
     /** The durable watermark: every durable event at or below it has been released. */
     long watermark() {
         return watermark;
+    }
+
+    /** Whether a resume is still reading or waiting (tests run polls until none is). */
+    boolean resuming() {
+        return !resumed.isEmpty() || !readResumes.isEmpty() || !nextRounds.isEmpty();
     }
 
     /** The position of the last event delivered. */

@@ -141,6 +141,11 @@ final class History {
                 : new Replay(gap, null, null, newer);
     }
 
+    /** Whether events after {@code position} have been dropped (by the bounds), so {@link #since} would miss some. */
+    boolean evictedAfter(long position) {
+        return position < evictedUpTo;
+    }
+
     /** Events held now. */
     int count() {
         return count;

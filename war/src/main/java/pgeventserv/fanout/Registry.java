@@ -50,6 +50,11 @@ public final class Registry {
          * notification of the channel ({@link DurableRead} or payload), in arrival order; null until the first.
          */
         ArrayDeque<Object> held;
+        /**
+         * Listener thread only: every durable event of the channel above this position reaches this server (the
+         * newest committed once its LISTEN was in effect); unknown, so at its largest, until that read is back.
+         */
+        long durableSince = Long.MAX_VALUE;
 
         boolean holding() {
             return held != null && !held.isEmpty();
@@ -166,12 +171,13 @@ public final class Registry {
     }
 
     /** Listener thread: channels whose LISTEN has taken effect start their history at {@code position}. */
-    void markListened(long position) {
+    void markListened(long position, Consumer<Channel> listened) {
         for (Iterator<Channel> it = created.iterator(); it.hasNext(); ) {
             Channel channel = it.next();
             if (channel.listenedNow()) {
                 channel.history.listened(position);
                 it.remove();
+                listened.accept(channel);
             }
         }
     }

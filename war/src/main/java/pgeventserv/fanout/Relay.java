@@ -3,14 +3,16 @@ package pgeventserv.fanout;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,9 +44,12 @@ public class Relay {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    // Durable events are read here, off the listener thread.
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threads;
+
+    @Inject
+    @ConfigProperty(name = "DbPoolMaxConns")
+    int poolMaxConnections;
 
     @Inject
     @ConfigProperty(name = "SessionQueueMessages")
@@ -80,6 +85,10 @@ public class Relay {
 
     private Registry registry;
     private Fanout fanout;
+    // Durable events are read here, off the listener thread, one pooled connection per thread: every connection of
+    // the pool but the LISTEN connection's. Not the server's default managed executor: Payara's (no core threads,
+    // an unbounded queue) runs one task at a time, and resumes would wait behind every reference's read.
+    private ExecutorService readers;
     private ScheduledFuture<?> pings;
     private ScheduledFuture<?> sweeps;
 
@@ -92,7 +101,8 @@ public class Relay {
         DurableEvents events = durableStore.events();
         DurableReader reader = events == null ? null : new TableReader(events);
         // No query here: the watermark starts with the first durable event released.
-        fanout = new Fanout(registry, EventIds.random(), reader, executor, EventIds.UNKNOWN);
+        readers = Executors.newFixedThreadPool(Math.max(1, poolMaxConnections - 1), threads);
+        fanout = new Fanout(registry, EventIds.random(), reader, readers, EventIds.UNKNOWN);
         sweeps = scheduler.scheduleWithFixedDelay(() -> registry.sweepUnopened(System.nanoTime()),
                 SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
         long interval = pingInterval.toMillis();
@@ -173,5 +183,6 @@ public class Relay {
         }
         sweeps.cancel(false);
         registry.shutdown();
+        readers.shutdownNow();
     }
 }

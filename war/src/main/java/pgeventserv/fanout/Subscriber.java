@@ -67,6 +67,12 @@ public final class Subscriber {
     private volatile long replayBytes;
     /** Listener thread only: the last poll in which this multi-channel subscriber was collected for delivery. */
     long collectedInPoll = -1;
+    /**
+     * Listener thread only: a resume from the table gave this subscriber every durable event of its channels up to
+     * here, while this server may not have released them all yet; those released later are not sent again. Zero
+     * once the server's watermark has passed it (everything released after that is newer).
+     */
+    long durableFloor;
     private final AtomicInteger wip = new AtomicInteger();
     /** On the registry's list of subscribers to drain again after the next poll. */
     final AtomicBoolean awaiting = new AtomicBoolean();
@@ -251,6 +257,11 @@ public final class Subscriber {
 
     Format format() {
         return format;
+    }
+
+    /** Whether everything queued has been handed to the writer. */
+    boolean written() {
+        return queuedMessages.get() == 0;
     }
 
     /** Counts before it adds, so the bound holds; the drainer takes until the queue is empty, not by the count. */

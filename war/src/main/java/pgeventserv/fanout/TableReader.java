@@ -1,7 +1,6 @@
 package pgeventserv.fanout;
 
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -19,23 +18,13 @@ final class TableReader implements DurableReader {
     }
 
     @Override
-    public List<DurableEvent> read(String channel, DurableReference reference) throws SQLException {
-        return events.read(channel, reference);
+    public List<DurableEvent> read(DurableReference reference) throws SQLException {
+        return events.read(reference);
     }
 
     @Override
-    public List<DurableEvent> between(Collection<String> channels, long after, long upTo) throws SQLException {
-        List<DurableEvent> all = new ArrayList<>();
-        long from = after;
-        while (from < upTo) {
-            List<DurableEvent> batch = events.batch(channels, from, upTo);
-            if (batch.isEmpty()) {
-                break;
-            }
-            all.addAll(batch);
-            from = batch.get(batch.size() - 1).position();
-        }
-        return all;
+    public List<DurableEvent> batch(Collection<String> channels, long after, long upTo) throws SQLException {
+        return events.batch(channels, after, upTo);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package pgeventserv.postgres;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,11 +34,13 @@ public final class DurableEvents {
               SELECT position, channel, payload, time,
                      sum(octet_length(payload)) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) - octet_length(payload) AS bytes_before
                 FROM pg_eventserv.events
-               WHERE position > ? AND position <= ? AND channel = ANY (?)
+               WHERE position > ? AND position <= ? %s
                ORDER BY position
                LIMIT ?) page
              WHERE bytes_before < ?
              ORDER BY position""";
+    private static final String PAGE_OF_CHANNELS = PAGE.formatted("AND channel = ANY (?)");
+    private static final String PAGE_OF_ALL = PAGE.formatted("");
 
     private final DataSource dataSource;
     private final long batchBytes;
@@ -53,21 +54,25 @@ public final class DurableEvents {
     }
 
     /**
-     * The next batch of events of these channels with {@code after < position <= upTo}, in position order; empty
-     * when there are none. Continue from the last one's position until a batch comes back empty or reaches {@code upTo}.
+     * The next batch of events of these channels (null: of every channel) with {@code after < position <= upTo},
+     * in position order; empty when there are none. Continue from the last one's position until a batch comes back
+     * empty or reaches {@code upTo}.
      */
     public List<DurableEvent> batch(Collection<String> channels, long after, long upTo) throws SQLException {
         List<DurableEvent> events = new ArrayList<>();
-        if (channels.isEmpty() || upTo <= after) {
+        if (channels != null && channels.isEmpty() || upTo <= after) {
             return events;
         }
-        try (Connection c = PooledConnection.borrow(dataSource); PreparedStatement s = c.prepareStatement(PAGE)) {
-            Array names = c.createArrayOf("text", channels.toArray());
-            s.setLong(1, after);
-            s.setLong(2, upTo);
-            s.setArray(3, names);
-            s.setInt(4, BATCH_ROWS);
-            s.setLong(5, batchBytes);
+        try (Connection c = PooledConnection.borrow(dataSource);
+                PreparedStatement s = c.prepareStatement(channels == null ? PAGE_OF_ALL : PAGE_OF_CHANNELS)) {
+            int i = 1;
+            s.setLong(i++, after);
+            s.setLong(i++, upTo);
+            if (channels != null) {
+                s.setArray(i++, c.createArrayOf("text", channels.toArray()));
+            }
+            s.setInt(i++, BATCH_ROWS);
+            s.setLong(i, batchBytes);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     events.add(new DurableEvent(r.getLong(1), r.getString(2), r.getString(3),
@@ -82,12 +87,16 @@ public final class DurableEvents {
         }
     }
 
-    /** Every event of the channel a reference names, batch by batch, in position order. */
-    public List<DurableEvent> read(String channel, DurableReference reference) throws SQLException {
+    /**
+     * Every event in a reference's range, of whatever channel, batch by batch, in position order: the rows of one
+     * transaction's other channels come with it (their own references may come later, in another read of the
+     * notifications).
+     */
+    public List<DurableEvent> read(DurableReference reference) throws SQLException {
         List<DurableEvent> all = new ArrayList<>();
         long after = reference.first() - 1;
         while (after < reference.last()) {
-            List<DurableEvent> batch = batch(List.of(channel), after, reference.last());
+            List<DurableEvent> batch = batch(null, after, reference.last());
             if (batch.isEmpty()) {
                 break;
             }

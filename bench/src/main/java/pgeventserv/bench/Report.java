@@ -6,6 +6,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -65,6 +67,7 @@ final class Report {
                     mib(m.rssBefore()), mib(m.rssAfter()), kib(m.rssPerSession())));
             t.append(String.format("  errors %d%s%n", m.errors(), m.note() == null ? "" : "; note: " + m.note()));
         }
+        targets(t);
         if (!results.warnings.isEmpty()) {
             t.append(String.format("%nWarnings%n"));
             for (String w : results.warnings) {
@@ -87,6 +90,53 @@ final class Report {
                 + "  the missed notifications of all clients over that time; doubled: deliveries beyond the missed ones;%n"
                 + "  disorder: events whose sequence number did not follow the previous one's%n"));
         return t.toString();
+    }
+
+    /**
+     * Issue 17's targets for this server, each against the ceiling of the same run: met or not, with the figures.
+     * Throughput "no lower than before" needs the earlier build in the same run: {@code --target}.
+     */
+    private void targets(StringBuilder t) {
+        List<String> lines = new ArrayList<>();
+        var ceiling = results.ceilingLatency();
+        for (Results.Latency r : results.latency) {
+            if (r.ceiling() || !r.name().equals(Bench.OURS) || ceiling.isEmpty() || r.rate() != 1_000) {
+                continue;
+            }
+            Latencies.Summary c = ceiling.get().summary();
+            Latencies.Summary s = r.summary();
+            if (r.clients() == 100) {
+                lines.add(target("100 x 1,000/s p50 <= ceiling p50 + 0.3 ms", s.p50() <= c.p50() + 300,
+                        millis(s.p50()) + " ms against " + millis(c.p50() + 300) + " ms"));
+                lines.add(target("100 x 1,000/s p99 <= 1.3 x ceiling p99 and < 5 ms",
+                        s.p99() <= 1.3 * c.p99() && s.p99() < 5_000,
+                        millis(s.p99()) + " ms against " + millis(Math.min(Math.round(1.3 * c.p99()), 5_000)) + " ms"));
+            } else if (r.clients() == 1_000) {
+                lines.add(target("1,000 x 1,000/s p99 < 10 ms", s.p99() < 10_000, millis(s.p99()) + " ms"));
+            }
+        }
+        for (Results.Memory m : results.memory) {
+            if (!m.name().equals(Bench.OURS)) {
+                continue;
+            }
+            if (m.heapPerSession() >= 0) {
+                lines.add(target("live heap per idle session <= 20 KB", m.heapPerSession() <= 20_000,
+                        kib(m.heapPerSession())));
+            }
+            lines.add(target("RSS per idle session <= 28.7 KiB (the original's)", m.rssPerSession() <= 28.7 * 1024,
+                    kib(m.rssPerSession())));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        t.append(String.format("%nTargets (issue 17), this run%n"));
+        for (String line : lines) {
+            t.append(line).append('\n');
+        }
+    }
+
+    private static String target(String what, boolean met, String measured) {
+        return String.format("  %-52s %-8s %s", what, met ? "met" : "NOT MET", measured);
     }
 
     private void sseOverWebSocket(StringBuilder t) {

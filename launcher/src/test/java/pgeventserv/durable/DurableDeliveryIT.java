@@ -21,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import pgeventserv.Browser;
 import pgeventserv.DurableDatabase;
 import pgeventserv.EventStreamClient;
 import pgeventserv.EventStreamClient.Event;
@@ -118,6 +119,43 @@ class DurableDeliveryIT {
             assertEquals(payload, event.data());
             assertTrue(event.id().matches("d\\d+"), event.id());
             assertEquals(payload, raw.next(WAIT));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aLargePayloadPublishedInATriggerReachesABrowsersEventSource() throws Exception {
+        db.execute("""
+                CREATE TABLE it_pages (body text);
+                CREATE FUNCTION it_pages_publish() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  PERFORM pg_eventserv.publish('it_browser', NEW.body);
+                  RETURN NEW;
+                END $$;
+                CREATE TRIGGER it_pages_publish AFTER INSERT ON it_pages
+                  FOR EACH ROW EXECUTE FUNCTION it_pages_publish()""");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 100_000; i++) {
+            body.append("{\"n\":").append(i).append(",\"text\":\"é € 😀 <>\"} ");
+        }
+        String payload = body.toString();
+        try (Browser browser = Browser.start()) {
+            // The viewer's origin, so the stream is same-origin, as a page of the user's would be behind the relay.
+            browser.driver().get(server.base().toString());
+            browser.script("""
+                    window.received = [];
+                    window.opened = false;
+                    const source = new EventSource('listen/it_browser');
+                    source.onopen = () => { window.opened = true; };
+                    source.onmessage = e => window.received.push({id: e.lastEventId, data: e.data});""");
+            browser.await(WAIT, d -> Boolean.TRUE.equals(browser.script("return window.opened;")) ? true : null);
+            try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO it_pages VALUES (?)")) {
+                s.setString(1, payload);
+                s.execute();
+            }
+            browser.await(WAIT, d -> ((Number) browser.script("return window.received.length;")).intValue() > 0 ? true : null);
+            assertEquals(payload, browser.script("return window.received[0].data;"));
+            assertTrue(((String) browser.script("return window.received[0].id;")).matches("d\\d+"));
         }
     }
 

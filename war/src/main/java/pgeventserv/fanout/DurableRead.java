@@ -38,6 +38,13 @@ final class DurableRead implements Runnable {
         return new DurableRead(channel, reference.first(), reference.last(), false, reader);
     }
 
+    /** What a reference names, all of it read by earlier reads (released with them): nothing to read. */
+    static DurableRead covered(Registry.Channel channel, DurableReference reference) {
+        DurableRead read = new DurableRead(channel, reference.first(), reference.last(), false, null);
+        read.done = true;
+        return read;
+    }
+
     /** Everything of the channel after {@code after} that is committed when the read runs. */
     static DurableRead catchUp(Registry.Channel channel, long after, DurableReader reader) {
         return new DurableRead(channel, after + 1, after, true, reader);

@@ -49,6 +49,8 @@ public final class Fanout {
     private long position;
     /** Every durable event at or below it has been released; negative while durable events are off or none was. */
     private long watermark;
+    /** The last position a reference's read covers, released or not. */
+    private long readUpTo = -1;
     private final ArrayDeque<DurableRead> pending = new ArrayDeque<>();
     private final ArrayList<DurableRead> releasing = new ArrayList<>();
     // Resumes read, waiting for the releases up to what they read (and at least one poll, for the notifications
@@ -115,7 +117,13 @@ public final class Fanout {
         if (reference.isEmpty()) {
             return false;
         }
-        hold(channel, DurableRead.of(channel, reference.get(), reader));
+        // A read takes every channel's rows of its range: a later reference within ranges already read (another
+        // channel's of the same transaction) reads only what lies beyond them, or nothing.
+        DurableReference named = reference.get();
+        long first = Math.max(named.first(), readUpTo + 1);
+        readUpTo = Math.max(readUpTo, named.last());
+        hold(channel, first > named.last() ? DurableRead.covered(channel, named)
+                : DurableRead.of(channel, new DurableReference(first, named.last()), reader));
         return true;
     }
 
@@ -128,7 +136,7 @@ public final class Fanout {
         pending.add(read);
         if (reader == null) {
             read.fail();
-        } else {
+        } else if (!read.done()) {
             try {
                 executor.execute(read);
             } catch (RejectedExecutionException e) {

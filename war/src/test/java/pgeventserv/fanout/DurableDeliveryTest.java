@@ -28,6 +28,7 @@ class DurableDeliveryTest {
         final List<DurableEvent> rows = new ArrayList<>();
         volatile boolean failing;
         int betweenReads;
+        int referenceReads;
         /** Rows a batch holds at most. */
         int batchRows = Integer.MAX_VALUE;
 
@@ -38,6 +39,7 @@ class DurableDeliveryTest {
         @Override
         public List<DurableEvent> read(DurableReference reference) {
             check();
+            referenceReads++;
             return rows.stream().filter(r -> r.position() >= reference.first() && r.position() <= reference.last())
                     .sorted(Comparator.comparingLong(DurableEvent::position)).toList();
         }
@@ -177,10 +179,11 @@ class DurableDeliveryTest {
         fanout.deliver("b", new DurableReference(2, 4).payload());
         reads.poll().run();
         fanout.pollCompleted();
-        assertEquals(List.of(), both.received(), "one transaction goes together");
+        assertEquals(List.of("a1", "b2", "a3"), payloads(both), "the first read has every channel's rows of its range");
         runReads();
         fanout.pollCompleted();
         assertEquals(List.of("a1", "b2", "a3", "b4"), payloads(both));
+        assertEquals(2, table.referenceReads);
     }
 
     @Test
@@ -462,5 +465,20 @@ class DurableDeliveryTest {
         }
         assertEquals(List.of("gap:unknown:c", "durable 1", "durable 2", "durable 3", "durable 4", "durable 5", "durable 6"),
                 payloads(back));
+    }
+
+    @Test
+    void aTransactionOnManyChannelsIsReadOnceWhicheverReferenceComesFirst() {
+        FakeWriter all = open(List.of("a", "b", "c"), null);
+        table.insert(1, "a", "a1");
+        table.insert(2, "b", "b2");
+        table.insert(3, "c", "c3");
+        table.insert(4, "a", "a4");
+        fanout.deliver("a", new DurableReference(1, 4).payload());
+        fanout.deliver("b", new DurableReference(2, 2).payload());
+        fanout.deliver("c", new DurableReference(3, 3).payload());
+        readAndPoll();
+        assertEquals(List.of("a1", "b2", "c3", "a4"), payloads(all));
+        assertEquals(1, table.referenceReads);
     }
 }

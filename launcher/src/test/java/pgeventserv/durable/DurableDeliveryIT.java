@@ -161,6 +161,34 @@ class DurableDeliveryIT {
 
     @Test
     @Order(2)
+    void durableEventsCommittedWhileTheListenConnectionIsDownArriveAfterItOnceInOrder() throws Exception {
+        List<String> sent = new ArrayList<>();
+        try (EventStreamClient sse = stream("it_outage_durable")) {
+            publish("it_outage_durable", "before");
+            sent.add("before");
+            assertEquals("before", sse.next(WAIT).data());
+            // The server's connections go (the LISTEN one among them): what is committed until it is back is heard
+            // by nobody, and must come from the table.
+            db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE pid <> pg_backend_pid() AND datname = current_database()");
+            for (int i = 0; i < 30; i++) {
+                publish("it_outage_durable", "during " + i);
+                sent.add("during " + i);
+            }
+            List<String> got = new ArrayList<>(List.of("before"));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (got.size() < sent.size() && System.nanoTime() < deadline) {
+                Event event = sse.next(WAIT);
+                if (event != null && event.type().equals("message")) {
+                    got.add(event.data());
+                }
+            }
+            assertEquals(sent, got);
+        }
+    }
+
+    @Test
+    @Order(2)
     void durableAndPlainNotificationsOfAChannelArriveInCommitOrder() throws Exception {
         List<String> sent = new ArrayList<>();
         try (EventStreamClient sse = stream("it_order")) {

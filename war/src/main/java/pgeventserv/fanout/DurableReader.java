@@ -21,6 +21,9 @@ public interface DurableReader {
      */
     List<DurableEvent> batch(Collection<String> channels, long after, long upTo) throws Exception;
 
+    /** Whether the table is known not to exist (never installed, or dropped): nothing need be asked of it. */
+    boolean absent();
+
     /** The oldest position still stored; empty when nothing is. */
     OptionalLong oldestPosition() throws Exception;
 

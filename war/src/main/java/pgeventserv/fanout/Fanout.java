@@ -45,6 +45,8 @@ public final class Fanout {
     private final Queue<DurableResume> resumed = new ConcurrentLinkedQueue<>();
     /** Where newly LISTENed channels' durable continuity starts, from the reading threads to the listener thread. */
     private final Queue<DurableSince> sinceRead = new ConcurrentLinkedQueue<>();
+    /** Listener thread: channels LISTENed whose durable continuity is still to be read. */
+    private final ArrayList<Registry.Channel> sinceWanted = new ArrayList<>();
     // Listener thread only.
     private long position;
     /** Every durable event at or below it has been released; negative while durable events are off or none was. */
@@ -145,23 +147,28 @@ public final class Fanout {
         }
     }
 
-    private record DurableSince(Registry.Channel channel, long position) {
+    private record DurableSince(List<Registry.Channel> channels, long position) {
     }
 
     /**
-     * A channel's LISTEN is in effect: the durable events committed before it never reach this server, so its
+     * Channels whose LISTEN is in effect: the durable events committed before it never reach this server, so their
      * history can vouch only for those after the newest committed now; a resume from before that reads the table.
+     * One read serves every channel LISTENed by then (a later newest is a safe bound too); none is made while the
+     * schema is known not to be installed.
      */
-    private void readDurableSince(Registry.Channel channel) {
-        if (reader == null) {
+    private void readDurableSince() {
+        if (reader == null || sinceWanted.isEmpty() || reader.absent()) {
+            sinceWanted.clear();
             return;
         }
+        List<Registry.Channel> channels = new ArrayList<>(sinceWanted);
+        sinceWanted.clear();
         try {
             executor.execute(() -> {
                 try {
-                    sinceRead.add(new DurableSince(channel, reader.newestPosition().orElse(0)));
+                    sinceRead.add(new DurableSince(channels, reader.newestPosition().orElse(0)));
                 } catch (Exception | LinkageError e) {
-                    // The reader logged it; the channel stays unknown and resumes with durable ids read the table.
+                    // The reader logged it; the channels stay unknown and resumes with durable ids read the table.
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -172,9 +179,12 @@ public final class Fanout {
     /** The poll ended: joins and leaves, every batch to its channel's members and history, then the waiting. */
     public void pollCompleted() {
         // Notifications arrive only after the poll's LISTENs: a LISTEN done by now hears everything after this.
-        registry.markListened(position - eventsThisPoll(), this::readDurableSince);
+        registry.markListened(position - eventsThisPoll(), sinceWanted::add);
+        readDurableSince();
         for (DurableSince known; (known = sinceRead.poll()) != null; ) {
-            known.channel().durableSince = known.position();
+            for (Registry.Channel channel : known.channels()) {
+                channel.durableSince = known.position();
+            }
         }
         // Resumes first: what is released now goes to them live, what was released before is in history.
         if (!readResumes.isEmpty()) {

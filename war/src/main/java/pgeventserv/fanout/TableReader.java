@@ -28,6 +28,11 @@ final class TableReader implements DurableReader {
     }
 
     @Override
+    public boolean absent() {
+        return events.tableMissing();
+    }
+
+    @Override
     public OptionalLong oldestPosition() throws SQLException {
         return events.oldestPosition();
     }

@@ -106,6 +106,11 @@ public final class DurableEvents {
         return all;
     }
 
+    /** Whether the schema is known not to be installed (the last query said so). */
+    public boolean tableMissing() {
+        return table.missing();
+    }
+
     /** The oldest retained position: a resume from before it has lost events to the retention. Empty when the table is empty. */
     public OptionalLong oldestPosition() throws SQLException {
         return position("SELECT min(position) FROM pg_eventserv.events");

@@ -54,6 +54,11 @@ class DurableDeliveryTest {
         }
 
         @Override
+        public boolean absent() {
+            return false;
+        }
+
+        @Override
         public OptionalLong oldestPosition() {
             check();
             return rows.stream().mapToLong(DurableEvent::position).min();

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import pgeventserv.postgres.DurableEvent;
 import pgeventserv.postgres.DurableReference;
 import pgeventserv.postgres.Gap;
@@ -47,6 +48,7 @@ public final class Fanout {
     private final Queue<DurableSince> sinceRead = new ConcurrentLinkedQueue<>();
     /** Listener thread: channels LISTENed whose durable continuity is still to be read. */
     private final ArrayList<Registry.Channel> sinceWanted = new ArrayList<>();
+    private final Consumer<Registry.Channel> wantSince = sinceWanted::add;
     // Listener thread only.
     private long position;
     /** Every durable event at or below it has been released; negative while durable events are off or none was. */
@@ -179,7 +181,7 @@ public final class Fanout {
     /** The poll ended: joins and leaves, every batch to its channel's members and history, then the waiting. */
     public void pollCompleted() {
         // Notifications arrive only after the poll's LISTENs: a LISTEN done by now hears everything after this.
-        registry.markListened(position - eventsThisPoll(), sinceWanted::add);
+        registry.markListened(position - eventsThisPoll(), wantSince);
         readDurableSince();
         for (DurableSince known; (known = sinceRead.poll()) != null; ) {
             for (Registry.Channel channel : known.channels()) {

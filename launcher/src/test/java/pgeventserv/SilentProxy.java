@@ -56,6 +56,25 @@ public final class SilentProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Silences the connections open now but the first {@code spared} opened, and lets new ones through: the
+     * network went away and came back while those connections sat idle in a pool, unaware.
+     */
+    public void cutAllBut(int spared) {
+        synchronized (links) {
+            for (int i = spared; i < links.size(); i++) {
+                links.get(i).silent = true;
+            }
+        }
+    }
+
+    /** Connections opened through the relay so far. */
+    public int opened() {
+        synchronized (links) {
+            return links.size();
+        }
+    }
+
     /** Connections opened through the relay since {@link #cut}: attempts that met the dead path. */
     public int openedWhileCut() {
         return openedWhileCut.get();

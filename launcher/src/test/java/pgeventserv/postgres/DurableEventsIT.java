@@ -153,7 +153,7 @@ class DurableEventsIT {
             }
         }
         db.execute("UPDATE pg_eventserv.events SET time = now() - interval '2 hours' WHERE position <= 3");
-        Retention retention = new Retention(dataSource, table);
+        Retention retention = new Retention(new DurableConnections(dataSource, 4), table);
         assertEquals(OptionalLong.of(3), retention.deleteOlderThan(Duration.ofHours(1)));
         assertEquals(OptionalLong.of(0), retention.deleteOlderThan(Duration.ofHours(1)));
         assertEquals(OptionalLong.of(4), reader(1 << 20).oldestPosition());
@@ -168,10 +168,10 @@ class DurableEventsIT {
         try (Connection other = db.connect(); Statement s = other.createStatement()) {
             other.setAutoCommit(false);
             s.execute("SELECT pg_advisory_xact_lock(1885697651, 2)");
-            assertEquals(OptionalLong.empty(), new Retention(dataSource, table).deleteOlderThan(Duration.ofHours(1)));
+            assertEquals(OptionalLong.empty(), new Retention(new DurableConnections(dataSource, 4), table).deleteOlderThan(Duration.ofHours(1)));
             other.rollback();
         }
-        assertEquals(OptionalLong.of(1), new Retention(dataSource, table).deleteOlderThan(Duration.ofHours(1)));
+        assertEquals(OptionalLong.of(1), new Retention(new DurableConnections(dataSource, 4), table).deleteOlderThan(Duration.ofHours(1)));
     }
 
     @Test
@@ -183,7 +183,7 @@ class DurableEventsIT {
             SQLException e = assertThrows(SQLException.class, () -> reader.batch(List.of("gone"), 0, 10));
             assertEquals("42P01", e.getSQLState());
         }
-        assertThrows(SQLException.class, () -> new Retention(dataSource, table).deleteOlderThan(Duration.ofHours(1)));
+        assertThrows(SQLException.class, () -> new Retention(new DurableConnections(dataSource, 4), table).deleteOlderThan(Duration.ofHours(1)));
         assertEquals(1, warnings(), "one warning for the dropped table");
         assertTrue(table.missing());
         db.installFresh();
@@ -207,7 +207,7 @@ class DurableEventsIT {
     }
 
     private DurableEvents reader(long batchBytes) {
-        return new DurableEvents(dataSource, batchBytes, table);
+        return new DurableEvents(new DurableConnections(dataSource, 4), batchBytes, table);
     }
 
     private static List<Long> positions(List<DurableEvent> events) {

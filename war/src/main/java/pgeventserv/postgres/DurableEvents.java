@@ -1,6 +1,5 @@
 package pgeventserv.postgres;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
-import javax.sql.DataSource;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Reads {@code pg_eventserv.events}, in position order, in batches, each on a connection borrowed from the pool
@@ -42,13 +41,16 @@ public final class DurableEvents {
     private static final String PAGE_OF_CHANNELS = PAGE.formatted("AND channel = ANY (?)");
     private static final String PAGE_OF_ALL = PAGE.formatted("");
 
-    private final DataSource dataSource;
+    private final DurableConnections connections;
     private final long batchBytes;
     private final DurableTable table;
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder rows = new LongAdder();
 
     /** {@code batchBytes}: the payload bytes a batch stops at, {@code DurableMaxPayloadBytes}. */
-    public DurableEvents(DataSource dataSource, long batchBytes, DurableTable table) {
-        this.dataSource = dataSource;
+    DurableEvents(DurableConnections connections, long batchBytes, DurableTable table) {
+        this.connections = connections;
         this.batchBytes = batchBytes;
         this.table = table;
     }
@@ -63,28 +65,26 @@ public final class DurableEvents {
         if (channels != null && channels.isEmpty() || upTo <= after) {
             return events;
         }
-        try (Connection c = PooledConnection.borrow(dataSource);
-                PreparedStatement s = c.prepareStatement(channels == null ? PAGE_OF_ALL : PAGE_OF_CHANNELS)) {
-            int i = 1;
-            s.setLong(i++, after);
-            s.setLong(i++, upTo);
-            if (channels != null) {
-                s.setArray(i++, c.createArrayOf("text", channels.toArray()));
-            }
-            s.setInt(i++, BATCH_ROWS);
-            s.setLong(i, batchBytes);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    events.add(new DurableEvent(r.getLong(1), r.getString(2), r.getString(3),
-                            r.getObject(4, OffsetDateTime.class).toInstant()));
+        return query(c -> {
+            try (PreparedStatement s = c.prepareStatement(channels == null ? PAGE_OF_ALL : PAGE_OF_CHANNELS)) {
+                int i = 1;
+                s.setLong(i++, after);
+                s.setLong(i++, upTo);
+                if (channels != null) {
+                    s.setArray(i++, c.createArrayOf("text", channels.toArray()));
                 }
+                s.setInt(i++, BATCH_ROWS);
+                s.setLong(i, batchBytes);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        events.add(new DurableEvent(r.getLong(1), r.getString(2), r.getString(3),
+                                r.getObject(4, OffsetDateTime.class).toInstant()));
+                    }
+                }
+                rows.add(events.size());
+                return events;
             }
-            table.worked();
-            return events;
-        } catch (SQLException e) {
-            table.failed(e);
-            throw e;
-        }
+        });
     }
 
     /**
@@ -122,15 +122,41 @@ public final class DurableEvents {
     }
 
     private OptionalLong position(String query) throws SQLException {
-        try (Connection c = PooledConnection.borrow(dataSource); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
-            r.next();
-            long position = r.getLong(1);
-            OptionalLong result = r.wasNull() ? OptionalLong.empty() : OptionalLong.of(position);
+        return query(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+                r.next();
+                long position = r.getLong(1);
+                return r.wasNull() ? OptionalLong.empty() : OptionalLong.of(position);
+            }
+        });
+    }
+
+    /** One read of the table, counted, its failure logged (once per change) by the table and thrown. */
+    private <T> T query(DurableConnections.Work<T> work) throws SQLException {
+        reads.increment();
+        try {
+            T result = connections.run(work);
             table.worked();
             return result;
         } catch (SQLException e) {
+            failures.increment();
             table.failed(e);
             throw e;
         }
+    }
+
+    /** Queries of the table since start: reads of rows and of the oldest or newest position. */
+    public long reads() {
+        return reads.sum();
+    }
+
+    /** Queries of the table that failed since start. */
+    public long readFailures() {
+        return failures.sum();
+    }
+
+    /** Rows read since start, of every channel: a row is read once per reference or resume that needs it. */
+    public long rowsRead() {
+        return rows.sum();
     }
 }

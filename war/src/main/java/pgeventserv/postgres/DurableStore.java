@@ -36,6 +36,7 @@ public class DurableStore {
     private static final Logger LOG = Logger.getLogger(DurableStore.class.getName());
     private static final Duration MAX_RETENTION_INTERVAL = Duration.ofMinutes(1);
     private static final Duration MIN_RETENTION_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration FIRST_RETENTION_DELAY = Duration.ofSeconds(10);
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -52,6 +53,10 @@ public class DurableStore {
     @ConfigProperty(name = "DurableRetention")
     Duration retention;
 
+    @Inject
+    @ConfigProperty(name = "DbPoolMaxConns")
+    int poolMaxConnections;
+
     private final DurableTable table = new DurableTable();
     private DurableEvents events;
     private ScheduledFuture<?> retentionRuns;
@@ -65,10 +70,14 @@ public class DurableStore {
             LOG.warning("durable events off: no DataSource " + dataSourceName + ": " + e);
             return;
         }
-        events = new DurableEvents(dataSource, maxPayloadBytes, table);
-        Retention deletes = new Retention(dataSource, table);
+        // Reads and deletes share DbPoolMaxConns - 1 connections: the last is the LISTEN connection's.
+        DurableConnections connections = new DurableConnections(dataSource, poolMaxConnections);
+        events = new DurableEvents(connections, maxPayloadBytes, table);
+        Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
-        retentionRuns = scheduler.scheduleWithFixedDelay(() -> deleteExpired(deletes), interval, interval, TimeUnit.MILLISECONDS);
+        // The first round soon after start: it also finds out whether the table is there (/metrics shows it).
+        long first = Math.min(interval, FIRST_RETENTION_DELAY.toMillis());
+        retentionRuns = scheduler.scheduleWithFixedDelay(() -> deleteExpired(deletes), first, interval, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

@@ -56,6 +56,11 @@ public final class DurableTable {
         return state.get() == State.MISSING;
     }
 
+    /** The last query on the table, read or delete, worked; false before the first (none runs at start). */
+    public boolean reachable() {
+        return state.get() == State.PRESENT;
+    }
+
     State state() {
         return state.get();
     }

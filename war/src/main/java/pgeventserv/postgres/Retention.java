@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.OptionalLong;
-import javax.sql.DataSource;
 
 /**
  * Deletes durable events older than {@code DurableRetention}. Every instance runs it; a transaction-scoped advisory
@@ -24,11 +23,11 @@ public final class Retention {
                WHERE time < now() - make_interval(secs => ?) AND position IS NOT NULL
                LIMIT ?)""";
 
-    private final DataSource dataSource;
+    private final DurableConnections connections;
     private final DurableTable table;
 
-    public Retention(DataSource dataSource, DurableTable table) {
-        this.dataSource = dataSource;
+    Retention(DurableConnections connections, DurableTable table) {
+        this.connections = connections;
         this.table = table;
     }
 
@@ -49,31 +48,54 @@ public final class Retention {
     }
 
     private OptionalLong deleteBatch(Duration age) throws SQLException {
-        try (Connection c = PooledConnection.borrow(dataSource)) {
-            c.setAutoCommit(false);
-            try {
-                if (!locked(c)) {
-                    c.rollback();
-                    return OptionalLong.empty();
-                }
-                long deleted;
-                try (PreparedStatement s = c.prepareStatement(DELETE)) {
-                    s.setDouble(1, age.toMillis() / 1000.0);
-                    s.setInt(2, BATCH_ROWS);
-                    deleted = s.executeUpdate();
-                }
-                c.commit();
-                table.worked();
-                return OptionalLong.of(deleted);
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            OptionalLong deleted = connections.run(c -> deleteBatch(c, age));
+            table.worked();
+            return deleted;
         } catch (SQLException e) {
             table.failed(e);
             throw e;
+        }
+    }
+
+    private static OptionalLong deleteBatch(Connection c, Duration age) throws SQLException {
+        c.setAutoCommit(false);
+        SQLException failure = null;
+        try {
+            if (!locked(c)) {
+                c.rollback();
+                return OptionalLong.empty();
+            }
+            long deleted;
+            try (PreparedStatement s = c.prepareStatement(DELETE)) {
+                s.setDouble(1, age.toMillis() / 1000.0);
+                s.setInt(2, BATCH_ROWS);
+                deleted = s.executeUpdate();
+            }
+            c.commit();
+            return OptionalLong.of(deleted);
+        } catch (SQLException e) {
+            failure = e;
+            rollback(c);
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException e) {
+                // Only when nothing failed before: the first failure is the one to report.
+                if (failure == null) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A rollback on a lost connection fails too: the first failure is the one to report. */
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // Lost with the connection; the server rolls it back.
         }
     }
 

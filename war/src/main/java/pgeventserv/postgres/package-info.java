@@ -22,7 +22,10 @@
  * <p>Durable events (sql/pg_eventserv.sql) arrive as ordinary notifications whose payload is a
  * {@link pgeventserv.postgres.DurableReference} ("positions first..last of this channel are committed"); the rows
  * themselves are read by {@link pgeventserv.postgres.DurableEvents} on pooled connections, off the listener
- * thread, in bounded batches. Positions are given at commit under one advisory lock, so everything at or below a
+ * thread, in bounded batches. {@link pgeventserv.postgres.DurableConnections} lends reads and deletes at most
+ * {@code DbPoolMaxConns} - 1 connections, so the LISTEN connection's reconnect always finds one; each with a
+ * network timeout set on it when borrowed, not a pool-wide socket timeout, which would need configuring on every
+ * server and would reach the LISTEN connection too (that one bounds its own waits, its polls included). Positions are given at commit under one advisory lock, so everything at or below a
  * referenced position is visible when the reference arrives. {@link pgeventserv.postgres.DurableStore} (a
  * {@code @Startup @Singleton}) holds the reader and schedules the {@link pgeventserv.postgres.Retention};
  * {@link pgeventserv.postgres.DurableTable} turns a missing or failing table into one log line per change, and

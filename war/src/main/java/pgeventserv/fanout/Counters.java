@@ -8,6 +8,8 @@ public final class Counters {
     private final LongAdder sent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder closedSlow = new LongAdder();
+    private final LongAdder durableReleased = new LongAdder();
+    private final LongAdder resumeReads = new LongAdder();
 
     void sent(int messages) {
         sent.add(messages);
@@ -16,6 +18,14 @@ public final class Counters {
     void closedSlow(int droppedMessages) {
         closedSlow.increment();
         dropped.add(droppedMessages);
+    }
+
+    void durableReleased(int events) {
+        durableReleased.add(events);
+    }
+
+    void resumeRead() {
+        resumeReads.increment();
     }
 
     /** Messages handed to client connections. */
@@ -30,5 +40,15 @@ public final class Counters {
 
     public long closedSlow() {
         return closedSlow.sum();
+    }
+
+    /** Durable events read from the table and released to their channel's clients (once each, whatever the clients). */
+    public long durableReleased() {
+        return durableReleased.sum();
+    }
+
+    /** Resumes that read the table: history could not vouch for what the client had. */
+    public long resumeReads() {
+        return resumeReads.sum();
     }
 }

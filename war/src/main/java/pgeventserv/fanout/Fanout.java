@@ -279,6 +279,7 @@ public final class Fanout {
             Registry.Channel channel = registry.channel(row.channel());
             if (channel != null) {
                 add(channel, durableEvent(channel.name, row, now));
+                registry.counters().durableReleased(1);
             }
         }
         if (reader != null) {
@@ -513,6 +514,7 @@ public final class Fanout {
         DurableResume resume = new DurableResume(move, after, Math.max(0, watermark), position, replays, reader, resumed,
                 resumeRows);
         registry.resuming(move.subscriber());
+        registry.counters().resumeRead();
         try {
             executor.execute(resume);
         } catch (RejectedExecutionException e) {

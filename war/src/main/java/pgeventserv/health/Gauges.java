@@ -10,6 +10,8 @@ import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Denial;
 import pgeventserv.fanout.Relay;
 import pgeventserv.websocket.SendPath;
+import pgeventserv.postgres.DurableEvents;
+import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.NotificationListener;
 
 /**
@@ -36,6 +38,9 @@ public class Gauges {
 
     @Inject
     Authorizer authorizer;
+
+    @Inject
+    DurableStore durableStore;
 
     /** Gauges of an application-scoped bean are registered when it is made: make it at startup. */
     void register(@Observes Startup startup) {
@@ -148,5 +153,46 @@ public class Gauges {
             description = REFUSALS)
     public long refusalsFunctionFailed() {
         return authorizer.refusals(Denial.FUNCTION_FAILED);
+    }
+
+    @Gauge(name = "pg_eventserv_durable_events_delivered", absolute = true, unit = MetricUnits.NONE,
+            description = "durable events read from pg_eventserv.events and delivered to their channel's clients,"
+                    + " each once however many clients (monotonic)")
+    public long durableEventsDelivered() {
+        return relay.counters().durableReleased();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_table_reads", absolute = true, unit = MetricUnits.NONE,
+            description = "queries reading pg_eventserv.events since start (monotonic)")
+    public long durableTableReads() {
+        DurableEvents events = durableStore.events();
+        return events == null ? 0 : events.reads();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_table_read_failures", absolute = true, unit = MetricUnits.NONE,
+            description = "queries reading pg_eventserv.events that failed since start; clients got a gap instead (monotonic)")
+    public long durableTableReadFailures() {
+        DurableEvents events = durableStore.events();
+        return events == null ? 0 : events.readFailures();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_rows_read", absolute = true, unit = MetricUnits.NONE,
+            description = "rows read from pg_eventserv.events since start, for delivery and resumes (monotonic)")
+    public long durableRowsRead() {
+        DurableEvents events = durableStore.events();
+        return events == null ? 0 : events.rowsRead();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_resume_reads", absolute = true, unit = MetricUnits.NONE,
+            description = "resumes that read their durable events from pg_eventserv.events, history not reaching back (monotonic)")
+    public long durableResumeReads() {
+        return relay.counters().resumeReads();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_table_reachable", absolute = true, unit = MetricUnits.NONE,
+            description = "1 when the last query on pg_eventserv.events (a read or the retention's delete) worked;"
+                    + " 0 when it failed, the schema is not installed, or none ran yet")
+    public long durableTableReachable() {
+        return durableStore.table().reachable() ? 1 : 0;
     }
 }

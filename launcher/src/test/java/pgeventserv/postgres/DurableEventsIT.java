@@ -123,6 +123,23 @@ class DurableEventsIT {
     }
 
     @Test
+    void aReadGoesOnPastHolesInThePositionsWiderThanABatch() throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            DurableDatabase.publish(c, "holes", "before");
+            // Positions taken by commits that failed after taking them: a hole of three batches' width.
+            s.execute("SELECT setval('pg_eventserv.positions', " + (3 * DurableEvents.BATCH_ROWS) + ")");
+            DurableDatabase.publish(c, "holes", "after");
+            s.execute("SELECT pg_eventserv.publish('holes', 'many ' || i) FROM generate_series(1, " + DurableEvents.BATCH_ROWS + ") i");
+        }
+        long last = 4L * DurableEvents.BATCH_ROWS + 1;
+        List<DurableEvent> all = reader(1 << 20).read(new DurableReference(1, last));
+        assertEquals(DurableEvents.BATCH_ROWS + 2, all.size());
+        assertEquals(List.of("before", "after"), all.subList(0, 2).stream().map(DurableEvent::payload).toList());
+        assertEquals(last, all.get(all.size() - 1).position());
+        assertEquals(positions(all).stream().sorted().distinct().toList(), positions(all), "in order, none twice");
+    }
+
+    @Test
     void severalChannelsAreReadTogetherFromAPosition() throws Exception {
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "a", "1");

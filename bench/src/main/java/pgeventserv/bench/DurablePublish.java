@@ -25,20 +25,38 @@ import pgeventserv.config.DatabaseUrl;
  * {@code pg_notify}, in the same run, on the same server; no pg_eventserv server needed. The schema goes into a
  * throwaway database created for the run and dropped after it (with the role {@code eventserv_relay} when the run
  * created it), so the bench needs a superuser, as the install does. Each kind runs with 1 and 4 publishing
- * connections, every call its own transaction (autocommit), and publish also 10 events a transaction; kinds
- * alternate, plain first and last, so a machine whose load changes shows it as two different plain figures.
+ * connections, one and 10 events a transaction. Plain NOTIFY is measured bare (the ceiling: no row, so no WAL
+ * flush at commit) and published the same way as a durable event, a row and a notification an event in one
+ * transaction (the fair comparison: what an application that NOTIFYs beside its own row pays). Kinds alternate,
+ * bare pg_notify first and last, so a machine whose load changes shows it as two different plain figures.
  */
 public final class DurablePublish {
 
     private static final String PAYLOAD = "{\"id\": 42, \"name\": \"a row as json, about sixty bytes\"}";
 
-    private record Kind(String name, String sql, int eventsPerCall) {
+    /** {@code twin}: the plain kind that publishes the same way (a row and a notification an event), or null. */
+    private record Kind(String name, String sql, int eventsPerCall, String twin) {
     }
 
-    private static final Kind NOTIFY = new Kind("pg_notify", "SELECT pg_notify(?, ?)", 1);
-    private static final Kind PUBLISH = new Kind("publish", "SELECT pg_eventserv.publish(?, ?)", 1);
-    private static final Kind PUBLISH_10 = new Kind("publish, 10 a transaction",
-            "SELECT count(pg_eventserv.publish(?, ? || i)) FROM generate_series(1, 10) i", 10);
+    /**
+     * What an application that NOTIFYs beside its own row pays: the row in the same transaction. A durable event is
+     * such a row, so this is the fair plain figure; bare pg_notify (no row, no WAL flush at commit) is the ceiling.
+     */
+    static final String ROWS_TABLE = "CREATE TABLE bench_rows (id bigserial PRIMARY KEY, channel text NOT NULL,"
+            + " payload text NOT NULL, time timestamptz NOT NULL DEFAULT clock_timestamp())";
+    /** Parameters: channel, payload (a prefix when n > 1), n: as the publish kinds take them. */
+    static String rowAndNotify(int n) {
+        return "WITH p AS (SELECT ?::text AS channel, ?::text AS payload), r AS (INSERT INTO bench_rows (channel, payload)"
+                + " SELECT p.channel, p.payload" + (n > 1 ? " || i" : "") + " FROM p, generate_series(1, " + n + ") i"
+                + " RETURNING channel, payload) SELECT count(pg_notify(channel, payload)) FROM r";
+    }
+
+    private static final Kind NOTIFY = new Kind("pg_notify", "SELECT pg_notify(?, ?)", 1, null);
+    private static final Kind NOTIFY_ROW = new Kind("pg_notify + a row", rowAndNotify(1), 1, null);
+    private static final Kind NOTIFY_ROW_10 = new Kind("pg_notify + a row, 10 a tx", rowAndNotify(10), 10, null);
+    private static final Kind PUBLISH = new Kind("publish", "SELECT pg_eventserv.publish(?, ?)", 1, NOTIFY_ROW.name());
+    private static final Kind PUBLISH_10 = new Kind("publish, 10 a tx",
+            "SELECT count(pg_eventserv.publish(?, ? || i)) FROM generate_series(1, 10) i", 10, NOTIFY_ROW_10.name());
 
     private record Measured(String kind, int connections, long events, double seconds) {
         double perSecond() {
@@ -83,11 +101,11 @@ public final class DurablePublish {
             s.execute("CREATE DATABASE " + database);
         }
         try {
-            install(scratch, Files.readString(root.resolve("sql/pg_eventserv.sql"), StandardCharsets.UTF_8));
+            install(scratch, Files.readString(root.resolve("sql/pg_eventserv.sql"), StandardCharsets.UTF_8) + ";\n" + ROWS_TABLE);
             measure(scratch, NOTIFY, 1, 1, asyncCommit);   // warm-up: the JIT and the connections' first plans
             List<Measured> results = new ArrayList<>();
             for (int connections : new int[] {1, 4}) {
-                for (Kind kind : List.of(NOTIFY, PUBLISH, PUBLISH_10, NOTIFY)) {
+                for (Kind kind : List.of(NOTIFY, NOTIFY_ROW, PUBLISH, NOTIFY_ROW_10, PUBLISH_10, NOTIFY)) {
                     results.add(measure(scratch, kind, connections, seconds, asyncCommit));
                 }
             }
@@ -142,14 +160,16 @@ public final class DurablePublish {
 
     private static void report(List<Measured> results, boolean asyncCommit, String server, Path json) throws IOException {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "%nDurable publish on %s, synchronous_commit %s, payload %d B%n%-28s %12s %14s %10s%n", server,
-                asyncCommit ? "off" : "as the server's", PAYLOAD.length(), "kind", "connections", "events/s", "vs notify"));
+                "%nDurable publish on %s, synchronous_commit %s, payload %d B%n%-28s %12s %14s %10s %12s%n", server,
+                asyncCommit ? "off" : "as the server's", PAYLOAD.length(), "kind", "connections", "events/s", "vs notify",
+                "vs same way"));
         StringBuilder rows = new StringBuilder();
         for (Measured m : results) {
-            double notify = results.stream().filter(r -> r.kind().equals(NOTIFY.name()) && r.connections() == m.connections())
-                    .mapToDouble(Measured::perSecond).average().orElse(Double.NaN);
-            table.append(String.format(Locale.ROOT, "%-28s %12d %,14.0f %9.2fx%n", m.kind(), m.connections(), m.perSecond(),
-                    m.perSecond() / notify));
+            double notify = average(results, NOTIFY.name(), m.connections());
+            String twin = KINDS.stream().filter(k -> k.name().equals(m.kind()) && k.twin() != null).map(Kind::twin).findFirst().orElse(null);
+            String sameWay = twin == null ? "" : String.format(Locale.ROOT, "%11.2fx", m.perSecond() / average(results, twin, m.connections()));
+            table.append(String.format(Locale.ROOT, "%-28s %12d %,14.0f %9.2fx %s%n", m.kind(), m.connections(), m.perSecond(),
+                    m.perSecond() / notify, sameWay));
             rows.append(rows.isEmpty() ? "" : ",\n").append(String.format(Locale.ROOT,
                     "  {\"kind\": \"%s\", \"connections\": %d, \"events\": %d, \"seconds\": %.3f, \"eventsPerSecond\": %.1f}",
                     m.kind(), m.connections(), m.events(), m.seconds(), m.perSecond()));
@@ -158,6 +178,13 @@ public final class DurablePublish {
         Files.createDirectories(json.getParent());
         Files.writeString(json, "{\"synchronousCommitOff\": " + asyncCommit + ", \"results\": [\n" + rows + "\n]}\n");
         System.out.println("\nwritten: " + json);
+    }
+
+    private static final List<Kind> KINDS = List.of(NOTIFY, NOTIFY_ROW, NOTIFY_ROW_10, PUBLISH, PUBLISH_10);
+
+    private static double average(List<Measured> results, String kind, int connections) {
+        return results.stream().filter(r -> r.kind().equals(kind) && r.connections() == connections)
+                .mapToDouble(Measured::perSecond).average().orElse(Double.NaN);
     }
 
     static void install(ConnectionSettings db, String script) throws SQLException {

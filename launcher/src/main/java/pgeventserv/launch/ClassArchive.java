@@ -58,6 +58,7 @@ final class ClassArchive {
     private final Path archive;
     /** With an AOT record in {@link #making}: the command that assembles the cache from it, less its output file. */
     private final List<String> assembly;
+    private boolean kept;
 
     private ClassArchive(List<String> options, Optional<Path> making, Path archive, List<String> assembly) {
         this.options = options;
@@ -121,12 +122,14 @@ final class ClassArchive {
 
     /**
      * After the server stopped: the archive its JVM wrote, moved into place when it stopped cleanly (an AOT record
-     * first assembled into the cache, the JVM's output appended to {@code log}).
+     * first assembled into the cache, the JVM's output appended to {@code log}). Once: both the launcher's main
+     * thread and its shutdown hook call this when a SIGTERM stops the server.
      */
-    void keep(int exitStatus, Path log) {
-        if (making.isEmpty() || !Files.isRegularFile(making.get())) {
+    synchronized void keep(int exitStatus, Path log) {
+        if (kept || making.isEmpty() || !Files.isRegularFile(making.get())) {
             return;
         }
+        kept = true;
         try {
             if (!CLEAN_EXITS.contains(exitStatus)) {
                 Files.delete(making.get());

@@ -118,6 +118,18 @@ class ClassArchiveTest {
     }
 
     @Test
+    void theArchiveIsKeptOnceThoughBothTheLauncherAndItsShutdownHookSeeTheServerStop() throws IOException {
+        ClassArchive first = ClassArchive.of(cache, OPTIONS, CLASS_PATH);
+        Path part = Path.of(option(first, "-XX:ArchiveClassesAtExit="));
+        Files.writeString(part, "archive");
+        first.keep(143, cache.resolve("server.log"));
+        Files.writeString(part, "a second archive"); // would be moved again by a second call
+        first.keep(143, cache.resolve("server.log"));
+
+        assertEquals("archive", Files.readString(Path.of(option(ClassArchive.of(cache, OPTIONS, CLASS_PATH), "-XX:SharedArchiveFile="))));
+    }
+
+    @Test
     void optionsThatSpeakOfAnAotCacheGetNone() {
         for (String option : List.of("-XX:AOTCache=/mine.aot", "-XX:AOTMode=off", "-XX:AOTCacheOutput=/mine.aot")) {
             assertEquals(List.of(), ClassArchive.of(cache, List.of(option), CLASS_PATH, 25).jvmOptions(), option);

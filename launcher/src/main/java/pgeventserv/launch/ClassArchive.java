@@ -1,8 +1,6 @@
 package pgeventserv.launch;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +9,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * started with the JVM crashes it when a dynamic archive is mapped (JFR started later, by {@code jcmd}, is fine).
  *
  * <p>On Java 25 and later, an AOT cache (JEP 483) instead: the classes are kept loaded and linked as well, not only
- * parsed, which takes a further tenth or so off the CPU of a start (docs/benchmarks.md, "Start time"). The first
+ * parsed: about a sixth less CPU to the first answer than the dynamic archive on the same JDK (docs/benchmarks.md). The first
  * start records what it loads ({@code -XX:AOTMode=record}); after it stopped cleanly the launcher runs the JVM once
  * more to assemble the cache from that record ({@code -XX:AOTMode=create}, its output to the server's log), and
  * later starts run with {@code -XX:AOTCache}. The JDK's own one-step way ({@code -XX:AOTCacheOutput}) prints to the

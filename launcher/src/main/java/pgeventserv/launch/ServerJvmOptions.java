@@ -23,8 +23,8 @@ import java.util.List;
  * <p>C2 later ({@link #LATER_C2}): with the default thresholds the optimizing compiler spends more CPU during a start
  * than any thread of the server itself (some 7 of 19 s on 2 cores), on boot code that runs a few thousand times
  * and never again. Ten times the invocation and loop counts before a method goes to C2 leaves that code to C1;
- * the relay's hot path passes those counts within its first second of load and is then compiled by C2 as before,
- * so peak throughput is unchanged (docs/benchmarks.md, "Start time"). Any {@code -XX:Tier...} option given, or
+ * the relay's hot path passes those counts within its first second of load and is then compiled by C2 as before
+ * (the bench showed no loss of throughput: docs/benchmarks.md). Any {@code -XX:Tier...} option given, or
  * {@code -XX:-TieredCompilation}, replaces these.
  */
 final class ServerJvmOptions {

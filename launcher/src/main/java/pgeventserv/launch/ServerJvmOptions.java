@@ -19,12 +19,22 @@ import java.util.List;
  * <p>On Java 25 and later (the server runs on the launcher's Java), compact object headers: most of an idle
  * session's memory is hundreds of small objects of the server's HTTP layer, and 4 bytes fewer each take some
  * 2.5 KB off every session. {@code -XX:-UseCompactObjectHeaders} turns them off.
+ *
+ * <p>C2 later ({@link #LATER_C2}): with the default thresholds the optimizing compiler spends more CPU during a start
+ * than any thread of the server itself (some 7 of 19 s on 2 cores), on boot code that runs a few thousand times
+ * and never again. Ten times the invocation and loop counts before a method goes to C2 leaves that code to C1;
+ * the relay's hot path passes those counts within its first second of load and is then compiled by C2 as before
+ * (the bench showed no loss of throughput: docs/benchmarks.md). Any {@code -XX:Tier...} option given, or
+ * {@code -XX:-TieredCompilation}, replaces these.
  */
 final class ServerJvmOptions {
 
     static final String MEMORY_MANAGER = "org.glassfish.grizzly.DEFAULT_MEMORY_MANAGER";
     static final String POOLED = "org.glassfish.grizzly.memory.PooledMemoryManager";
     static final String COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders";
+    /** Ten times HotSpot's defaults (5,000, 600, 15,000 and 40,000). */
+    static final List<String> LATER_C2 = List.of("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+            "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
 
     private ServerJvmOptions() {
     }
@@ -40,6 +50,9 @@ final class ServerJvmOptions {
                 .toList());
         if (options.stream().noneMatch(a -> a.startsWith("-D" + MEMORY_MANAGER + "="))) {
             options.add("-D" + MEMORY_MANAGER + "=" + POOLED);
+        }
+        if (options.stream().noneMatch(a -> a.startsWith("-XX:Tier") || a.endsWith("TieredCompilation"))) {
+            options.addAll(LATER_C2);
         }
         if (javaFeatureVersion >= 25 && options.stream().noneMatch(a -> a.endsWith("UseCompactObjectHeaders"))) {
             options.add(COMPACT_HEADERS);

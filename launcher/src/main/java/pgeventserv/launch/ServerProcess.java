@@ -94,7 +94,7 @@ final class ServerProcess {
             server.destroy();
             try {
                 if (server.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    launch.archive().keep(server.exitValue());
+                    launch.archive().keep(server.exitValue(), logging.file());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -114,7 +114,7 @@ final class ServerProcess {
             return 1;
         }
         int exit = server.waitFor();
-        launch.archive().keep(exit);
+        launch.archive().keep(exit, logging.file());
         return exit == 0 ? 0 : 1;
     }
 
@@ -156,7 +156,10 @@ final class ServerProcess {
 
         // The driver on the system class path, as --addlibs would have put it on Payara's.
         String classPath = runtime.payara().classPath(runtime.driver());
-        ClassArchive archive = ClassArchive.of(cache, options, classPath);
+        // The archive's options and Payara's (an AOT cache is assembled by a JVM given the same).
+        List<String> archived = new ArrayList<>(options);
+        archived.addAll(runtime.payara().jvmOptions());
+        ClassArchive archive = ClassArchive.of(cache, archived, classPath);
         List<String> java = new ArrayList<>(List.of(ExplodedPayara.javaCommand()));
         java.addAll(options);
         java.addAll(archive.jvmOptions());

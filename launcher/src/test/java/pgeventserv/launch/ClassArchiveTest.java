@@ -29,7 +29,7 @@ class ClassArchiveTest {
         Path part = Path.of(option(first, "-XX:ArchiveClassesAtExit="));
         assertEquals(cache, part.getParent());
         Files.writeString(part, "archive"); // what the JVM writes as it exits
-        first.keep(143);
+        first.keep(143, cache.resolve("server.log"));
 
         ClassArchive next = ClassArchive.of(cache, OPTIONS, CLASS_PATH);
         Path archive = Path.of(option(next, "-XX:SharedArchiveFile="));
@@ -42,7 +42,7 @@ class ClassArchiveTest {
         ClassArchive first = ClassArchive.of(cache, OPTIONS, CLASS_PATH);
         Path part = Path.of(option(first, "-XX:ArchiveClassesAtExit="));
         Files.writeString(part, "half an archive");
-        first.keep(137);
+        first.keep(137, cache.resolve("server.log"));
 
         assertFalse(Files.exists(part));
         option(ClassArchive.of(cache, OPTIONS, CLASS_PATH), "-XX:ArchiveClassesAtExit="); // the next start makes it again
@@ -85,6 +85,55 @@ class ClassArchiveTest {
 
         assertFalse(Files.exists(abandoned));
         assertTrue(Files.exists(writing));
+    }
+
+    @Test
+    void onJava25TheFirstStartRecordsForAnAotCacheQuietlyAndLaterStartsUseTheCache() throws IOException {
+        ClassArchive first = ClassArchive.of(cache, OPTIONS, CLASS_PATH, 25);
+        assertTrue(first.jvmOptions().contains("-XX:AOTMode=record"), first.jvmOptions().toString());
+        assertTrue(first.jvmOptions().contains("-XX:-DisplayVMOutput"), first.jvmOptions().toString());
+        Path record = Path.of(option(first, "-XX:AOTConfiguration="));
+        assertEquals(cache, record.getParent());
+
+        Path aot = cache.resolve("classes-" + ClassArchive.key(OPTIONS, CLASS_PATH) + ".aot");
+        Files.writeString(aot, "cache");
+        ClassArchive next = ClassArchive.of(cache, OPTIONS, CLASS_PATH, 25);
+        assertEquals(aot, Path.of(option(next, "-XX:AOTCache=")));
+        assertTrue(next.jvmOptions().contains("-Xlog:aot*=off,cds*=off"));
+    }
+
+    @Test
+    void anAotRecordWhoseAssemblyFailsLeavesNeitherRecordNorCache() throws IOException {
+        // The tests run on Java 17, which does not know -XX:AOTMode: the assembly fails as a broken one would.
+        ClassArchive first = ClassArchive.of(cache, OPTIONS, CLASS_PATH, 25);
+        Path record = Path.of(option(first, "-XX:AOTConfiguration="));
+        Files.writeString(record, "record");
+        Path log = cache.resolve("server.log");
+        first.keep(143, log);
+
+        assertFalse(Files.exists(record));
+        try (var files = Files.list(cache)) {
+            assertEquals(List.of(log), files.toList());
+        }
+    }
+
+    @Test
+    void theArchiveIsKeptOnceThoughBothTheLauncherAndItsShutdownHookSeeTheServerStop() throws IOException {
+        ClassArchive first = ClassArchive.of(cache, OPTIONS, CLASS_PATH);
+        Path part = Path.of(option(first, "-XX:ArchiveClassesAtExit="));
+        Files.writeString(part, "archive");
+        first.keep(143, cache.resolve("server.log"));
+        Files.writeString(part, "a second archive"); // would be moved again by a second call
+        first.keep(143, cache.resolve("server.log"));
+
+        assertEquals("archive", Files.readString(Path.of(option(ClassArchive.of(cache, OPTIONS, CLASS_PATH), "-XX:SharedArchiveFile="))));
+    }
+
+    @Test
+    void optionsThatSpeakOfAnAotCacheGetNone() {
+        for (String option : List.of("-XX:AOTCache=/mine.aot", "-XX:AOTMode=off", "-XX:AOTCacheOutput=/mine.aot")) {
+            assertEquals(List.of(), ClassArchive.of(cache, List.of(option), CLASS_PATH, 25).jvmOptions(), option);
+        }
     }
 
     /** The value of the option that starts with the prefix. */

@@ -2,6 +2,7 @@ package pgeventserv.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,29 +12,46 @@ class ServerJvmOptionsTest {
 
     @Test
     void heapAndSystemPropertiesGivenToTheLauncherReachTheServer() {
-        assertEquals(List.of("-Xmx1g", "-XX:+UseStringDeduplication", "-DHttpPort=7777", POOLED),
+        assertEquals(defaults("-Xmx1g", "-XX:+UseStringDeduplication", "-DHttpPort=7777", POOLED),
                 ServerJvmOptions.from(List.of("-Xmx1g", "-XX:+UseStringDeduplication", "-DHttpPort=7777"), 17));
     }
 
     @Test
     void debuggerAndAgentOptionsStayWithTheLauncher() {
-        assertEquals(List.of("-Xss512k", POOLED), ServerJvmOptions.from(List.of(
+        assertEquals(defaults("-Xss512k", POOLED), ServerJvmOptions.from(List.of(
                 "-agentlib:jdwp=transport=dt_socket,server=y", "-Xdebug", "-Xrunjdwp:transport=dt_socket",
                 "-javaagent:/tmp/agent.jar", "-Xss512k", "--add-opens=java.base/java.lang=ALL-UNNAMED"), 17));
     }
 
     @Test
     void grizzlysPooledMemoryManagerIsTheDefaultUnlessAnotherIsChosen() {
-        assertEquals(List.of(POOLED), ServerJvmOptions.from(List.of(), 17));
+        assertEquals(defaults(POOLED), ServerJvmOptions.from(List.of(), 17));
         String heap = "-D" + ServerJvmOptions.MEMORY_MANAGER + "=org.glassfish.grizzly.memory.HeapMemoryManager";
-        assertEquals(List.of(heap), ServerJvmOptions.from(List.of(heap), 21));
+        assertEquals(defaults(heap), ServerJvmOptions.from(List.of(heap), 21));
     }
 
     @Test
     void compactObjectHeadersFromJava25UnlessTurnedOff() {
-        assertEquals(List.of(POOLED), ServerJvmOptions.from(List.of(), 21));
-        assertEquals(List.of(POOLED, ServerJvmOptions.COMPACT_HEADERS), ServerJvmOptions.from(List.of(), 25));
-        assertEquals(List.of("-XX:-UseCompactObjectHeaders", POOLED),
+        assertEquals(defaults(POOLED), ServerJvmOptions.from(List.of(), 21));
+        List<String> with = defaults(POOLED);
+        with.add(ServerJvmOptions.COMPACT_HEADERS);
+        assertEquals(with, ServerJvmOptions.from(List.of(), 25));
+        assertEquals(defaults("-XX:-UseCompactObjectHeaders", POOLED),
                 ServerJvmOptions.from(List.of("-XX:-UseCompactObjectHeaders"), 26));
+    }
+
+    @Test
+    void c2ComesLaterUnlessTheCompilerThresholdsOrTiersAreChosen() {
+        assertEquals(List.of("-XX:Tier4InvocationThreshold=8000", POOLED),
+                ServerJvmOptions.from(List.of("-XX:Tier4InvocationThreshold=8000"), 17));
+        assertEquals(List.of("-XX:TieredStopAtLevel=1", POOLED), ServerJvmOptions.from(List.of("-XX:TieredStopAtLevel=1"), 17));
+        assertEquals(List.of("-XX:-TieredCompilation", POOLED), ServerJvmOptions.from(List.of("-XX:-TieredCompilation"), 17));
+    }
+
+    /** The given options followed by the compiler's thresholds the server gets by default. */
+    private static List<String> defaults(String... options) {
+        List<String> all = new ArrayList<>(List.of(options));
+        all.addAll(ServerJvmOptions.LATER_C2);
+        return all;
     }
 }

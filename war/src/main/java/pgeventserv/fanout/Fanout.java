@@ -324,10 +324,12 @@ public final class Fanout {
         for (int i = 0; i < polled.size(); i++) {
             Registry.Channel channel = polled.get(i);
             for (Subscriber member : channel.members) {
-                if (member.durableFloor != 0) {
-                    deliverAboveFloor(member, channel.batch.events());
-                } else if (!member.multi()) {
-                    member.deliver(channel.batch);
+                if (!member.multi()) {
+                    if (member.durableFloor == 0) {
+                        member.deliver(channel.batch);
+                    } else {
+                        deliverAboveFloor(member, channel.batch.events());
+                    }
                 } else if (member.collectedInPoll != pollNumber) {
                     member.collectedInPoll = pollNumber;
                     multis.add(member);
@@ -367,15 +369,32 @@ public final class Fanout {
             }
         }
         if (merged == null) {
-            if (only != null) {
-                subscriber.deliver(only);
+            if (only == null) {
+                return;
             }
+            if (subscriber.durableFloor == 0) {
+                subscriber.deliver(only);
+                return;
+            }
+            merged = only.events();
+        } else {
+            merged.sort(DELIVERY_ORDER);
+        }
+        if (subscriber.durableFloor != 0) {
+            deliverAboveFloor(subscriber, merged);
+        } else {
+            deliverEach(subscriber, merged);
+        }
+    }
+
+    /** Events put for this subscriber alone, in the order given, in one write. */
+    private static void deliverEach(Subscriber subscriber, List<Event> events) {
+        if (events.isEmpty()) {
             return;
         }
-        merged.sort(DELIVERY_ORDER);
-        ArrayList<Frame> frames = new ArrayList<>(merged.size());
+        ArrayList<Frame> frames = new ArrayList<>(events.size());
         int bytes = 0;
-        for (Event event : merged) {
+        for (Event event : events) {
             Frame frame = Batch.frame(subscriber.format(), event);
             frames.add(frame);
             bytes += frame.bytes();
@@ -385,36 +404,13 @@ public final class Fanout {
 
     /**
      * A subscriber that resumed from the table before this server released what it read: this poll's events of
-     * its channels (all of them at once, when it has several) without the durable ones at or below its floor.
+     * its channels (in delivery order) without the durable ones at or below its floor.
      */
     private void deliverAboveFloor(Subscriber subscriber, List<Event> events) {
-        if (subscriber.multi()) {
-            if (subscriber.collectedInPoll == pollNumber) {
-                return;
-            }
-            subscriber.collectedInPoll = pollNumber;
-            events = new ArrayList<>();
-            for (String name : subscriber.channels) {
-                Registry.Channel channel = registry.channel(name);
-                if (channel != null) {
-                    events.addAll(channel.batch.events());
-                }
-            }
-            events.sort(DELIVERY_ORDER);
-        }
         long floor = subscriber.durableFloor;
-        ArrayList<Frame> frames = new ArrayList<>(events.size());
-        int bytes = 0;
-        for (Event event : events) {
-            if (event.durablePosition() == 0 || event.durablePosition() > floor) {
-                Frame frame = Batch.frame(subscriber.format(), event);
-                frames.add(frame);
-                bytes += frame.bytes();
-            }
-        }
-        if (!frames.isEmpty()) {
-            subscriber.deliverMerged(frames, bytes);
-        }
+        List<Event> above = new ArrayList<>(events.size());
+        addAbove(above, events, floor);
+        deliverEach(subscriber, above);
         // Everything released from now on is above the watermark.
         if (watermark >= floor) {
             subscriber.durableFloor = 0;
@@ -538,13 +534,9 @@ public final class Fanout {
     private void startNextRounds() {
         for (int i = 0; i < nextRounds.size(); ) {
             DurableResume round = nextRounds.get(i);
-            Subscriber subscriber = round.move.subscriber();
-            Subscriber.State state = subscriber.state();
-            if (state == Subscriber.State.CLOSING || state == Subscriber.State.CLOSED) {
+            if (leftDuringResume(round.move)) {
                 nextRounds.remove(i);
-                registry.resumed(subscriber);
-                registry.admit(subscriber, round.move.channels());
-            } else if (subscriber.written()) {
+            } else if (round.move.subscriber().written()) {
                 nextRounds.remove(i);
                 try {
                     executor.execute(round);
@@ -567,10 +559,7 @@ public final class Fanout {
     private void finishResume(DurableResume resume) {
         Registry.Move move = resume.move;
         Subscriber subscriber = move.subscriber();
-        Subscriber.State state = subscriber.state();
-        if (state == Subscriber.State.CLOSING || state == Subscriber.State.CLOSED) {
-            registry.resumed(subscriber);
-            registry.admit(subscriber, move.channels());
+        if (leftDuringResume(move)) {
             return;
         }
         long now = System.nanoTime();
@@ -622,6 +611,17 @@ public final class Fanout {
         if (!frames.isEmpty()) {
             subscriber.replay(frames);
         }
+    }
+
+    /** Whether the subscriber left while its resume was read: then its channels no longer wait for it to join. */
+    private boolean leftDuringResume(Registry.Move move) {
+        Subscriber.State state = move.subscriber().state();
+        if (state != Subscriber.State.CLOSING && state != Subscriber.State.CLOSED) {
+            return false;
+        }
+        registry.resumed(move.subscriber());
+        registry.admit(move.subscriber(), move.channels());
+        return true;
     }
 
     /**

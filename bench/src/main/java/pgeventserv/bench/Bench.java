@@ -53,6 +53,9 @@ public final class Bench {
     private static final int SPARE_DESCRIPTORS = 1_000;
     static final String OURS = "pg_eventserv";
     static final String TARGET = "target";
+    /** The write-cost probe: as many sockets as the 100-client latency phase, a write the size of a few frames. */
+    private static final int SOCKET_WRITE_COST_SOCKETS = 100;
+    private static final int SOCKET_WRITE_COST_BYTES = 256;
 
     private final BenchOptions options;
     private final Results results = new Results();
@@ -148,6 +151,8 @@ public final class Bench {
                 phase("ceiling throughput", () -> ceilingThroughput("ceiling: pgjdbc LISTEN", "_ceiling"));
                 if (options.runs(BenchOptions.Phase.LATENCY)) {
                     phase("ceiling latency", this::ceilingLatency);
+                    phase("socket write cost", () -> results.socketWriteMicros = SocketWriteCost.measure(SOCKET_WRITE_COST_SOCKETS,
+                            SOCKET_WRITE_COST_BYTES, options.warmupNanos(), options.measureNanos()));
                 }
             }
             if (options.runs(BenchOptions.Phase.FANOUT)) {
@@ -340,7 +345,8 @@ public final class Bench {
         }
         results.latency.add(new Results.Latency("ceiling: pgjdbc LISTEN", true, 1, options.latencyRate(),
                 ceiling.latencies().summary(), missing, ceiling.error() == null ? 0 : 1,
-                note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during()));
+                note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during(),
+                HandOffMeter.HandOffs.UNKNOWN));
     }
 
     private void fanOut(Subject subject, int clients, LoadClient.Transport transport) throws Exception {
@@ -448,9 +454,14 @@ public final class Bench {
         long missing;
         CpuMeter cpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
         GcMeter gc = new GcMeter(server);
+        HandOffMeter handOffs = new HandOffMeter(server);
         try (Producer producer = producer(channel)) {
             load.open(server.address(), listenPath(subject, channel), clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
-            run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
+            run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(),
+                    start -> {
+                        both(cpu, gc).mark(start);
+                        handOffs.mark(start);
+                    });
             missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
         } finally {
             load.close();
@@ -458,7 +469,7 @@ public final class Bench {
         Latencies samples = load.latencies();
         results.latency.add(new Results.Latency(subject.name(), false, clients, options.latencyRate(), samples.summary(),
                 missing, load.closedByServer() + load.failed(),
-                note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share(), gc.during()));
+                note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share(), gc.during(), handOffs.during()));
     }
 
     /**
@@ -489,7 +500,9 @@ public final class Bench {
             long rssAfter = settledRss();
             int errors = load.closedByServer() + load.failed();
             String note = missing > 0 ? missing + " sessions did not receive the check notification" : null;
+            Map<String, Double> owners = Map.of();
             if (heapBefore != null && heapAfter != null) {
+                owners = heapAfter.growthPerSessionByOwner(heapBefore, sessions);
                 Path table = options.outputDirectory().resolve((options.label() == null ? "bench" : "bench-" + options.label())
                         + "-idle-heap.txt");
                 Files.writeString(table, HeapHistogram.table(heapAfter.growthPerSession(heapBefore, sessions, 40), sessions));
@@ -497,7 +510,7 @@ public final class Bench {
             }
             results.memory.add(new Results.Memory(subject.name(), sessions,
                     heapBefore == null ? -1 : heapBefore.totalBytes(), heapAfter == null ? -1 : heapAfter.totalBytes(),
-                    rssBefore, rssAfter, errors + (int) Math.max(0, missing), note(note, load.lastError())));
+                    rssBefore, rssAfter, errors + (int) Math.max(0, missing), note(note, load.lastError()), owners));
         }
     }
 
@@ -546,7 +559,7 @@ public final class Bench {
         Latencies samples = load.latencies();
         results.latency.add(new Results.Latency(name, false, clients, rate, samples.summary(), missing,
                 load.closedByServer() + load.failed(), note(note(behind(missing), overflow(samples)), load.lastError()),
-                latencyCpu.share(), latencyGc.during()));
+                latencyCpu.share(), latencyGc.during(), HandOffMeter.HandOffs.UNKNOWN));
     }
 
     /** RSS once it stops moving: after a full GC, G1 gives memory back to the system concurrently, for a while. */

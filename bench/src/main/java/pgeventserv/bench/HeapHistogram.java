@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +53,46 @@ record HeapHistogram(long totalBytes, Map<String, long[]> byClass) {
         }
         rows.sort(Comparator.comparingDouble(PerSession::bytes).reversed());
         return rows.subList(0, Math.min(limit, rows.size()));
+    }
+
+    /**
+     * Who owns what grew: bytes per session by the package of the class, in a fixed order. Arrays, strings and
+     * collections are the JDK's whoever holds them (a heap dump tells their holders; a histogram cannot).
+     */
+    Map<String, Double> growthPerSessionByOwner(HeapHistogram before, int sessions) {
+        Map<String, Double> owners = new LinkedHashMap<>();
+        for (String owner : OWNERS) {
+            owners.put(owner, 0.0);
+        }
+        for (PerSession r : growthPerSession(before, sessions, Integer.MAX_VALUE)) {
+            owners.merge(owner(r.className()), r.bytes(), Double::sum);
+        }
+        return owners;
+    }
+
+    static final String HTTP = "the HTTP layer (Grizzly, Catalina, Payara's web container)";
+    static final String TYRUS = "Tyrus";
+    static final String OURS = "pg_eventserv";
+    static final String JDK = "the JDK's arrays, strings and collections";
+    static final String OTHER = "other";
+    private static final List<String> OWNERS = List.of(HTTP, TYRUS, OURS, JDK, OTHER);
+
+    static String owner(String className) {
+        if (className.startsWith("org.glassfish.grizzly.") || className.startsWith("org.apache.catalina.")
+                || className.startsWith("org.apache.coyote.") || className.startsWith("com.sun.enterprise.web.")
+                || className.startsWith("org.glassfish.web.")) {
+            return HTTP;
+        }
+        if (className.startsWith("org.glassfish.tyrus.")) {
+            return TYRUS;
+        }
+        if (className.startsWith("pgeventserv.")) {
+            return OURS;
+        }
+        if (className.startsWith("[") || className.startsWith("java.")) {
+            return JDK;
+        }
+        return OTHER;
     }
 
     /** The growth as a plain table, one class a line. */

@@ -3,6 +3,7 @@ package pgeventserv.bench;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything one run measured, in the order it ran; the report renders it. */
@@ -16,11 +17,12 @@ final class Results {
 
     /** One steady-rate phase: NOTIFY-to-client delay of every notification sent in the measured window. */
     record Latency(String name, boolean ceiling, int clients, int rate, Latencies.Summary summary, long missing,
-                   int errors, String note, CpuMeter.Share cpu, GcMeter.Collections gc) {
+                   int errors, String note, CpuMeter.Share cpu, GcMeter.Collections gc, HandOffMeter.HandOffs handOffs) {
     }
 
     /** Live heap (after a full GC) and RSS of the server before and with {@code sessions} idle sessions open. */
-    record Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note) {
+    record Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note,
+                  Map<String, Double> heapOwners) {
 
         /** Negative when the heap was not measured (a {@code --target}). */
         double heapPerSession() {
@@ -56,6 +58,8 @@ final class Results {
     String label;
     String loadAtStart;
     String loadAtEnd;
+    /** Microseconds of one plain loopback socket write on this machine ({@link SocketWriteCost}); NaN if not measured. */
+    double socketWriteMicros = Double.NaN;
     long serverPid;
     String settings;
 

@@ -37,6 +37,9 @@ interface Server extends AutoCloseable {
     /** Its MicroProfile base metrics, in Prometheus text. */
     String baseMetrics() throws IOException;
 
+    /** Its application metrics (ours: {@code pg_eventserv_*}), in Prometheus text. */
+    String applicationMetrics() throws IOException;
+
     private long requirePid() throws IOException {
         if (pid() <= 0) {
             throw new IOException("the server's process is not known (--target-pid)");

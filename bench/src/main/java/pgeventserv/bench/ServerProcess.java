@@ -156,7 +156,16 @@ final class ServerProcess implements Server {
     /** The server's MicroProfile base metrics, in Prometheus text. */
     @Override
     public String baseMetrics() throws IOException {
-        HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics?scope=base").toURL()
+        return metrics("base");
+    }
+
+    @Override
+    public String applicationMetrics() throws IOException {
+        return metrics("application");
+    }
+
+    private String metrics(String scope) throws IOException {
+        HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics?scope=" + scope).toURL()
                 .openConnection();
         http.setConnectTimeout(2000);
         http.setReadTimeout(5000);

@@ -69,6 +69,11 @@ final class TargetServer implements Server {
     }
 
     @Override
+    public String applicationMetrics() throws IOException {
+        throw new IOException("a --target's metrics are not read");
+    }
+
+    @Override
     public void close() {
         // Not ours to stop.
     }

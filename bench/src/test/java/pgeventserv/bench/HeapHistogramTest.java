@@ -49,6 +49,16 @@ class HeapHistogramTest {
     }
 
     @Test
+    void growthIsSharedOutByOwnerInAFixedOrder() throws IOException {
+        var owners = HeapHistogram.parse(AFTER).growthPerSessionByOwner(HeapHistogram.parse(BEFORE), 100);
+        assertEquals(List.of(HeapHistogram.HTTP, HeapHistogram.TYRUS, HeapHistogram.OURS, HeapHistogram.JDK, HeapHistogram.OTHER),
+                List.copyOf(owners.keySet()));
+        assertEquals(80, owners.get(HeapHistogram.HTTP), 1e-9);
+        assertEquals(320, owners.get(HeapHistogram.JDK), 1e-9);
+        assertEquals(0, owners.get(HeapHistogram.TYRUS), 1e-9);
+    }
+
+    @Test
     void anAnswerWithoutATotalIsAnError() {
         assertThrows(IOException.class, () -> HeapHistogram.parse("12345:\nCommand failed\n"));
     }

@@ -92,6 +92,8 @@ class HealthAndMetricsIT {
         String channel = TestDatabase.uniqueChannel("it_metrics");
         double received = Scrape.metric(base, "pg_eventserv_notifications_received");
         double sent = Scrape.metric(base, "pg_eventserv_frames_sent");
+        double handOffs = Scrape.metric(base, "pg_eventserv_listener_handoffs");
+        double handOffSeconds = Scrape.metric(base, "pg_eventserv_listener_handoff_seconds");
         try (TestDatabase db = new TestDatabase();
              WebSocketClient a = WebSocketClient.connect(Deployments.listenUri(base, channel));
              WebSocketClient b = WebSocketClient.connect(Deployments.listenUri(base, channel))) {
@@ -105,6 +107,9 @@ class HealthAndMetricsIT {
             assertTrue(Scrape.metric(base, "pg_eventserv_notifications_received") >= received + 5);
             Eventually.within(WAIT, "both clients' frames are counted",
                     () -> Scrape.metric(base, "pg_eventserv_frames_sent") >= sent + 10);
+            Eventually.within(WAIT, "the polls that brought them and their hand-off time are counted",
+                    () -> Scrape.metric(base, "pg_eventserv_listener_handoffs") >= handOffs + 1
+                            && Scrape.metric(base, "pg_eventserv_listener_handoff_seconds") > handOffSeconds);
         }
         String text = RawHttp.get(base, "/metrics").body();
         for (String name : new String[] {"pg_eventserv_sessions_closed_slow", "pg_eventserv_frames_dropped",

@@ -101,6 +101,18 @@ public class Gauges {
         return listener.reconnects();
     }
 
+    @Gauge(name = "pg_eventserv_listener_handoffs", absolute = true, unit = MetricUnits.NONE,
+            description = "polls of the LISTEN connection that brought notifications for clients (monotonic)")
+    public long listenerHandOffs() {
+        return listener.handOffs();
+    }
+
+    @Gauge(name = "pg_eventserv_listener_handoff", absolute = true, unit = MetricUnits.SECONDS,
+            description = "time from those polls' return to the end of their writes to every client, in all (monotonic)")
+    public double listenerHandOffSeconds() {
+        return listener.handOffSeconds();
+    }
+
     @Gauge(name = "pg_eventserv_canary_round_trip", absolute = true, unit = MetricUnits.SECONDS,
             description = "round trip of the last canary notification the server sent itself")
     public double canaryRoundTrip() {

@@ -19,6 +19,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,11 @@ public class NotificationListener {
     // Written by the listener thread only; volatile so that metrics read them from other threads.
     private volatile long received;
     private volatile long reconnects;
+    // Hand-offs: polls that brought notifications, and the time from the poll's return to the end of its
+    // PollCompleted (the CDI events and the writes to every client). What a notification waits for, on average,
+    // is about one of them (docs/benchmarks.md): two clock reads a poll, never per notification or per client.
+    private volatile long handOffs;
+    private volatile long handOffNanos;
 
     // Owned by the listener thread.
     private Connection connection;
@@ -153,6 +159,16 @@ public class NotificationListener {
         return received;
     }
 
+    /** Polls that brought notifications for clients since start (monotonic). */
+    public long handOffs() {
+        return handOffs;
+    }
+
+    /** Seconds from those polls' return to the end of their writes to every client, in all (monotonic). */
+    public double handOffSeconds() {
+        return handOffNanos / 1e9;
+    }
+
     /** Times the LISTEN connection came back after being down. */
     public long reconnects() {
         return reconnects;
@@ -176,7 +192,6 @@ public class NotificationListener {
                 requests.apply(this::listenOn, this::unlistenOn);
                 sendCanaryIfDue();
                 poll();
-                firePollCompleted();
             } catch (SQLException | NamingException | RuntimeException e) {
                 disconnected(e);
                 firstAttempt.countDown();
@@ -249,13 +264,22 @@ public class NotificationListener {
     }
 
     private void poll() throws SQLException {
-        for (Notification n : pg.poll(POLL_MILLIS)) {
+        List<Notification> batch = pg.poll(POLL_MILLIS);
+        long start = System.nanoTime();
+        boolean any = false;
+        for (Notification n : batch) {
             if (canary.channel().equals(n.channel())) {
                 canary.returned(n.payload(), System.nanoTime());
             } else {
                 received++;
+                any = true;
                 fire(n);
             }
+        }
+        firePollCompleted();
+        if (any) {
+            handOffs++;
+            handOffNanos += System.nanoTime() - start;
         }
     }
 

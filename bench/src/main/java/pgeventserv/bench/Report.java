@@ -207,10 +207,14 @@ final class Report {
         return why;
     }
 
-    /** Ours against a {@code --target} (an earlier build) at the same clients: within 5 %, two runs of one build differ that much. */
+    /**
+     * Ours against a {@code --target} (an earlier build) at 1, 100 and 1,000 clients, issue 17's: met within 5 %. On a
+     * 2-core machine two runs of one build differ more than that (docs/benchmarks.md), so a miss here is a reason to
+     * run again, with the builds in the other order, before it is a finding.
+     */
     private void throughputAgainstTarget(List<String> lines) {
         for (Results.Throughput ours : results.throughput) {
-            if (!ours.name().equals(Bench.OURS)) {
+            if (!ours.name().equals(Bench.OURS) || !List.of(1, 100, 1_000).contains(ours.clients())) {
                 continue;
             }
             results.throughput.stream().filter(o -> o.name().equals(Bench.TARGET) && o.clients() == ours.clients()).findFirst()

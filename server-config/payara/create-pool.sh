@@ -18,9 +18,11 @@ property() {
 }
 
 # One connection of the pool is held for LISTEN for the server's life; the pool's maximum is DbPoolMaxConns.
+# socketTimeout (seconds): Payara's pool makes a round trip on a connection as it hands it out, before pg_eventserv
+# can bound the wait; after a silent network cut that read would otherwise hang the LISTEN reconnect for minutes.
 $ASADMIN --interactive=false create-jdbc-connection-pool \
     --datasourceclassname org.postgresql.ds.PGSimpleDataSource --restype javax.sql.DataSource \
     --steadypoolsize 1 --maxpoolsize 4 \
-    --property "$(property serverName "$DB_HOST"):$(property portNumber "$DB_PORT"):$(property databaseName "$DB_NAME"):$(property user "$DB_USER"):$(property password "$DB_PASSWORD")" \
+    --property "$(property serverName "$DB_HOST"):$(property portNumber "$DB_PORT"):$(property databaseName "$DB_NAME"):$(property user "$DB_USER"):$(property password "$DB_PASSWORD"):socketTimeout=10" \
     "$POOL"
 $ASADMIN --interactive=false ping-connection-pool "$POOL"

@@ -20,9 +20,9 @@ import javax.imageio.ImageIO;
  */
 final class Chart {
 
-    private static final int WIDTH = 1500;
+    /** One server's bars fit in 500 px a panel; with a --target every panel has twice as many, so twice the room. */
+    private static final int PANEL_WIDTH = 500;
     private static final int HEIGHT = 560;
-    private static final int PANEL = WIDTH / 3;
     private static final Color CEILING = new Color(0x9E9E9E);
     private static final Color RELAY = new Color(0x1565C0);
     private static final Color TARGET = new Color(0xEF6C00);
@@ -34,17 +34,26 @@ final class Chart {
     private record Bar(String label, double value, String caption, Color color) {
     }
 
-    private Chart() {
+    private final int panel;
+    private final int width;
+
+    private Chart(int panel) {
+        this.panel = panel;
+        this.width = 3 * panel;
     }
 
     static void write(Results results, Path png) throws IOException {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        new Chart(results.hasTarget() ? 2 * PANEL_WIDTH : PANEL_WIDTH).draw(results, png);
+    }
+
+    private void draw(Results results, Path png) throws IOException {
+        BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
+            g.fillRect(0, 0, width, HEIGHT);
             g.setColor(Color.DARK_GRAY);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             g.drawString("pg_eventserv bench " + (results.label == null ? "" : "'" + results.label + "' ") + results.startedAt + " (load " + results.loadAtStart + ")", 12, HEIGHT - 10);
@@ -58,7 +67,7 @@ final class Chart {
         ImageIO.write(image, "png", png.toFile());
     }
 
-    private static void throughput(Graphics2D g, Results results) {
+    private void throughput(Graphics2D g, Results results) {
         List<Bar> bars = new ArrayList<>();
         int ceilings = 0;
         // Ceiling runs first, side by side, then the relay's.
@@ -79,17 +88,17 @@ final class Chart {
     }
 
     /** The resume phase in one line, right of the footer: it has no bar of its own. */
-    private static void resumeLine(Graphics2D g, Results results) {
+    private void resumeLine(Graphics2D g, Results results) {
         for (Results.Resume r : results.resume) {
             String line = String.format(Locale.ROOT, "resume %d streams x %d behind%s: %s, p99 %s ms, %s/s replayed, %d missing, %d doubled",
                     r.clients(), r.behind(), results.hasTarget() ? " (" + r.name() + ")" : "",
                     r.allDoneMicros() < 0 ? r.complete() + "/" + r.clients() + " complete" : "all in " + Report.millis(r.allDoneMicros()) + " ms",
                     Report.millis(r.reconnectToLast().p99()), compact(r.replayedPerSecond()), r.missing(), r.extra());
-            g.drawString(line, WIDTH - 12 - g.getFontMetrics().stringWidth(line), HEIGHT - 10 - 16 * results.resume.indexOf(r));
+            g.drawString(line, width - 12 - g.getFontMetrics().stringWidth(line), HEIGHT - 10 - 16 * results.resume.indexOf(r));
         }
     }
 
-    private static void memory(Graphics2D g, Results results) {
+    private void memory(Graphics2D g, Results results) {
         List<Bar> bars = new ArrayList<>();
         String title = "Memory per idle session, KiB";
         for (Results.Memory m : results.memory) {
@@ -103,7 +112,7 @@ final class Chart {
         if (!results.memory.isEmpty()) {
             title += " (" + Report.count(results.memory.get(0).sessions()) + " open)";
         }
-        barPanel(g, 2 * PANEL, title, bars, 0, null);
+        barPanel(g, 2 * panel, title, bars, 0, null);
     }
 
     static boolean isTarget(String name) {
@@ -120,9 +129,9 @@ final class Chart {
         return isTarget(name) ? label + "\ntarget" : label;
     }
 
-    private static void barPanel(Graphics2D g, int x0, String title, List<Bar> bars, double line, String lineLabel) {
+    private void barPanel(Graphics2D g, int x0, String title, List<Bar> bars, double line, String lineLabel) {
         int left = x0 + 90;
-        int right = x0 + PANEL - 20;
+        int right = x0 + panel - 20;
         int top = 60;
         int bottom = HEIGHT - 80;
         title(g, x0, title);
@@ -164,10 +173,10 @@ final class Chart {
         }
     }
 
-    private static void latency(Graphics2D g, Results results) {
-        int x0 = PANEL;
+    private void latency(Graphics2D g, Results results) {
+        int x0 = panel;
         int left = x0 + 90;
-        int right = x0 + PANEL - 20;
+        int right = x0 + panel - 20;
         int top = 60;
         int bottom = HEIGHT - 80;
         title(g, x0, "Latency NOTIFY -> client, ms (log scale)");

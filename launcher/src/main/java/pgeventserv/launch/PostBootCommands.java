@@ -25,6 +25,9 @@ final class PostBootCommands {
             + ":javax.enterprise.resource.resourceadapter.com.sun.enterprise.connectors=SEVERE"
             + ":javax.enterprise.resource.resourceadapter.com.sun.gjc.spi=SEVERE";
 
+    /** The longest any read on a pooled connection waits for the database, unless its holder sets its own. */
+    static final int SOCKET_TIMEOUT_SECONDS = 10;
+
     private PostBootCommands() {
     }
 
@@ -44,6 +47,11 @@ final class PostBootCommands {
         // Payara's pool refuses to start without a password property, even where the server trusts the client.
         properties.put("password", db.password());
         properties.putAll(db.options());
+        // Payara's pool queries a connection as it hands it out (ConnectionHolder40 asks the driver for its client-info
+        // properties, a round trip) before the caller can bound its wait: on a pooled connection whose network went
+        // silent that read would wait for TCP to give up, many minutes, and the listener's reconnect with it. The
+        // listener (10 s) and durable reads (30 s) set their own timeouts once they hold the connection.
+        properties.put("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         String propertyList = properties.entrySet().stream()
                 .map(e -> e.getKey() + "=" + escape(e.getValue()))
                 .collect(Collectors.joining(":"));

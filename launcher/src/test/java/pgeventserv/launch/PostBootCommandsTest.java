@@ -18,7 +18,7 @@ class PostBootCommandsTest {
         assertEquals("""
                 create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource \
                 --restype javax.sql.DataSource --steadypoolsize 1 --maxpoolsize 4 --idletimeout 3600 --property \
-                serverName="127.0.0.1":portNumber="5432":databaseName="test":user="postgres":password="":sslMode="disable" eventserv-pool
+                serverName="127.0.0.1":portNumber="5432":databaseName="test":user="postgres":password="":sslMode="disable":socketTimeout="10" eventserv-pool
                 create-jdbc-resource --connectionpoolid eventserv-pool jdbc/eventserv
                 """, commands);
     }

@@ -322,7 +322,7 @@ public final class Bench {
             CpuMeter cpu = new CpuMeter(server, ceiling, () -> { });
             GcMeter gc = new GcMeter(server);
             Producer.Run run = producer.flatOut(ceiling, 1, maxBacklog(1), options.warmupNanos(),
-                    options.measureNanos(), options.maxNotifications(), both(cpu, gc));
+                    options.measureNanos(), options.maxNotifications(), all(cpu, gc));
             long missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
             results.throughput.add(new Results.Throughput(name, true, 1, run.notificationsPerSecond(),
                     run.deliveriesPerSecond(), run.sent(), missing, ceiling.error() == null ? 0 : 1,
@@ -338,7 +338,7 @@ public final class Bench {
         CpuMeter cpu = new CpuMeter(server, ceiling, () -> ceiling.recordFrom(EpochMicros.now()));
         GcMeter gc = new GcMeter(server);
         try (Producer producer = producer(channel)) {
-            run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), both(cpu, gc));
+            run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), all(cpu, gc));
             missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
         } finally {
             ceiling.close();
@@ -358,7 +358,7 @@ public final class Bench {
             GcMeter gc = new GcMeter(server);
             try (Producer producer = producer(channel)) {
                 Producer.Run run = producer.flatOut(load, clients, maxBacklog(clients), options.warmupNanos(),
-                        options.measureNanos(), options.maxNotifications(), both(cpu, gc));
+                        options.measureNanos(), options.maxNotifications(), all(cpu, gc));
                 long missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
                 results.throughput.add(new Results.Throughput(sse ? Results.sseRow(subject.name()) : subject.name(), false,
                         clients, run.notificationsPerSecond(),
@@ -458,10 +458,7 @@ public final class Bench {
         try (Producer producer = producer(channel)) {
             load.open(server.address(), listenPath(subject, channel), clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(),
-                    start -> {
-                        both(cpu, gc).mark(start);
-                        handOffs.mark(start);
-                    });
+                    all(cpu, gc, handOffs));
             missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
         } finally {
             load.close();
@@ -544,13 +541,13 @@ public final class Bench {
             GcMeter gc = new GcMeter(server);
             long bound = Math.max(Backlog.FLOOR, Math.min(maxBacklog(clients), 100_000 / channels));
             Producer.Run flat = producer.flatOut(load, each, bound, options.warmupNanos(), options.measureNanos(),
-                    options.maxNotifications(), both(cpu, gc));
+                    options.maxNotifications(), all(cpu, gc));
             long flatMissing = Producer.drain(load, Producer.perReceiver(flat.sent(), channels), flat.sent() * each, DRAIN_NANOS);
             results.throughput.add(new Results.Throughput(name, false, clients, flat.notificationsPerSecond(),
                     flat.deliveriesPerSecond(), flat.sent(), flatMissing, load.closedByServer() + load.failed(),
                     note(flat.stalled(), load.lastError()), cpu.share(), gc.during()));
             long before = load.totalReceived();
-            run = producer.atRate(load, each, rate, options.warmupNanos(), options.measureNanos(), both(latencyCpu, latencyGc));
+            run = producer.atRate(load, each, rate, options.warmupNanos(), options.measureNanos(), all(latencyCpu, latencyGc));
             missing = Producer.drain(load, Producer.perReceiver(flat.sent(), channels) + Producer.perReceiver(run.sent(), channels),
                     before + run.sent() * each, DRAIN_NANOS);
         } finally {
@@ -577,11 +574,12 @@ public final class Bench {
         return previous;
     }
 
-    /** CPU and garbage collections over the same window. */
-    private static Producer.Window both(CpuMeter cpu, GcMeter gc) {
+    /** Several meters over the same window (CPU, garbage collections, the listener's hand-offs), in this order. */
+    private static Producer.Window all(Producer.Window... meters) {
         return start -> {
-            cpu.mark(start);
-            gc.mark(start);
+            for (Producer.Window meter : meters) {
+                meter.mark(start);
+            }
         };
     }
 

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS pg_eventserv.installed (
 
 DO $check$
 DECLARE
-    script constant integer := 2;
+    script constant integer := 3;
     installed integer := (SELECT coalesce(max(version), 0) FROM pg_eventserv.installed);
 BEGIN
     IF installed > script THEN
@@ -186,3 +186,58 @@ BEGIN
     INSERT INTO pg_eventserv.installed (version) VALUES (2);
 END
 $step2$;
+
+-- Step 3: each row records the session that committed it, so the relay can tell a true hint from a forged one:
+-- NOTIFY carries the sending session's process id, and only the session that committed the rows sends their hint.
+DO $step3$
+BEGIN
+    IF EXISTS (SELECT FROM pg_eventserv.installed WHERE version = 3) THEN
+        RETURN;
+    END IF;
+    ALTER TABLE pg_eventserv.events ADD COLUMN sender integer;
+
+    CREATE OR REPLACE FUNCTION pg_eventserv.assign_positions() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $assign$
+    DECLARE
+        me xid8 := pg_current_xact_id();
+        low_position bigint;
+        assigned bigint;
+        committed_at timestamptz;
+        reference record;
+    BEGIN
+        IF (SELECT e.position FROM pg_eventserv.events e WHERE e.entry = NEW.entry) IS NOT NULL THEN
+            RETURN NULL;
+        END IF;
+        PERFORM pg_advisory_xact_lock(1885697651, 1);
+        low_position := nextval('pg_eventserv.positions');
+        committed_at := clock_timestamp();
+        UPDATE pg_eventserv.events e
+           SET position = low_position + p.n - 1, time = committed_at, sender = pg_backend_pid()
+          FROM (SELECT pending.entry, row_number() OVER (ORDER BY pending.entry) AS n
+                  FROM pg_eventserv.events pending
+                 WHERE pending.xid = me AND pending.position IS NULL) p
+         WHERE e.entry = p.entry;
+        GET DIAGNOSTICS assigned = ROW_COUNT;
+        IF assigned = 0 THEN
+            RETURN NULL;
+        ELSIF assigned > 1 THEN
+            PERFORM setval('pg_eventserv.positions', low_position + assigned - 1);
+        END IF;
+        FOR reference IN
+            SELECT e.channel, min(e.position) AS low, max(e.position) AS high
+              FROM pg_eventserv.events e
+             WHERE e.position BETWEEN low_position AND low_position + assigned - 1
+             GROUP BY e.channel
+             ORDER BY low
+        LOOP
+            PERFORM pg_notify(reference.channel, E'\x1e' || 'pg_eventserv durable ' || reference.low || '-' || reference.high);
+        END LOOP;
+        RETURN NULL;
+    END
+    $assign$;
+    REVOKE EXECUTE ON FUNCTION pg_eventserv.assign_positions() FROM PUBLIC;
+
+    INSERT INTO pg_eventserv.installed (version) VALUES (3);
+END
+$step3$;

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import pgeventserv.DurableDatabase;
+import pgeventserv.fanout.DurableReader;
+import pgeventserv.fanout.DurableRow;
+import pgeventserv.fanout.Floor;
 
 /** The reader and the retention on a private cluster with sql/pg_eventserv.sql installed. */
 class DurableEventsIT {
@@ -48,6 +52,8 @@ class DurableEventsIT {
     };
     private final Logger tableLog = Logger.getLogger(DurableTable.class.getName());
     private DurableTable table;
+    /** The session that published: only its hints are true. */
+    private int sender;
 
     @BeforeAll
     static void start() throws Exception {
@@ -78,77 +84,112 @@ class DurableEventsIT {
     }
 
     @Test
-    void aReferenceReadsEveryRowOfItsRangeInPositionOrderWhateverTheChannel() throws Exception {
+    void aTrueHintReadsItsTransactionsRowsOfItsRangeInPositionOrderWhateverTheChannel() throws Exception {
         try (Connection c = db.connect()) {
+            sender = pid(c);
             c.setAutoCommit(false);
             DurableDatabase.publish(c, "mine", "first");
             DurableDatabase.publish(c, "other", "not mine");
             DurableDatabase.publish(c, "mine", "second");
             c.commit();
         }
-        List<DurableEvent> events = reader(1 << 20).read(new DurableReference(1, 3));
-        assertEquals(List.of(1L, 2L, 3L), events.stream().map(DurableEvent::position).toList());
-        assertEquals(List.of("first", "not mine", "second"), events.stream().map(DurableEvent::payload).toList());
-        assertEquals(List.of("mine", "other", "mine"), events.stream().map(DurableEvent::channel).toList());
+        List<DurableRow> events = reader(1 << 20).transaction("mine", 1, 3, sender);
+        assertEquals(List.of(1L, 2L, 3L), events.stream().map(DurableRow::position).toList());
+        assertEquals(List.of("first", "not mine", "second"), events.stream().map(DurableRow::payload).toList());
+        assertEquals(List.of("mine", "other", "mine"), events.stream().map(DurableRow::channel).toList());
         assertTrue(events.get(0).time() != null && !events.get(2).time().isBefore(events.get(0).time()));
+    }
+
+    @Test
+    void aForgedAbsurdForeignOrMixedHintReadsNothing() throws Exception {
+        try (Connection c = db.connect()) {
+            sender = pid(c);
+            DurableDatabase.publish(c, "a", "a1");
+            c.setAutoCommit(false);
+            DurableDatabase.publish(c, "b", "b2");
+            DurableDatabase.publish(c, "a", "a3");
+            c.commit();
+            DurableDatabase.publish(c, "a", "a4");
+            c.commit();
+        }
+        DurableReader reader = reader(1 << 20);
+        assertEquals(null, reader.transaction("a", 1, 999_999_999_999_999_999L, sender), "absurd: no row at its end");
+        assertEquals(null, reader.transaction("a", 2, 2, sender), "foreign: b's row named on a");
+        assertEquals(null, reader.transaction("b", 2, 3, sender), "its last row is not b's");
+        assertEquals(null, reader.transaction("a", 1, 4, sender), "rows of three transactions");
+        assertEquals(null, reader.transaction("a", 5, 5, sender), "not committed yet");
+        assertEquals(null, reader.transaction("a", 2, 3, sender), "its first row is b's");
+        assertEquals(List.of("b2"), reader.transaction("b", 2, 2, sender).stream().map(DurableRow::payload).toList());
+        assertEquals(List.of("a3"), reader.transaction("a", 3, 3, sender).stream().map(DurableRow::payload).toList());
+        assertEquals(List.of("a4"), reader.transaction("a", 4, 4, sender).stream().map(DurableRow::payload).toList());
+        assertEquals(null, reader.transaction("a", 4, 4, sender + 1), "true rows, but another session's hint");
     }
 
     @Test
     void aBatchStopsAtTheByteBudgetButAlwaysHoldsOneRow() throws Exception {
         try (Connection c = db.connect()) {
+            sender = pid(c);
             for (int i = 0; i < 3; i++) {
                 DurableDatabase.publish(c, "sized", "x".repeat(100));
             }
             DurableDatabase.publish(c, "sized", "y".repeat(1000));
         }
-        DurableEvents reader = reader(150);
-        assertEquals(List.of(1L, 2L), positions(reader.batch(List.of("sized"), 0, 4)));
-        assertEquals(List.of(3L, 4L), positions(reader.batch(List.of("sized"), 2, 4)));
-        assertEquals(List.of(4L), positions(reader.batch(List.of("sized"), 3, 4)), "larger than the budget, alone");
-        assertEquals(List.of(), reader.batch(List.of("sized"), 4, 4));
-        assertEquals(List.of(1L, 2L, 3L, 4L), positions(reader.read(new DurableReference(1, 4))));
+        DurableReader reader = reader(150);
+        List<Floor> sized = List.of(new Floor("sized", 0));
+        assertEquals(List.of(1L, 2L), positions(reader.batch(sized, 0, 4)));
+        assertEquals(List.of(3L, 4L), positions(reader.batch(sized, 2, 4)));
+        assertEquals(List.of(4L), positions(reader.batch(sized, 3, 4)), "larger than the budget, alone");
+        assertEquals(List.of(), reader.batch(sized, 4, 4));
     }
 
     @Test
-    void aBatchHoldsAtMostBatchRowsAndReadGetsThemAll() throws Exception {
-        int count = DurableEvents.BATCH_ROWS + 10;
+    void aBatchHoldsAtMostBatchRowsAndALargeTransactionIsReadWhole() throws Exception {
+        int count = 2 * DurableEvents.BATCH_ROWS + 10;
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            sender = pid(c);
             s.execute("SELECT pg_eventserv.publish('many', i::text) FROM generate_series(1, " + count + ") i");
         }
-        DurableEvents reader = reader(1 << 20);
-        assertEquals(DurableEvents.BATCH_ROWS, reader.batch(List.of("many"), 0, count).size());
-        List<DurableEvent> all = reader.read(new DurableReference(1, count));
-        assertEquals(count, all.size());
+        DurableReader reader = reader(150);
+        assertEquals(DurableEvents.BATCH_ROWS, reader(1 << 20).batch(List.of(new Floor("many", 0)), 0, count).size());
+        List<DurableRow> all = reader.transaction("many", 1, count, sender);
+        assertEquals(count, all.size(), "in pages cut short by the byte budget");
         assertEquals(String.valueOf(count), all.get(count - 1).payload());
+        assertEquals(positions(all).stream().sorted().distinct().toList(), positions(all), "in order, none twice");
     }
 
     @Test
-    void aReadGoesOnPastHolesInThePositionsWiderThanABatch() throws Exception {
+    void aBatchGoesOnPastHolesInThePositionsWiderThanABatch() throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            sender = pid(c);
             DurableDatabase.publish(c, "holes", "before");
             // Positions taken by commits that failed after taking them: a hole of three batches' width.
             s.execute("SELECT setval('pg_eventserv.positions', " + (3 * DurableEvents.BATCH_ROWS) + ")");
             DurableDatabase.publish(c, "holes", "after");
-            s.execute("SELECT pg_eventserv.publish('holes', 'many ' || i) FROM generate_series(1, " + DurableEvents.BATCH_ROWS + ") i");
         }
-        long last = 4L * DurableEvents.BATCH_ROWS + 1;
-        List<DurableEvent> all = reader(1 << 20).read(new DurableReference(1, last));
-        assertEquals(DurableEvents.BATCH_ROWS + 2, all.size());
-        assertEquals(List.of("before", "after"), all.subList(0, 2).stream().map(DurableEvent::payload).toList());
-        assertEquals(last, all.get(all.size() - 1).position());
-        assertEquals(positions(all).stream().sorted().distinct().toList(), positions(all), "in order, none twice");
+        long last = 3L * DurableEvents.BATCH_ROWS + 1;
+        List<DurableRow> all = reader(1 << 20).batch(List.of(new Floor("holes", 0)), 0, last);
+        assertEquals(List.of("before", "after"), all.stream().map(DurableRow::payload).toList());
+        assertEquals(List.of("after"), reader(1 << 20).transaction("holes", last, last, sender).stream()
+                .map(DurableRow::payload).toList());
     }
 
     @Test
     void severalChannelsAreReadTogetherFromAPosition() throws Exception {
         try (Connection c = db.connect()) {
+            sender = pid(c);
             DurableDatabase.publish(c, "a", "1");
             DurableDatabase.publish(c, "b", "2");
             DurableDatabase.publish(c, "c", "3");
             DurableDatabase.publish(c, "a", "4");
         }
-        DurableEvents reader = reader(1 << 20);
-        assertEquals(List.of("2", "4"), reader.batch(List.of("a", "b"), 1, Long.MAX_VALUE).stream().map(DurableEvent::payload).toList());
+        DurableReader reader = reader(1 << 20);
+        assertEquals(List.of("2", "4"), reader.batch(List.of(new Floor("a", 1), new Floor("b", 1)), 1, Long.MAX_VALUE)
+                .stream().map(DurableRow::payload).toList());
+        assertEquals(List.of("2", "4"), reader.batch(List.of(new Floor("a", 3), new Floor("b", 0)), 0, Long.MAX_VALUE)
+                .stream().map(DurableRow::payload).toList(), "each channel above its own floor");
+        assertEquals(Set.of("a"), reader.waiting(List.of(new Floor("a", 1), new Floor("b", 2), new Floor("c", 3)), 4));
+        assertEquals(Set.of("a", "c"), reader.waiting(List.of(new Floor("a", 0), new Floor("c", 0)), 4));
+        assertEquals(Set.of(), reader.waiting(List.of(new Floor("a", 0)), 0), "nothing up to position 0");
         assertEquals(OptionalLong.of(1), reader.oldestPosition());
         assertEquals(OptionalLong.of(4), reader.newestPosition());
     }
@@ -157,14 +198,16 @@ class DurableEventsIT {
     void aLargePayloadComesBackByteForByte() throws Exception {
         String large = "é€😀\u0001\"\\".repeat(100_000 / 13);
         try (Connection c = db.connect()) {
+            sender = pid(c);
             DurableDatabase.publish(c, "large", large);
         }
-        assertEquals(large, reader(1 << 20).read(new DurableReference(1, 1)).get(0).payload());
+        assertEquals(large, reader(1 << 20).transaction("large", 1, 1, sender).get(0).payload());
     }
 
     @Test
     void retentionDeletesOnlyRowsOlderThanItKeepingTheNewestPositions() throws Exception {
         try (Connection c = db.connect()) {
+            sender = pid(c);
             for (int i = 0; i < 5; i++) {
                 DurableDatabase.publish(c, "aging", "event " + i);
             }
@@ -179,6 +222,7 @@ class DurableEventsIT {
     @Test
     void retentionSkipsARoundWhileAnotherInstanceDeletes() throws Exception {
         try (Connection c = db.connect()) {
+            sender = pid(c);
             DurableDatabase.publish(c, "aging", "old");
         }
         db.execute("UPDATE pg_eventserv.events SET time = now() - interval '2 hours'");
@@ -193,11 +237,11 @@ class DurableEventsIT {
 
     @Test
     void aDroppedTableFailsEachReadButIsLoggedOnceAndReadsResumeAfterAReinstall() throws Exception {
-        DurableEvents reader = reader(1 << 20);
+        DurableReader reader = reader(1 << 20);
         assertEquals(OptionalLong.empty(), reader.newestPosition());
         db.execute("DROP SCHEMA pg_eventserv CASCADE");
         for (int i = 0; i < 3; i++) {
-            SQLException e = assertThrows(SQLException.class, () -> reader.batch(List.of("gone"), 0, 10));
+            SQLException e = assertThrows(SQLException.class, () -> reader.batch(List.of(new Floor("gone", 0)), 0, 10));
             assertEquals("42P01", e.getSQLState());
         }
         assertThrows(SQLException.class, () -> new Retention(new DurableConnections(dataSource, 4), table).deleteOlderThan(Duration.ofHours(1)));
@@ -205,9 +249,10 @@ class DurableEventsIT {
         assertTrue(table.missing());
         db.installFresh();
         try (Connection c = db.connect()) {
+            sender = pid(c);
             DurableDatabase.publish(c, "back", "again");
         }
-        assertEquals("again", reader.read(new DurableReference(1, 1)).get(0).payload());
+        assertEquals("again", reader.transaction("back", 1, 1, sender).get(0).payload());
         assertEquals(1, warnings());
         assertTrue(messages().stream().anyMatch(m -> m.contains("delivered again")), messages().toString());
     }
@@ -215,7 +260,7 @@ class DurableEventsIT {
     @Test
     void aSchemaNeverInstalledIsOnlyADebugLine() throws Exception {
         db.execute("DROP SCHEMA pg_eventserv CASCADE");
-        DurableEvents reader = reader(1 << 20);
+        DurableReader reader = reader(1 << 20);
         assertThrows(SQLException.class, () -> reader.newestPosition());
         assertThrows(SQLException.class, () -> reader.newestPosition());
         assertEquals(0, warnings());
@@ -223,12 +268,19 @@ class DurableEventsIT {
         assertTrue(table.missing());
     }
 
-    private DurableEvents reader(long batchBytes) {
-        return new DurableEvents(new DurableConnections(dataSource, 4), batchBytes, table);
+    private DurableReader reader(long batchBytes) {
+        return new DurableEvents(new DurableConnections(dataSource, 4), batchBytes, table, 4).live();
     }
 
-    private static List<Long> positions(List<DurableEvent> events) {
-        return events.stream().map(DurableEvent::position).toList();
+    private static int pid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    private static List<Long> positions(List<DurableRow> events) {
+        return events.stream().map(DurableRow::position).toList();
     }
 
     private long warnings() {

@@ -38,6 +38,7 @@ public enum Setting {
     HISTORY_BYTES("HistoryBytes", Kind.COUNT, "8388608", "payload bytes kept per channel for resuming clients"),
     HISTORY_AGE("HistoryAge", Kind.DURATION, "5m", "how long notifications are kept for resuming clients; a channel stays LISTENed this long after its last client"),
     MAX_CHANNELS_PER_SESSION("MaxChannelsPerSession", Kind.COUNT, "100", "channels one multiplexed session may subscribe to"),
+    MAX_CHANNELS("MaxChannels", Kind.COUNT, "10000", "channels LISTENed at once across all sessions; a new channel beyond it is refused (503) until one is released"),
     DURABLE_MAX_PAYLOAD_BYTES("DurableMaxPayloadBytes", Kind.COUNT, "1048576",
             "largest payload pg_eventserv.publish takes (--install-sql writes it to pg_eventserv.settings); bounds a read batch"),
     DURABLE_RETENTION("DurableRetention", Kind.DURATION, "24h", "durable events older than this are deleted (by one instance at a time)"),

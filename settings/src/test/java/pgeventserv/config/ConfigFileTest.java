@@ -45,6 +45,7 @@ class ConfigFileTest {
                 SessionQueueBytes = 65536
                 PingInterval = "10s"
                 MaxSessions = 50
+                MaxChannels = 70
                 HistoryMessages = 0
                 HistoryBytes = 1024
                 HistoryAge = "1m"
@@ -84,6 +85,7 @@ class ConfigFileTest {
         assertEquals("65536", values.get("SessionQueueBytes"));
         assertEquals("10s", values.get("PingInterval"));
         assertEquals("50", values.get("MaxSessions"));
+        assertEquals("70", values.get("MaxChannels"));
         assertEquals("jdbc/other", values.get("DataSource"));
     }
 

@@ -69,6 +69,12 @@ final class Batch {
         return text == event.payload() ? Frame.of(text, event.bytes()) : Frame.of(text);
     }
 
+    /** One event as the format puts it, for one resuming client's replay (it carries its allowance). */
+    static Frame replayFrame(Format format, Event event) {
+        String text = format.message(event);
+        return Frame.replayed(text, text == event.payload() ? event.bytes() : Frame.utf8Length(text));
+    }
+
     void clear() {
         if (events.size() > RETAINED_CAPACITY) {
             events = new ArrayList<>();

@@ -10,6 +10,8 @@ public final class Counters {
     private final LongAdder closedSlow = new LongAdder();
     private final LongAdder durableReleased = new LongAdder();
     private final LongAdder resumeReads = new LongAdder();
+    private final LongAdder referencesIgnored = new LongAdder();
+    private final LongAdder durableGaps = new LongAdder();
 
     void sent(int messages) {
         sent.add(messages);
@@ -26,6 +28,14 @@ public final class Counters {
 
     void resumeRead() {
         resumeReads.increment();
+    }
+
+    void referenceIgnored() {
+        referencesIgnored.increment();
+    }
+
+    void durableGap() {
+        durableGaps.increment();
     }
 
     /** Messages handed to client connections. */
@@ -50,5 +60,18 @@ public final class Counters {
     /** Resumes that read the table: history could not vouch for what the client had. */
     public long resumeReads() {
         return resumeReads.sum();
+    }
+
+    /**
+     * Durable hints that named nothing real (forged, absurd, or another channel's rows) or came while durable events
+     * are off: nothing was delivered for them.
+     */
+    public long referencesIgnored() {
+        return referencesIgnored.sum();
+    }
+
+    /** Durable reads given up (failed, or not back in time): their channels' clients were told of a gap. */
+    public long durableGaps() {
+        return durableGaps.sum();
     }
 }

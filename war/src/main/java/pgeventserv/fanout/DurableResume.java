@@ -4,19 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Queue;
-import pgeventserv.postgres.DurableEvent;
 
 /**
  * One round of a resume that history alone cannot serve, from an id that carries a durable watermark: the
- * channels' durable events after it, up to the newest committed when the read begins ({@link #upTo}), are read on
- * another thread; the subscriber waits, not yet a member. It is let in on the listener thread
- * ({@link Fanout#pollCompleted}) once the read is back and every reference at or below {@code upTo} has been
- * released: those the server heard are then in history, where the resume skips them, and those it never heard
- * (committed before the channel was LISTENed) come from the table only.
+ * channels' durable events after it, up to the newest committed when the round begins ({@link #upTo}), read on
+ * another thread while the subscriber waits, not yet a member ({@link TableResumes}).
  *
- * <p>A round reads at most {@link #MAX_ROWS} rows (by default) and {@link #MAX_BYTES} of payload, so a client far behind costs
- * bounded memory: when there is more ({@link #more}), or history no longer reaches back to where the round began,
- * the client is sent what was read and the next round starts from there once its queue is written out.
+ * <p>A round reads at most {@link #MAX_ROWS} rows (by default) and {@link #MAX_BYTES} of payload, so a client far
+ * behind costs bounded memory: when there is more ({@link #more}), the client is sent what was read and the next
+ * round starts from there once its queue is written out.
+ *
+ * <p>Fields are written by the reading thread and read by the listener thread after the round is handed over
+ * through the completed queue.
  */
 final class DurableResume implements Runnable {
 
@@ -25,10 +24,10 @@ final class DurableResume implements Runnable {
     /** Payload bytes a round stops at (at least one batch, whatever its size). */
     static final long MAX_BYTES = 16L << 20;
 
-    final Registry.Move move;
+    final Move move;
     /** The client's watermark for this round: it has every durable event of its channels at or below it. */
     final long after;
-    /** The last delivery sequence number when the round began: later events come from history. */
+    /** The last delivery position when the round began: later events come from history. */
     final long sequence;
     /** Per channel (in the move's order), what history alone could give when the resume began; null after the first round. */
     final List<History.Replay> replays;
@@ -37,14 +36,13 @@ final class DurableResume implements Runnable {
     private final int maxRows;
     /** The newest durable position read: at or above the release watermark when the round began. */
     private long upTo;
-    private List<DurableEvent> events = List.of();
+    private List<DurableRow> rows = List.of();
     private boolean more;
     private String gapReason;
     private boolean failed;
 
-    DurableResume(Registry.Move move, long after, long upTo, long sequence, List<History.Replay> replays,
-            DurableReader reader, Queue<DurableResume> completed, int maxRows) {
-        this.maxRows = maxRows;
+    DurableResume(Move move, long after, long upTo, long sequence, List<History.Replay> replays, DurableReader reader,
+            Queue<DurableResume> completed, int maxRows) {
         this.move = move;
         this.after = after;
         this.upTo = upTo;
@@ -52,6 +50,7 @@ final class DurableResume implements Runnable {
         this.replays = replays;
         this.reader = reader;
         this.completed = completed;
+        this.maxRows = maxRows;
     }
 
     /** The next round, from where this one ended. */
@@ -76,7 +75,7 @@ final class DurableResume implements Runnable {
             }
         } catch (Exception | LinkageError e) {
             // The reader logged it; the client gets what history alone gives, as if its id carried no watermark.
-            events = List.of();
+            rows = List.of();
             more = false;
             failed = true;
         } finally {
@@ -85,18 +84,22 @@ final class DurableResume implements Runnable {
     }
 
     private void read() throws Exception {
-        List<DurableEvent> read = new ArrayList<>();
+        List<Floor> floors = new ArrayList<>(move.channels().size());
+        for (String channel : move.channels()) {
+            floors.add(new Floor(channel, after));
+        }
+        List<DurableRow> read = new ArrayList<>();
         long from = after;
         long bytes = 0;
         while (from < upTo) {
-            List<DurableEvent> batch = reader.batch(move.channels(), from, upTo);
+            List<DurableRow> batch = reader.batch(floors, from, upTo);
             if (batch.isEmpty()) {
                 break;
             }
             read.addAll(batch);
             from = batch.get(batch.size() - 1).position();
-            for (DurableEvent e : batch) {
-                bytes += e.payload().length();
+            for (DurableRow row : batch) {
+                bytes += row.payload().length();
             }
             if (from < upTo && (read.size() >= maxRows || bytes >= MAX_BYTES)) {
                 // The rest in the next round: this one covers what it read.
@@ -105,11 +108,11 @@ final class DurableResume implements Runnable {
                 break;
             }
         }
-        events = read;
+        rows = read;
     }
 
     /** Not read at all (the executor refused the work): what history alone gives. */
-    void fail() {
+    void refuse() {
         failed = true;
         completed.add(this);
     }
@@ -129,14 +132,14 @@ final class DurableResume implements Runnable {
         return replays != null;
     }
 
-    /** The newest position the read covers (listener thread, after completion). */
+    /** The newest position the read covers. */
     long upTo() {
         return upTo;
     }
 
-    /** The rows read, in position order (listener thread, after completion: the queue hands them over). */
-    List<DurableEvent> events() {
-        return events;
+    /** The rows read, in position order. */
+    List<DurableRow> rows() {
+        return rows;
     }
 
     /** Why durable events may be missing ({@code retention}), or null. */

@@ -1,43 +1,55 @@
 /**
- * The fan-out: channels to their subscribers, one poll's notifications put once per format, a bounded queue per
- * client that lags, and the slow-consumer policy. It knows nothing of WebSocket or HTTP: transports plug in
- * through {@link pgeventserv.fanout.Writer} (can it take more now; write these messages; keep alive; close with a
- * {@link pgeventserv.fanout.Farewell}) and {@link pgeventserv.fanout.Format} (what a notification looks like on
- * that connection). Everything here but {@link pgeventserv.fanout.Relay} (the CDI wiring) is plain Java, tested
- * with a fake writer.
+ * The fan-out: the delivery core. It owns its types and ports and imports nothing else of this application: the
+ * database side fires its events ({@link pgeventserv.fanout.Notification}, {@link pgeventserv.fanout.PollEnd},
+ * {@link pgeventserv.fanout.Outage}) and implements its {@link pgeventserv.fanout.DurableReader}; transports supply a
+ * {@link pgeventserv.fanout.Writer} and a {@link pgeventserv.fanout.Format}; the wiring package assembles them.
  *
- * <p>Ownership and threads. {@link pgeventserv.fanout.Registry} owns the channel map and each channel's member
- * array (changed copy-on-write under one lock by the server's threads, read without one by the listener thread).
- * {@link pgeventserv.fanout.Fanout} runs on the listener thread only and owns each channel's
- * {@link pgeventserv.fanout.Batch}. Each {@link pgeventserv.fanout.Subscriber} owns its queue and the order of its
- * writes: the listener thread adds, and exactly one thread at a time (whoever wins its drain counter) takes,
- * writes or discards. The lifecycle is one state, {@code HANDSHAKE → OPEN → CLOSING → CLOSED}: a close from any
- * thread changes the state and asks for a drain, and never touches the queue itself. The listener thread never
- * waits on a client: a writer that is not writable gets its messages queued and is asked again after every poll
- * (or says so itself, when its transport has a completion callback).
+ * <p>Class map (job; thread):
+ * <ul>
+ *   <li>{@link pgeventserv.fanout.Fanout}: runs the poll's fixed phases in order; listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.Subscriptions}: the transports' way in (subscribe, bounds, sweeps); any thread.</li>
+ *   <li>{@link pgeventserv.fanout.Channels}: the channel table, LISTEN/UNLISTEN, {@code MaxChannels}, the UNLISTEN
+ *       grace; any thread, one lock (cold path).</li>
+ *   <li>{@link pgeventserv.fanout.Channel}: one channel's members, LISTEN, history and batch; members under the
+ *       table's lock, the rest listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.Sessions}: every subscriber: {@code MaxSessions}, unopened handshakes, deadlines,
+ *       keep-alive, shutdown; any thread.</li>
+ *   <li>{@link pgeventserv.fanout.Moves}, {@link pgeventserv.fanout.Move}: joins, leaves and replies from the
+ *       server's threads to the listener thread, each subscriber's in order.</li>
+ *   <li>{@link pgeventserv.fanout.Subscriber}: one client's lifecycle and what its transport may ask; any thread.</li>
+ *   <li>{@link pgeventserv.fanout.Outbox}: one client's bounded queue (with the replay allowance) and its writes;
+ *       the thread that holds its drain.</li>
+ *   <li>{@link pgeventserv.fanout.Joins}: carries out moves (admission, reply, gap, replay from history); listener
+ *       thread.</li>
+ *   <li>{@link pgeventserv.fanout.LiveDelivery}: a poll's batches to members, once per format, and into history;
+ *       listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.Sequence}: delivery positions and event ids; listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.DurableSequencer}: where a durable hint becomes delivered events: reads asked,
+ *       checked, released in order, the watermark, catch-ups after an outage; listener thread (reads elsewhere).</li>
+ *   <li>{@link pgeventserv.fanout.ReferenceRead}, {@link pgeventserv.fanout.CatchUpRead},
+ *       {@link pgeventserv.fanout.PendingRead}: one read each; run on the live read executor, handed over by a
+ *       volatile flag.</li>
+ *   <li>{@link pgeventserv.fanout.HeldNotifications}: plain notifications waiting behind their channel's reads,
+ *       bounded; listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.Watermark}: W; written by the sequencer, read for ids; listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.DurableContinuity}: where each channel's durable events begin; listener thread
+ *       (its read elsewhere).</li>
+ *   <li>{@link pgeventserv.fanout.TableResumes}, {@link pgeventserv.fanout.DurableResume}: resumes read from the
+ *       table in rounds on the resume executor; listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.GapNotices}: telling clients of a gap in their format; listener thread.</li>
+ *   <li>{@link pgeventserv.fanout.History}, {@link pgeventserv.fanout.Batch}, {@link pgeventserv.fanout.Event},
+ *       {@link pgeventserv.fanout.EventIds}, {@link pgeventserv.fanout.Frame}, {@link pgeventserv.fanout.Messages}:
+ *       the values delivery is made of.</li>
+ * </ul>
  *
- * <p>Ids, history, resume. Each notification becomes an {@link pgeventserv.fanout.Event} with the next position of
- * one sequence for all channels, assigned on the listener thread in delivery order; its id
- * ({@link pgeventserv.fanout.EventIds}) is a random run prefix and that position, so another run's ids are never
- * taken for positions. Each channel keeps a bounded {@link pgeventserv.fanout.History} (listener thread only),
- * which also records where continuity broke (the LISTEN began, an outage). Subscribers join and leave channels
- * through moves the listener thread carries out at the start of a poll's end, once the channel's LISTEN is in
- * effect and before that poll's batches go out: a reply, a {@link pgeventserv.fanout.GapNotice} when continuity
- * after the client's id cannot be proven, the history after its id, then the live batches, with no seam between.
+ * <p>Threads. The listener thread runs everything that orders delivery, without a lock. Server threads subscribe,
+ * leave and ask (through queues); writers' completions and keep-alive ticks drain outboxes. Reads of the durable
+ * table run on two executors of the wiring's: live reads (hints, catch-ups, continuity) and resume reads, apart, so
+ * resumes never hold up live delivery. The listener thread never waits on a client or on the database.
  *
- * <p>Durable events. A notification whose payload is a {@link pgeventserv.postgres.DurableReference} becomes a
- * {@link pgeventserv.fanout.DurableRead}: its rows are read by a {@link pgeventserv.fanout.DurableReader} on an
- * executor, never the listener thread, while the channel's later notifications wait behind it in the channel's
- * {@code held} queue (per channel commit order). Reads are released on the listener thread in the order the
- * references came (position order; one transaction's references together), so the durable events delivered are
- * always exactly those up to the watermark W. A durable event's id is {@code d<position>} (global), a plain one's
- * carries W. A resume that history cannot serve, with an id that carries a watermark, becomes a
- * {@link pgeventserv.fanout.DurableResume}: the subscriber waits (its later moves too) while the table is read
- * after its watermark up to the newest position, and joins once every reference up to that is released: a gap,
- * the rows, what history got meanwhile without those rows, then live.
- *
- * <p>Closing a slow client waits for its outstanding write (or a grace period): a close frame stuck behind data
- * the client does not read would never arrive. A database outage is told, in order, to clients whose format can
- * say "gap"; raw WebSocket clients cannot be told in band and stay open.
+ * <p>Guarantees. Every client gets every notification of its channels in commit order while the LISTEN connection
+ * is up; a slow one is closed alone; a resume gets what it missed with no seam, or a gap first; a durable event
+ * reaches every client of its channel exactly once, also across outages (one catch-up for all channels) and
+ * resumes; a forged hint delivers nothing and moves nothing.
  */
 package pgeventserv.fanout;

@@ -8,11 +8,11 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Denial;
-import pgeventserv.fanout.Relay;
-import pgeventserv.websocket.SendPath;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.NotificationListener;
+import pgeventserv.websocket.SendPath;
+import pgeventserv.wiring.Relay;
 
 /**
  * {@code /metrics} (application scope): the server's figures as MicroProfile Metrics gauges, read when scraped.
@@ -199,6 +199,21 @@ public class Gauges {
             description = "resumes that read their durable events from pg_eventserv.events, history not reaching back (monotonic)")
     public long durableResumeReads() {
         return relay.counters().resumeReads();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_references_ignored", absolute = true, unit = MetricUnits.NONE,
+            description = "durable hints (NOTIFYs shaped as references) that named no transaction of their channel"
+                    + " committed by their sender: forged, absurd or foreign, or sent while durable events are off;"
+                    + " nothing was delivered for them (monotonic)")
+    public long durableReferencesIgnored() {
+        return relay.counters().referencesIgnored();
+    }
+
+    @Gauge(name = "pg_eventserv_durable_gaps", absolute = true, unit = MetricUnits.NONE,
+            description = "durable reads given up (failed, or not back within 10 s): their channels' clients were told"
+                    + " of a gap and the channel went on (monotonic)")
+    public long durableGaps() {
+        return relay.counters().durableGaps();
     }
 
     @Gauge(name = "pg_eventserv_durable_table_reachable", absolute = true, unit = MetricUnits.NONE,

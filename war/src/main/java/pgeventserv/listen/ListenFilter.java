@@ -16,7 +16,7 @@ import pgeventserv.auth.Denial;
 import pgeventserv.auth.Grant;
 import pgeventserv.auth.Rejected;
 import pgeventserv.auth.Tokens;
-import pgeventserv.fanout.Relay;
+import pgeventserv.wiring.Relay;
 
 /**
  * The front door of {@code /listen/{channel}} and {@code /listen}: every check a client must pass, whatever way it

@@ -5,9 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,11 +26,13 @@ final class DriverNotifications {
     private static final String NOTIFICATION = "org.postgresql.PGNotification";
     private static final MethodType POLL = MethodType.methodType(Object[].class, Object.class, int.class);
     private static final MethodType GETTER = MethodType.methodType(String.class, Object.class);
+    private static final MethodType PID = MethodType.methodType(int.class, Object.class);
 
     private final Object pgConnection;
     private final MethodHandle getNotifications;
     private final MethodHandle getName;
     private final MethodHandle getParameter;
+    private final MethodHandle getPid;
 
     private DriverNotifications(Object pgConnection, Class<?> api) throws ReflectiveOperationException {
         this.pgConnection = pgConnection;
@@ -43,6 +43,7 @@ final class DriverNotifications {
         getName = lookup.findVirtual(notification, "getName", MethodType.methodType(String.class)).asType(GETTER);
         getParameter = lookup.findVirtual(notification, "getParameter", MethodType.methodType(String.class))
                 .asType(GETTER);
+        getPid = lookup.findVirtual(notification, "getPID", MethodType.methodType(int.class)).asType(PID);
     }
 
     /** The pgjdbc connection behind a pooled one, whichever class loader loaded the driver. */
@@ -86,18 +87,30 @@ final class DriverNotifications {
         }
     }
 
-    /** The notifications received so far, waiting at most {@code millis} for the first (0: do not wait). */
-    List<Notification> poll(int millis) throws SQLException {
+    /**
+     * What a poll hands on: one notification's channel, payload and the process id of the database session that
+     * sent it, in the order received.
+     */
+    @FunctionalInterface
+    interface Receiver {
+        void received(String channel, String payload, int sender);
+    }
+
+    /**
+     * The notifications received so far, each handed to {@code receiver} in order, waiting at most {@code millis}
+     * for the first (0: do not wait); how many there were.
+     */
+    int poll(int millis, Receiver receiver) throws SQLException {
         try {
             Object[] batch = (Object[]) getNotifications.invokeExact(pgConnection, millis);
             if (batch == null) {
-                return List.of();
+                return 0;
             }
-            List<Notification> out = new ArrayList<>(batch.length);
             for (Object n : batch) {
-                out.add(new Notification((String) getName.invokeExact(n), (String) getParameter.invokeExact(n)));
+                receiver.received((String) getName.invokeExact(n), (String) getParameter.invokeExact(n),
+                        (int) getPid.invokeExact(n));
             }
-            return out;
+            return batch.length;
         } catch (SQLException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

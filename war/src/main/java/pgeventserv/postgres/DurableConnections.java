@@ -15,6 +15,11 @@ import javax.sql.DataSource;
  * - 1 at once, so one is always left for the LISTEN connection's reconnect, however many reads are waiting on a
  * dead network. Each is borrowed for one piece of work, every wait on the server bounded.
  *
+ * <p>Two lanes share them: {@link Lane#LIVE} (reads of live hints, catch-ups after an outage, the retention) may take
+ * them all; {@link Lane#RESUME} (resumes reading a client's missed events) at most all but one, so a crowd of
+ * resuming clients never leaves live durable events waiting for a connection (with {@code DbPoolMaxConns} of 2
+ * there is one connection to share, and the lanes take turns).
+ *
  * <p>A silently cut network leaves idle pooled connections that look open. The bound turns a query on one into a
  * failure after {@link #NETWORK_TIMEOUT_MILLIS} instead of a hang (the pool's own round trip on hand-out has none
  * either, and the timeout stays on the connection). A connection lost that way is aborted, not closed: a closed
@@ -34,8 +39,14 @@ final class DurableConnections {
         T on(Connection connection) throws SQLException;
     }
 
+    /** Who asks for a connection: live delivery first. */
+    enum Lane {
+        LIVE, RESUME
+    }
+
     private final DataSource dataSource;
     private final Semaphore slots;
+    private final Semaphore resumeSlots;
     private final int networkTimeoutMillis;
 
     /** {@code poolSize}: {@code DbPoolMaxConns}; durable work holds at most one fewer (and at least one). */
@@ -46,6 +57,7 @@ final class DurableConnections {
     DurableConnections(DataSource dataSource, int poolSize, int networkTimeoutMillis) {
         this.dataSource = dataSource;
         this.slots = new Semaphore(slotsFor(poolSize), true);
+        this.resumeSlots = new Semaphore(resumeSlotsFor(poolSize), true);
         this.networkTimeoutMillis = networkTimeoutMillis;
     }
 
@@ -53,8 +65,30 @@ final class DurableConnections {
         return Math.max(1, poolSize - 1);
     }
 
-    /** Runs the work on a borrowed connection; once more on another when the connection was lost under it. */
+    /** The connections resumes may hold at once: one fewer than all, but at least one. */
+    static int resumeSlotsFor(int poolSize) {
+        return Math.max(1, slotsFor(poolSize) - 1);
+    }
+
+    /** Runs the work on a borrowed connection of the live lane. */
     <T> T run(Work<T> work) throws SQLException {
+        return run(Lane.LIVE, work);
+    }
+
+    /** Runs the work on a borrowed connection; once more on another when the connection was lost under it. */
+    <T> T run(Lane lane, Work<T> work) throws SQLException {
+        if (lane == Lane.RESUME) {
+            acquire(resumeSlots);
+            try {
+                return retried(work);
+            } finally {
+                resumeSlots.release();
+            }
+        }
+        return retried(work);
+    }
+
+    private <T> T retried(Work<T> work) throws SQLException {
         try {
             return once(work);
         } catch (SQLException e) {
@@ -72,7 +106,7 @@ final class DurableConnections {
     }
 
     private <T> T once(Work<T> work) throws SQLException {
-        acquire();
+        acquire(slots);
         try {
             Connection c = dataSource.getConnection();
             boolean lost = false;
@@ -90,7 +124,7 @@ final class DurableConnections {
         }
     }
 
-    private void acquire() throws SQLException {
+    private static void acquire(Semaphore slots) throws SQLException {
         try {
             if (!slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 throw new SQLException("no pooled connection for durable events within " + SLOT_WAIT_MILLIS + " ms");

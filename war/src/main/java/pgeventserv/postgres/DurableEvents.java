@@ -1,25 +1,34 @@
 package pgeventserv.postgres;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import pgeventserv.fanout.DurableReader;
+import pgeventserv.fanout.DurableRow;
+import pgeventserv.fanout.Floor;
 
 /**
- * Reads {@code pg_eventserv.events}, in position order, in batches, each on a connection borrowed from the pool
- * for that one query: never the LISTEN connection, and never on the listener thread (a large batch would stall
- * it; callers hand the reading to another thread).
+ * Reads {@code pg_eventserv.events} for the fan-out ({@link DurableReader}), in position order, in bounded
+ * batches, each query on a connection borrowed from the pool for it: never the LISTEN connection, never on the
+ * listener thread. Two readers share the table, one per lane of {@link DurableConnections}: {@link #live()} for
+ * hints, catch-ups and continuity, {@link #resumes()} for resumes.
  *
- * <p>Every position at or below one that a reference named is committed (positions are given in commit order
- * under one lock), so a read up to a reference's last position is complete. A batch holds at most
- * {@link #BATCH_ROWS} rows and stops once its payloads reach the byte budget (one row always comes, however
- * large), so memory per read stays bounded with megabyte payloads.
+ * <p>A hint is checked before anything is read: the rows at both ends of its range must exist, be the hint's
+ * channel's and one transaction's ({@code xid}), committed by the session that sent the hint ({@code sender}, its
+ * process id, which NOTIFY carries): a role that may NOTIFY cannot pass off another session's rows as its own. Positions are given at commit, under one lock, in commit order, and
+ * a transaction's positions are contiguous: a true hint's range holds its transaction's rows only, and everything at
+ * or below a position seen is visible. A batch holds at most {@link #BATCH_ROWS} rows and stops once its payloads
+ * reach the byte budget (one row always comes, however large), so memory per read stays bounded with megabyte
+ * payloads.
  *
  * <p>Failures are logged by the {@link DurableTable}, once per change, and thrown: the caller turns them into a gap.
  */
@@ -33,13 +42,50 @@ public final class DurableEvents {
               SELECT position, channel, payload, time,
                      sum(octet_length(payload)) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) - octet_length(payload) AS bytes_before
                 FROM pg_eventserv.events
-               WHERE position > ? AND position <= ? %s
+               WHERE position >= ? AND position <= ?
                ORDER BY position
                LIMIT ?) page
              WHERE bytes_before < ?
              ORDER BY position""";
-    private static final String PAGE_OF_CHANNELS = PAGE.formatted("AND channel = ANY (?)");
-    private static final String PAGE_OF_ALL = PAGE.formatted("");
+
+    // The first page of a hint's range, only when both its ends are its channel's rows of one transaction committed
+    // by the session that sent the hint (rows stored before the sender was recorded pass on the rest).
+    private static final String HINTED = """
+            WITH ends AS (
+              SELECT count(*) AS n, count(DISTINCT xid) AS transactions,
+                     bool_and(channel = ? AND coalesce(sender = ?, true)) AS own
+                FROM pg_eventserv.events WHERE position = ? OR position = ?)
+            SELECT page.position, page.channel, page.payload, page.time FROM ends, LATERAL (
+              SELECT position, channel, payload, time FROM (
+                SELECT position, channel, payload, time,
+                       sum(octet_length(payload)) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) - octet_length(payload) AS bytes_before
+                  FROM pg_eventserv.events
+                 WHERE position >= ? AND position <= ?
+                 ORDER BY position
+                 LIMIT ?) p
+               WHERE bytes_before < ?) page
+             WHERE ends.n = ? AND ends.transactions = 1 AND ends.own
+             ORDER BY page.position""";
+
+    // Channels, each above its own floor.
+    private static final String FLOORS = "unnest(?::text[], ?::bigint[]) AS f(channel, after)";
+
+    private static final String PAGE_OF_CHANNELS = """
+            SELECT position, channel, payload, time FROM (
+              SELECT e.position, e.channel, e.payload, e.time,
+                     sum(octet_length(e.payload)) OVER (ORDER BY e.position ROWS UNBOUNDED PRECEDING) - octet_length(e.payload) AS bytes_before
+                FROM pg_eventserv.events e JOIN %s ON e.channel = f.channel AND e.position > f.after
+               WHERE e.position > ? AND e.position <= ?
+               ORDER BY e.position
+               LIMIT ?) page
+             WHERE bytes_before < ?
+             ORDER BY position""".formatted(FLOORS);
+
+    private static final String WAITING = """
+            SELECT f.channel FROM %s
+             WHERE EXISTS (SELECT FROM pg_eventserv.events e
+                            WHERE e.channel = f.channel AND e.position > f.after AND e.position <= ?)"""
+            .formatted(FLOORS);
 
     private final DurableConnections connections;
     private final long batchBytes;
@@ -47,87 +93,179 @@ public final class DurableEvents {
     private final LongAdder reads = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder rows = new LongAdder();
+    private final Reader live = new Reader(DurableConnections.Lane.LIVE);
+    private final Reader resumes = new Reader(DurableConnections.Lane.RESUME);
+    private final int liveLanes;
+    private final int resumeLanes;
 
-    /** {@code batchBytes}: the payload bytes a batch stops at, {@code DurableMaxPayloadBytes}. */
-    DurableEvents(DurableConnections connections, long batchBytes, DurableTable table) {
+    /**
+     * {@code batchBytes}: the payload bytes a batch stops at, {@code DurableMaxPayloadBytes}; {@code poolSize}:
+     * {@code DbPoolMaxConns}, which sizes the lanes.
+     */
+    DurableEvents(DurableConnections connections, long batchBytes, DurableTable table, int poolSize) {
         this.connections = connections;
         this.batchBytes = batchBytes;
         this.table = table;
+        this.liveLanes = Math.min(2, DurableConnections.slotsFor(poolSize));
+        this.resumeLanes = DurableConnections.resumeSlotsFor(poolSize);
+    }
+
+    /** The table for live hints, catch-ups and continuity. */
+    public DurableReader live() {
+        return live;
+    }
+
+    /** The table for resumes, on a lane that always leaves live reads a connection. */
+    public DurableReader resumes() {
+        return resumes;
+    }
+
+    /** Threads worth reading live hints on: as many as their lane may hold connections, two at most. */
+    public int liveLanes() {
+        return liveLanes;
+    }
+
+    /** Threads worth reading resumes on: as many as their lane may hold connections. */
+    public int resumeLanes() {
+        return resumeLanes;
+    }
+
+    private final class Reader implements DurableReader {
+
+        private final DurableConnections.Lane lane;
+
+        Reader(DurableConnections.Lane lane) {
+            this.lane = lane;
+        }
+
+        @Override
+        public List<DurableRow> transaction(String channel, long first, long last, int sender) throws SQLException {
+            List<DurableRow> all = query(lane, c -> {
+                try (PreparedStatement s = c.prepareStatement(HINTED)) {
+                    int i = 1;
+                    s.setString(i++, channel);
+                    s.setInt(i++, sender);
+                    s.setLong(i++, first);
+                    s.setLong(i++, last);
+                    s.setLong(i++, first);
+                    s.setLong(i++, Math.min(last, first + BATCH_ROWS - 1));
+                    s.setInt(i++, BATCH_ROWS);
+                    s.setLong(i++, batchBytes);
+                    s.setInt(i, first == last ? 1 : 2);
+                    return rows(s);
+                }
+            });
+            if (all.isEmpty()) {
+                return null;
+            }
+            // A large transaction: the rest of its range in windows of positions (see page()).
+            long after = all.get(all.size() - 1).position();
+            while (after < last) {
+                long end = Math.min(last, after + BATCH_ROWS);
+                List<DurableRow> batch = page(lane, after + 1, end);
+                all.addAll(batch);
+                after = batch.isEmpty() ? end : batch.get(batch.size() - 1).position();
+            }
+            return all;
+        }
+
+        @Override
+        public List<DurableRow> batch(List<Floor> channels, long after, long upTo) throws SQLException {
+            if (channels.isEmpty() || upTo <= after) {
+                return List.of();
+            }
+            return query(lane, c -> {
+                try (PreparedStatement s = c.prepareStatement(PAGE_OF_CHANNELS)) {
+                    int i = floors(c, s, channels);
+                    s.setLong(i++, after);
+                    s.setLong(i++, upTo);
+                    s.setInt(i++, BATCH_ROWS);
+                    s.setLong(i, batchBytes);
+                    return rows(s);
+                }
+            });
+        }
+
+        @Override
+        public Set<String> waiting(List<Floor> channels, long upTo) throws SQLException {
+            if (channels.isEmpty()) {
+                return Set.of();
+            }
+            return query(lane, c -> {
+                try (PreparedStatement s = c.prepareStatement(WAITING)) {
+                    s.setLong(floors(c, s, channels), upTo);
+                    Set<String> waiting = new HashSet<>();
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            waiting.add(r.getString(1));
+                        }
+                    }
+                    return waiting;
+                }
+            });
+        }
+
+        @Override
+        public OptionalLong newestPosition() throws SQLException {
+            return position(lane, "SELECT max(position) FROM pg_eventserv.events");
+        }
+
+        @Override
+        public OptionalLong oldestPosition() throws SQLException {
+            return position(lane, "SELECT min(position) FROM pg_eventserv.events");
+        }
+
+        @Override
+        public boolean absent() {
+            return table.missing();
+        }
     }
 
     /**
-     * The next batch of events of these channels (null: of every channel) with {@code after < position <= upTo},
-     * in position order; empty when there are none. Continue from the last one's position until a batch comes back
-     * empty or reaches {@code upTo}.
+     * Positions {@code from..to} of every channel, one bounded page. A window of at most {@link #BATCH_ROWS}
+     * positions, not an open range with a row limit: the newest positions are in no statistics yet, and with a low
+     * estimate the planner may take an open range as a scan and sort of all of it, once per page. Positions can have
+     * holes (a commit that failed after taking its positions): an empty window only moves the read on.
      */
-    public List<DurableEvent> batch(Collection<String> channels, long after, long upTo) throws SQLException {
-        List<DurableEvent> events = new ArrayList<>();
-        if (channels != null && channels.isEmpty() || upTo <= after) {
-            return events;
-        }
-        return query(c -> {
-            try (PreparedStatement s = c.prepareStatement(channels == null ? PAGE_OF_ALL : PAGE_OF_CHANNELS)) {
-                int i = 1;
-                s.setLong(i++, after);
-                s.setLong(i++, upTo);
-                if (channels != null) {
-                    s.setArray(i++, c.createArrayOf("text", channels.toArray()));
-                }
-                s.setInt(i++, BATCH_ROWS);
-                s.setLong(i, batchBytes);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        events.add(new DurableEvent(r.getLong(1), r.getString(2), r.getString(3),
-                                r.getObject(4, OffsetDateTime.class).toInstant()));
-                    }
-                }
-                rows.add(events.size());
-                return events;
+    private List<DurableRow> page(DurableConnections.Lane lane, long from, long to) throws SQLException {
+        return query(lane, c -> {
+            try (PreparedStatement s = c.prepareStatement(PAGE)) {
+                s.setLong(1, from);
+                s.setLong(2, to);
+                s.setInt(3, BATCH_ROWS);
+                s.setLong(4, batchBytes);
+                return rows(s);
             }
         });
     }
 
-    /**
-     * Every event in a reference's range, of whatever channel, batch by batch, in position order: the rows of one
-     * transaction's other channels come with it (their own references may come later, in another read of the
-     * notifications).
-     *
-     * <p>Each batch asks for a window of at most {@link #BATCH_ROWS} positions, not the rest of the range with a
-     * row limit: the newest positions are in no statistics yet, and with a low estimate the planner may take an
-     * open range as a scan and sort of all of it, once per batch (seen on a table not analyzed yet: 10,000 rows
-     * sorted for each batch of 500 of a 20,000-row transaction). Positions can have holes (a commit that failed
-     * after taking its positions): an empty window only moves the read on.
-     */
-    public List<DurableEvent> read(DurableReference reference) throws SQLException {
-        List<DurableEvent> all = new ArrayList<>();
-        long after = reference.first() - 1;
-        while (after < reference.last()) {
-            long end = Math.min(reference.last(), after + BATCH_ROWS);
-            List<DurableEvent> batch = batch(null, after, end);
-            all.addAll(batch);
-            // A batch cut short by the byte budget goes on from its last row; one row always comes when any is there.
-            after = batch.isEmpty() ? end : batch.get(batch.size() - 1).position();
+    /** Binds the channels and their floors as the two arrays of {@link #FLOORS}; the next parameter's index. */
+    private static int floors(Connection c, PreparedStatement s, List<Floor> channels) throws SQLException {
+        String[] names = new String[channels.size()];
+        Long[] afters = new Long[channels.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = channels.get(i).channel();
+            afters[i] = channels.get(i).after();
         }
-        return all;
+        s.setArray(1, c.createArrayOf("text", names));
+        s.setArray(2, c.createArrayOf("bigint", afters));
+        return 3;
     }
 
-    /** Whether the schema is known not to be installed (the last query said so). */
-    public boolean tableMissing() {
-        return table.missing();
+    private List<DurableRow> rows(PreparedStatement s) throws SQLException {
+        List<DurableRow> read = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                read.add(new DurableRow(r.getLong(1), r.getString(2), r.getString(3),
+                        r.getObject(4, OffsetDateTime.class).toInstant()));
+            }
+        }
+        rows.add(read.size());
+        return read;
     }
 
-    /** The oldest retained position: a resume from before it has lost events to the retention. Empty when the table is empty. */
-    public OptionalLong oldestPosition() throws SQLException {
-        return position("SELECT min(position) FROM pg_eventserv.events");
-    }
-
-    /** The newest committed position; empty when the table is empty. */
-    public OptionalLong newestPosition() throws SQLException {
-        return position("SELECT max(position) FROM pg_eventserv.events");
-    }
-
-    private OptionalLong position(String query) throws SQLException {
-        return query(c -> {
+    private OptionalLong position(DurableConnections.Lane lane, String query) throws SQLException {
+        return query(lane, c -> {
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
                 r.next();
                 long position = r.getLong(1);
@@ -137,10 +275,10 @@ public final class DurableEvents {
     }
 
     /** One read of the table, counted, its failure logged (once per change) by the table and thrown. */
-    private <T> T query(DurableConnections.Work<T> work) throws SQLException {
+    private <T> T query(DurableConnections.Lane lane, DurableConnections.Work<T> work) throws SQLException {
         reads.increment();
         try {
-            T result = connections.run(work);
+            T result = connections.run(lane, work);
             table.worked();
             return result;
         } catch (SQLException e) {
@@ -148,6 +286,11 @@ public final class DurableEvents {
             table.failed(e);
             throw e;
         }
+    }
+
+    /** Whether the schema is known not to be installed (the last query said so). */
+    public boolean tableMissing() {
+        return table.missing();
     }
 
     /** Queries of the table since start: reads of rows and of the oldest or newest position. */
@@ -160,7 +303,7 @@ public final class DurableEvents {
         return failures.sum();
     }
 
-    /** Rows read since start, of every channel: a row is read once per reference or resume that needs it. */
+    /** Rows read since start, of every channel: a row is read once per hint or resume that needs it. */
     public long rowsRead() {
         return rows.sum();
     }

@@ -72,7 +72,7 @@ public class DurableStore {
         }
         // Reads and deletes share DbPoolMaxConns - 1 connections: the last is the LISTEN connection's.
         DurableConnections connections = new DurableConnections(dataSource, poolMaxConnections);
-        events = new DurableEvents(connections, maxPayloadBytes, table);
+        events = new DurableEvents(connections, maxPayloadBytes, table, poolMaxConnections);
         Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
         // The first round soon after start: it also finds out whether the table is there (/metrics shows it).

@@ -12,15 +12,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The channels wanted on the LISTEN connection, and the requests that change them. Any thread asks
  * ({@link #listen}, {@link #unlisten}); only the listener thread applies them, between polls, because no other
- * thread may use the connection. A LISTEN's future completes once it is in effect on a live connection: at once
- * when connected, else when the next connection has LISTENed every wanted channel.
+ * thread may use the connection: every request queued by then goes to PostgreSQL in one round trip. A LISTEN's
+ * future completes once it is in effect on a live connection: as soon as its round trip is back when connected,
+ * else when the next connection has LISTENed every wanted channel.
  */
 final class ListenRequests {
 
-    /** The SQL side of a request: LISTEN or UNLISTEN one channel on the current connection. */
+    /** Runs statements on the current connection, all in one round trip. */
     @FunctionalInterface
-    interface Statement {
-        void execute(String channel) throws SQLException;
+    interface Statements {
+        void execute(List<String> sql) throws SQLException;
     }
 
     private record Request(boolean listen, String channel, CompletableFuture<Void> done) {
@@ -42,21 +43,37 @@ final class ListenRequests {
     }
 
     /**
-     * Connected: each request in order. A LISTEN that fails stays wanted, and its future waits for the next
-     * connection; the failure (a broken connection) is thrown on for the listener to reconnect.
+     * Connected: every request queued, in order, in one round trip. When it fails (a broken connection) the
+     * LISTENs stay wanted and their futures wait for the next connection; the failure is thrown on for the listener
+     * to reconnect.
      */
-    void apply(Statement listen, Statement unlisten) throws SQLException {
+    void apply(Statements connection) throws SQLException {
+        if (requests.isEmpty()) {
+            return;
+        }
+        List<Request> taken = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
         for (Request r; (r = requests.poll()) != null; ) {
+            taken.add(r);
             if (r.listen && wanted.add(r.channel)) {
-                try {
-                    listen.execute(r.channel);
-                } catch (SQLException | RuntimeException e) {
-                    awaitingConnection.add(r.done);
-                    throw e;
-                }
+                sql.add(ChannelIdentifier.listen(r.channel));
             } else if (!r.listen && wanted.remove(r.channel)) {
-                unlisten.execute(r.channel);
+                sql.add(ChannelIdentifier.unlisten(r.channel));
             }
+        }
+        try {
+            if (!sql.isEmpty()) {
+                connection.execute(sql);
+            }
+        } catch (SQLException | RuntimeException e) {
+            for (Request r : taken) {
+                if (r.done != null) {
+                    awaitingConnection.add(r.done);
+                }
+            }
+            throw e;
+        }
+        for (Request r : taken) {
             if (r.done != null) {
                 r.done.complete(null);
             }
@@ -76,9 +93,13 @@ final class ListenRequests {
     }
 
     /** A fresh connection: every wanted channel LISTENed again; then the LISTENs that waited for it are done. */
-    void connected(Statement listen) throws SQLException {
+    void connected(Statements connection) throws SQLException {
+        List<String> sql = new ArrayList<>(wanted.size());
         for (String channel : wanted) {
-            listen.execute(channel);
+            sql.add(ChannelIdentifier.listen(channel));
+        }
+        if (!sql.isEmpty()) {
+            connection.execute(sql);
         }
         awaitingConnection.forEach(f -> f.complete(null));
         awaitingConnection.clear();

@@ -12,39 +12,36 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
 import javax.naming.NamingException;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.fanout.Notification;
+import pgeventserv.fanout.Outage;
+import pgeventserv.fanout.PollEnd;
 
 /**
- * Owns the one LISTEN connection of the server and its one thread.
+ * Owns the one LISTEN connection of the server ({@link ListenConnection}) and the one thread that uses it, and fires
+ * a CDI event of the fan-out's own types per notification, in the order PostgreSQL delivered them.
  *
- * <p>pgjdbc has no background reader: {@code getNotifications(timeout)} blocks, and no other thread
- * may use the connection meanwhile. So the listener thread is the only one that touches the
- * connection; LISTEN/UNLISTEN requests from other threads go through {@link ListenRequests} and are
- * applied between polls. The poll timeout is short so that a handshake waiting for its LISTEN waits
- * at most that long; notifications themselves wake the poll at once.
+ * <p>The thread's loop: apply the queued LISTEN/UNLISTEN requests ({@link ListenRequests}, one round trip), send the
+ * {@link Canary} when due, poll for notifications. The poll timeout is short, so a request waits at most that long;
+ * notifications themselves wake the poll at once. Each notification becomes a {@link Notification} (a durable hint
+ * when its payload is a {@link DurableReference}), then a {@link PollEnd} follows every poll; observers must not
+ * block this thread.
  *
- * <p>The connection comes from the server's DataSource and is held for as long as it works: bean-managed
- * transactions keep the container from enlisting it. When it fails it is aborted, which tells the pool to
- * discard it (a plain close would put the dead connection back, and the pool would hand it out again), and a
- * fresh one is taken with capped exponential backoff; every wanted channel is LISTENed again, clients are
- * told of the {@link Gap}, and only then is the state {@code UP}. The log says so once per change of state,
- * never once per attempt. On undeploy the connection is UNLISTENed and returned to the pool clean.
+ * <p>Failure: the connection is aborted, a fresh one taken with capped exponential backoff ({@link Backoff}), every
+ * wanted channel LISTENed again, an {@link Outage} fired, and only then is the state {@code UP}
+ * ({@link ListenerStatus} logs each change once). Bean-managed transactions keep the container from enlisting the
+ * connection. On undeploy the connection is UNLISTENed and returned to the pool clean.
  */
 @Startup
 @Singleton
@@ -55,8 +52,6 @@ public class NotificationListener {
     private static final Logger LOG = Logger.getLogger(NotificationListener.class.getName());
     private static final int POLL_MILLIS = 25;
     private static final long FIRST_ATTEMPT_WAIT_SECONDS = 5;
-    /** A query (the canary's NOTIFY, a LISTEN) that gets no answer this long means a dead connection. */
-    private static final int NETWORK_TIMEOUT_MILLIS = 10_000;
 
     @Resource
     ManagedThreadFactory threadFactory;
@@ -65,10 +60,10 @@ public class NotificationListener {
     Event<Notification> notifications;
 
     @Inject
-    Event<Gap> gaps;
+    Event<Outage> outages;
 
     @Inject
-    Event<PollCompleted> pollsCompleted;
+    Event<PollEnd> pollEnds;
 
     @Inject
     @ConfigProperty(name = "DataSource")
@@ -79,23 +74,15 @@ public class NotificationListener {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final Instant started = Instant.now();
     private final Canary canary = new Canary();
-    private volatile ListenerState state = ListenerState.CONNECTING;
+    private final ListenerStatus status = new ListenerStatus();
+    private final ListenerMeter meter = new ListenerMeter();
+    private final DriverNotifications.Receiver receiver = this::received;
     private Thread thread;
 
-    // Written by the listener thread only; volatile so that metrics read them from other threads.
-    private volatile long received;
-    private volatile long reconnects;
-    // Hand-offs: polls that brought notifications, and the time from the poll's return to the end of its
-    // PollCompleted (the CDI events and the writes to every client). What a notification waits for, on average,
-    // is about one of them (docs/benchmarks.md): two clock reads a poll, never per notification or per client.
-    private volatile long handOffs;
-    private volatile long handOffNanos;
-
     // Owned by the listener thread.
-    private Connection connection;
-    private DriverNotifications pg;
-    private Instant downSince;
-    private boolean connectedBefore;
+    private ListenConnection connection;
+    private int heardThisPoll;
+    private long firstHeardNanos;
 
     @PostConstruct
     void start() {
@@ -107,7 +94,7 @@ public class NotificationListener {
 
     /**
      * The application starts serving once the first connection attempt is over (bounded): the listener is then UP
-     * or DOWN, and handshakes can tell whether waiting for a LISTEN makes sense without waiting to find out.
+     * or DOWN, and readiness says which.
      */
     private void awaitFirstAttempt() {
         try {
@@ -142,36 +129,36 @@ public class NotificationListener {
     }
 
     public ListenerState state() {
-        return state;
+        return status.state();
     }
 
     /** Ready: the LISTEN connection is up and a canary came back recently. */
     public boolean ready() {
-        return state == ListenerState.UP && canary.healthy(System.nanoTime());
+        return status.state() == ListenerState.UP && canary.healthy(System.nanoTime());
     }
 
     /** Alive: the listener thread runs (or was stopped on purpose). */
     public boolean alive() {
-        return state == ListenerState.STOPPED || thread != null && thread.isAlive();
+        return status.state() == ListenerState.STOPPED || thread != null && thread.isAlive();
     }
 
     public long notificationsReceived() {
-        return received;
+        return meter.received();
     }
 
     /** Polls that brought notifications for clients since start (monotonic). */
     public long handOffs() {
-        return handOffs;
+        return meter.handOffs();
     }
 
     /** Seconds from those polls' return to the end of their writes to every client, in all (monotonic). */
     public double handOffSeconds() {
-        return handOffNanos / 1e9;
+        return meter.handOffNanos() / 1e9;
     }
 
     /** Times the LISTEN connection came back after being down. */
     public long reconnects() {
-        return reconnects;
+        return status.reconnects();
     }
 
     /** The last canary's round trip in seconds; 0 before the first. */
@@ -189,7 +176,7 @@ public class NotificationListener {
                     backoff.reset();
                     firstAttempt.countDown();
                 }
-                requests.apply(this::listenOn, this::unlistenOn);
+                requests.apply(connection::execute);
                 sendCanaryIfDue();
                 poll();
             } catch (SQLException | NamingException | RuntimeException e) {
@@ -200,159 +187,89 @@ public class NotificationListener {
                 }
             }
         }
-        release();
-        state = ListenerState.STOPPED;
+        if (connection != null) {
+            connection.release();
+            connection = null;
+            LOG.info("stopped: LISTEN connection released");
+        }
+        status.stopped();
     }
 
+    /**
+     * A fresh connection: the canary's channel and every wanted one LISTENed in one round trip, then, when
+     * notifications may have been missed, the outage told before anything the new connection hears.
+     */
     private void connect() throws SQLException, NamingException {
         requests.applyWhileDisconnected();
-        DataSource dataSource = (DataSource) new InitialContext().lookup(dataSourceName);
-        connection = dataSource.getConnection();
-        connection.setAutoCommit(true);
-        limitNetworkWait();
-        pg = DriverNotifications.of(connection);
-        execute(ChannelIdentifier.listen(canary.channel()));
+        connection = ListenConnection.open(dataSourceName);
         boolean subscribedMeanwhile = requests.anyAwaitingConnection();
-        requests.connected(this::listenOn);
-        if (state == ListenerState.DOWN) {
+        String canaryListen = ChannelIdentifier.listen(canary.channel());
+        requests.connected(sql -> {
+            List<String> all = new ArrayList<>(sql.size() + 1);
+            all.add(canaryListen);
+            all.addAll(sql);
+            connection.execute(all);
+        });
+        if (requests.wantedCount() == 0) {
+            connection.execute(List.of(canaryListen));
+        }
+        if (status.down()) {
             // Sessions that subscribed or stayed open while the connection was down have missed notifications.
-            gaps.fire(new Gap(downSince, Instant.now()));
+            outages.fire(new Outage(status.downSince(), Instant.now()));
         } else if (subscribedMeanwhile) {
             // Subscribed before the first connection could LISTEN: whatever was sent before now was not heard.
-            gaps.fire(new Gap(started, Instant.now()));
+            outages.fire(new Outage(started, Instant.now()));
         }
-        if (connectedBefore) {
-            reconnects++;
-            changeState(ListenerState.UP, "LISTEN connection back after "
-                    + Duration.between(downSince, Instant.now()).toMillis() + " ms, " + requests.wantedCount()
-                    + " channels LISTENed again; notifications sent meanwhile were missed");
-        } else {
-            connectedBefore = true;
-            var meta = connection.getMetaData();
-            changeState(ListenerState.UP, "LISTEN connection up: " + meta.getUserName() + " at " + meta.getURL());
-        }
-    }
-
-    /** Bounds every wait on the server, so a silently cut network shows as a failed canary, not a hang. */
-    private void limitNetworkWait() throws SQLException {
-        try {
-            connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
-        } catch (SQLFeatureNotSupportedException | UnsupportedOperationException e) {
-            LOG.fine("the DataSource's connections do not support a network timeout");
-        }
-    }
-
-    private void listenOn(String channel) throws SQLException {
-        execute(ChannelIdentifier.listen(channel));
-        LOG.fine(() -> "LISTEN " + channel);
-    }
-
-    private void unlistenOn(String channel) throws SQLException {
-        execute(ChannelIdentifier.unlisten(channel));
-        LOG.fine(() -> "UNLISTEN " + channel);
+        status.up(connection.describe(), requests.wantedCount());
     }
 
     private void sendCanaryIfDue() throws SQLException {
         long now = System.nanoTime();
         if (canary.due(now)) {
-            try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-                s.setString(1, canary.channel());
-                s.setString(2, canary.send(now));
-                s.execute();
-            }
+            connection.notify(canary.channel(), canary.send(now));
         }
     }
 
     private void poll() throws SQLException {
-        List<Notification> batch = pg.poll(POLL_MILLIS);
-        long start = System.nanoTime();
-        boolean any = false;
-        for (Notification n : batch) {
-            if (canary.channel().equals(n.channel())) {
-                canary.returned(n.payload(), System.nanoTime());
-            } else {
-                received++;
-                any = true;
-                fire(n);
-            }
+        heardThisPoll = 0;
+        connection.poll(POLL_MILLIS, receiver);
+        try {
+            pollEnds.fire(PollEnd.INSTANCE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "handling the end of a poll failed", e);
         }
-        firePollCompleted();
-        if (any) {
-            handOffs++;
-            handOffNanos += System.nanoTime() - start;
+        if (heardThisPoll > 0) {
+            meter.received(heardThisPoll);
+            meter.handedOff(System.nanoTime() - firstHeardNanos);
         }
     }
 
-    private void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+    /** One notification of the poll: the canary's, or one for the clients. */
+    private void received(String channel, String payload, int sender) {
+        if (canary.channel().equals(channel)) {
+            canary.returned(payload, System.nanoTime());
+            return;
         }
-    }
-
-    private void fire(Notification notification) {
+        if (heardThisPoll++ == 0) {
+            firstHeardNanos = System.nanoTime();
+        }
+        Optional<DurableReference> reference = DurableReference.parse(payload);
+        Notification notification = reference.isEmpty() ? Notification.plain(channel, payload)
+                : Notification.durable(channel, reference.get().first(), reference.get().last(), sender);
         try {
             notifications.fire(notification);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "delivering a notification on channel " + notification.channel() + " failed", e);
-        }
-    }
-
-    private void firePollCompleted() {
-        try {
-            pollsCompleted.fire(PollCompleted.INSTANCE);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "handling the end of a poll failed", e);
+            LOG.log(Level.WARNING, "delivering a notification on channel " + channel + " failed", e);
         }
     }
 
     private void disconnected(Exception cause) {
-        abort();
-        canary.reset();
-        String why = rootCause(cause);
-        if (state == ListenerState.DOWN) {
-            changeState(ListenerState.DOWN, "reconnect attempt failed: " + why);
-            return;
-        }
-        downSince = Instant.now();
-        String retrying = "not ready; retrying with backoff up to " + Backoff.MAX_MILLIS / 1000 + " s: " + why;
-        changeState(ListenerState.DOWN, connectedBefore
-                ? "LISTEN connection lost, " + retrying
-                : "cannot reach the database, " + retrying);
-    }
-
-    /** Aborting, not closing, makes the pool discard the connection instead of handing it out again. */
-    private void abort() {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.FINE, "aborting the LISTEN connection", e);
-            try {
-                connection.close();
-            } catch (SQLException | RuntimeException closing) {
-                LOG.log(Level.FINE, "closing the LISTEN connection", closing);
-            }
-        }
-        connection = null;
-        pg = null;
-    }
-
-    /** Undeploy: the connection goes back to the pool listening to nothing, so no one else inherits our LISTENs. */
-    private void release() {
-        if (connection == null) {
-            return;
-        }
-        try {
-            execute("UNLISTEN *");
-            connection.close();
+        if (connection != null) {
+            connection.abort();
             connection = null;
-            pg = null;
-            LOG.info("stopped: LISTEN connection released");
-        } catch (SQLException | RuntimeException e) {
-            abort();
         }
+        canary.reset();
+        status.failed(rootCause(cause));
     }
 
     private static String rootCause(Throwable e) {
@@ -369,17 +286,6 @@ public class NotificationListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
-        }
-    }
-
-    /** Logs once per change of state; repeated attempts in the same state go to FINE only. */
-    private void changeState(ListenerState next, String message) {
-        ListenerState previous = state;
-        state = next;
-        if (previous != next) {
-            LOG.log(next == ListenerState.DOWN ? Level.WARNING : Level.INFO, message);
-        } else {
-            LOG.fine(message);
         }
     }
 }

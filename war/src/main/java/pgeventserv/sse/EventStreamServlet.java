@@ -19,12 +19,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
-import pgeventserv.fanout.Relay;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.listen.ListenRequest;
 import pgeventserv.listen.Refusal;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
+import pgeventserv.wiring.Relay;
 
 /**
  * Server-sent events: {@code GET /listen/{channel}} or {@code GET /listen?channel=a&channel=b} with

@@ -65,8 +65,8 @@ final class SessionAuth {
             }
             fresh = authorizer.authenticate(token);
         } catch (Rejected e) {
-            subscriber.send(Frame.of(Envelope.error(e.getMessage())));
-            subscriber.close(new Farewell(Farewell.POLICY_VIOLATION, e.getMessage()));
+            subscriber.replyAndClose(Frame.of(Envelope.error(e.getMessage())),
+                    new Farewell(Farewell.POLICY_VIOLATION, e.getMessage()));
             return;
         }
         cancel(deadline);

@@ -30,8 +30,8 @@ import pgeventserv.auth.Rejected;
 import pgeventserv.fanout.EventIds;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Frame;
-import pgeventserv.fanout.Relay;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.wiring.Relay;
 
 /**
  * {@code ws://host:7700/listen} with the {@value Envelope#PROTOCOL} subprotocol: one connection, many channels.
@@ -62,6 +62,7 @@ public class SessionEndpoint {
     private final Set<String> channels = new HashSet<>();
     private Subscriber subscriber;
     private WebSocketConnection connection;
+    private Relay relay;
     private int maxChannels;
     /** Null when authentication is off. */
     private SessionAuth auth;
@@ -82,7 +83,8 @@ public class SessionEndpoint {
         subscriber = (Subscriber) session.getUserProperties().get(SubscribeOnHandshake.SUBSCRIBER);
         LOG.fine(() -> "multiplexed session " + session.getId() + " connected");
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
-        maxChannels = CDI.current().select(Relay.class).get().maxChannelsPerSession();
+        relay = CDI.current().select(Relay.class).get();
+        maxChannels = relay.maxChannelsPerSession();
         budget = new ClientMessageBudget(System.nanoTime(), 2 * maxChannels + ClientMessageBudget.BURST,
                 COMMAND_REFILL_NANOS);
         connection = path.connection(session);
@@ -188,9 +190,12 @@ public class SessionEndpoint {
                 return;
             }
         }
+        if (!subscriber.join(channel, lastEventId, Frame.of(Envelope.subscribed(channel)))) {
+            reply(Envelope.refused(channel, 503, relay.tooManyChannels().reason()));
+            return;
+        }
         channels.add(channel);
         LOG.fine(() -> "multiplexed session subscribes to " + channel);
-        subscriber.join(channel, lastEventId, Frame.of(Envelope.subscribed(channel)));
     }
 
     private void unsubscribe(JsonObject command) {
@@ -214,8 +219,9 @@ public class SessionEndpoint {
         });
     }
 
+    /** Answers go behind the answers to earlier commands (a {@code subscribed} waits for its LISTEN). */
     private void reply(String message) {
-        subscriber.send(Frame.of(message));
+        subscriber.reply(Frame.of(message));
     }
 
     private static String text(JsonObject command, String field) {

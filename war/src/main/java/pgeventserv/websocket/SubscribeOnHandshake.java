@@ -13,9 +13,9 @@ import pgeventserv.access.ChannelName;
 import pgeventserv.access.ChannelPolicy;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
-import pgeventserv.fanout.Relay;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
+import pgeventserv.wiring.Relay;
 
 /**
  * Subscribes during the handshake, before the 101 response is sent. On Payara (Tyrus) the client can see its

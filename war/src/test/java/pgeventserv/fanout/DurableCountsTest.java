@@ -8,20 +8,20 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import pgeventserv.postgres.DurableReference;
 
 /** What /metrics counts of durable events: released events once each, resumes that read the table. */
 class DurableCountsTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final DurableDeliveryTest.FakeTable table = new DurableDeliveryTest.FakeTable();
+    private final FakeTable table = new FakeTable();
     private final ArrayDeque<Runnable> reads = new ArrayDeque<>();
-    private final Registry registry = new Registry(new Limits(10_000, 1 << 24),
-            new HistoryLimits(100, 1 << 20, Duration.ofMinutes(5)), 1_000, c -> CompletableFuture.completedFuture(null),
-            c -> { }, scheduler, 60_000);
-    private final Fanout fanout = new Fanout(registry, new EventIds("run"), table, reads::add, 0);
+    private final Subscriptions registry = new Subscriptions(new Limits(10_000, 1 << 24),
+            new HistoryLimits(100, 1 << 20, Duration.ofMinutes(5)), 1_000, 10_000, c -> CompletableFuture.completedFuture(null),
+            c -> { }, TimeUnit.MILLISECONDS.toNanos(60_000));
+    private final Fanout fanout = new Fanout(registry, new EventIds("run"), table, reads::add, table, reads::add, 0);
 
     @AfterEach
     void stop() {
@@ -31,7 +31,7 @@ class DurableCountsTest {
     private FakeWriter open(String channel, String lastEventId) {
         FakeWriter writer = new FakeWriter(TestFormat.IDS, false);
         registry.subscribe(List.of(channel), TestFormat.IDS, false, lastEventId).attach(writer);
-        fanout.pollCompleted();
+        fanout.pollEnded();
         readAll();
         return writer;
     }
@@ -40,8 +40,8 @@ class DurableCountsTest {
         for (Runnable r; (r = reads.poll()) != null; ) {
             r.run();
         }
-        fanout.pollCompleted();
-        fanout.pollCompleted();
+        fanout.pollEnded();
+        fanout.pollEnded();
     }
 
     @Test
@@ -51,7 +51,7 @@ class DurableCountsTest {
         table.insert(1, "c", "one");
         table.insert(2, "nobody", "not followed here");
         table.insert(3, "c", "three");
-        fanout.deliver("c", new DurableReference(1, 3).payload());
+        fanout.deliver(Notification.durable("c", 1, 3, FakeTable.PUBLISHER));
         readAll();
         assertEquals(2, registry.counters().durableReleased());
         assertEquals(0, registry.counters().resumeReads());

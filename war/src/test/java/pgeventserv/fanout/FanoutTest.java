@@ -1,6 +1,7 @@
 package pgeventserv.fanout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -10,9 +11,9 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import pgeventserv.postgres.Gap;
 
 /** The fan-out on its own: a registry, the listener thread's delivery, and fake writers; no server, no database. */
 class FanoutTest {
@@ -22,7 +23,7 @@ class FanoutTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<String> listened = new ArrayList<>();
-    private final Registry registry = new Registry(new Limits(10, 1 << 20), HISTORY, 1_000, this::listen, c -> { }, scheduler, 0);
+    private final Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen, c -> { }, TimeUnit.MILLISECONDS.toNanos(0));
     private final Fanout fanout = new Fanout(registry, IDS);
 
     private synchronized CompletableFuture<Void> listen(String channel) {
@@ -43,9 +44,9 @@ class FanoutTest {
 
     private void poll(String channel, String... payloads) {
         for (String p : payloads) {
-            fanout.deliver(channel, p);
+            fanout.deliver(Notification.plain(channel, p));
         }
-        fanout.pollCompleted();
+        fanout.pollEnded();
     }
 
     @Test
@@ -57,9 +58,9 @@ class FanoutTest {
         for (int i = 0; i < 2_000; i++) {
             String payload = "n" + i;
             sent.add(payload);
-            fanout.deliver("orders", payload);
+            fanout.deliver(Notification.plain("orders", payload));
             if (random.nextInt(3) == 0) {
-                fanout.pollCompleted();
+                fanout.pollEnded();
                 // The holding clients read now and then, so they lag by a few messages at most.
                 writers.get(1).take();
                 writers.get(2).take();
@@ -67,7 +68,7 @@ class FanoutTest {
         }
         for (int i = 0; i < 200 && !writers.stream().allMatch(w -> w.received().size() == sent.size()); i++) {
             writers.forEach(FakeWriter::take);
-            fanout.pollCompleted();
+            fanout.pollEnded();
         }
         for (FakeWriter w : writers) {
             assertEquals(sent, w.received());
@@ -90,49 +91,106 @@ class FanoutTest {
         assertEquals(List.of("n0"), slow.received(), "the slow client took its first write and nothing since");
         assertEquals(Subscriber.State.CLOSING, slowSubscriber.state(), "closed once the queue passed 10 messages");
         assertEquals(List.of(), slow.closes, "the close waits for the outstanding write");
-        assertEquals(1, registry.sessions(), "the slow subscriber left its channel at once");
+        assertEquals(1, registry.sessionCount(), "the slow subscriber left its channel at once");
         assertEquals(1, registry.counters().closedSlow());
 
         slow.take();
-        fanout.pollCompleted();
+        fanout.pollEnded();
         assertEquals(1, slow.closes.size());
         assertEquals(Farewell.TRY_AGAIN_LATER, slow.closes.get(0).code());
         assertTrue(slow.closes.get(0).reason().startsWith("too slow"), slow.closes.get(0).reason());
         assertEquals(Subscriber.State.CLOSED, slowSubscriber.state());
     }
 
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     @Test
-    void theFirstSubscriberListensAndTheLastLeavingUnlistensAfterTheGrace() throws Exception {
+    void theFirstSubscriberListensAndTheLastLeavingUnlistensAfterTheGrace() {
         List<String> unlistened = new ArrayList<>();
-        CompletableFuture<Void> unlistenedOnce = new CompletableFuture<>();
-        Registry registry = new Registry(new Limits(10, 1 << 20), HISTORY, 1_000, this::listen, c -> {
-            unlistened.add(c);
-            unlistenedOnce.complete(null);
-        }, scheduler, 50);
+        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen,
+                unlistened::add, GRACE_NANOS);
         Fanout fanout = new Fanout(registry, IDS);
         Subscriber a = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         Subscriber b = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         assertEquals(List.of("orders"), listened, "one LISTEN for the channel");
         a.attach(FakeWriter.fast());
         b.attach(FakeWriter.fast());
-        fanout.pollCompleted();
+        fanout.pollEnded();
         a.end();
-        assertEquals(1, registry.channelCount());
+        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
+        assertEquals(1, registry.channelCount(), "one member left");
         b.end();
-        unlistenedOnce.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        long left = System.nanoTime();
+        registry.sweep(left + GRACE_NANOS / 2, 0);
+        assertEquals(List.of(), unlistened, "within the grace");
+        registry.sweep(left + 2 * GRACE_NANOS, 0);
         assertEquals(List.of("orders"), unlistened);
         assertEquals(0, registry.channelCount());
     }
 
     @Test
-    void aSubscriberBackWithinTheGraceKeepsTheChannelListened() throws Exception {
+    void aSubscriberBackWithinTheGraceKeepsTheChannelListened() {
         List<String> unlistened = new ArrayList<>();
-        Registry registry = new Registry(new Limits(10, 1 << 20), HISTORY, 1_000, this::listen, unlistened::add, scheduler, 50);
-        registry.subscribe(List.of("orders"), TestFormat.RAW, false, null).end();
+        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen,
+                unlistened::add, GRACE_NANOS);
+        Fanout fanout = new Fanout(registry, IDS);
+        Subscriber first = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        first.attach(FakeWriter.fast());
+        fanout.pollEnded();
+        first.end();
+        Subscriber back = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
+        assertEquals(List.of(), unlistened, "on its way in: the channel is in use");
+        back.attach(FakeWriter.fast());
+        fanout.pollEnded();
+        registry.sweep(System.nanoTime() + 4 * GRACE_NANOS, 0);
+        assertEquals(List.of(), unlistened, "a member again");
+        assertEquals(List.of("orders"), listened, "never UNLISTENed, so no second LISTEN");
+    }
+
+    @Test
+    void aSubscriberBackAfterTheGraceListensAgain() {
+        List<String> unlistened = new ArrayList<>();
+        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen,
+                unlistened::add, GRACE_NANOS);
+        Fanout fanout = new Fanout(registry, IDS);
+        Subscriber first = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        first.attach(FakeWriter.fast());
+        fanout.pollEnded();
+        first.end();
+        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
         registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
-        scheduler.schedule(() -> { }, 100, java.util.concurrent.TimeUnit.MILLISECONDS).get();
-        assertEquals(List.of(), unlistened);
-        assertEquals(List.of("orders"), listened, "the channel was never UNLISTENed, so no second LISTEN");
+        assertEquals(List.of("orders"), unlistened);
+        assertEquals(List.of("orders", "orders"), listened);
+    }
+
+    @Test
+    void aChannelBeyondMaxChannelsIsRefusedUntilOneIsReleased() {
+        List<String> unlistened = new ArrayList<>();
+        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 2, this::listen,
+                unlistened::add, GRACE_NANOS);
+        Fanout fanout = new Fanout(registry, IDS);
+        Subscriber a = registry.subscribe(List.of("a"), TestFormat.RAW, false, null);
+        registry.subscribe(List.of("b"), TestFormat.RAW, false, null).attach(FakeWriter.fast());
+        Subscriber c = registry.subscribe(List.of("c"), TestFormat.RAW, false, null);
+        assertEquals(Subscriber.State.CLOSING, c.state(), "refused");
+        assertEquals(2, registry.sessionCount(), "the refused one holds no place");
+        FakeWriter refused = FakeWriter.fast();
+        c.attach(refused);
+        assertEquals(Farewell.TRY_AGAIN_LATER, refused.closes.get(0).code());
+        assertTrue(refused.closes.get(0).reason().startsWith("too many channels"), refused.closes.get(0).reason());
+        assertTrue(registry.subscribe(List.of("b"), TestFormat.RAW, false, null).state() != Subscriber.State.CLOSING,
+                "an existing channel is no new one");
+        Subscriber session = registry.subscribe(List.of(), TestFormat.RAW, true, null);
+        assertFalse(session.join("d", null, null), "a multiplexed join of a new channel is refused too");
+        assertFalse(registry.roomFor("d"));
+        assertTrue(registry.roomFor("a"));
+        a.attach(FakeWriter.fast());
+        fanout.pollEnded();
+        a.end();
+        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
+        assertTrue(registry.roomFor("d"));
+        assertTrue(session.join("d", null, null));
     }
 
     @Test
@@ -149,9 +207,9 @@ class FanoutTest {
             subscribers.get(i).end();
             subscribers.get(i).end();
         }
-        assertEquals(0, registry.sessions());
-        for (Registry.Channel channel : registry.channels()) {
-            assertEquals(0, channel.members.length, channel.name);
+        assertEquals(0, registry.sessionCount());
+        for (Channel channel : registry.channels().all()) {
+            assertEquals(0, channel.members().length, channel.name);
         }
     }
 
@@ -171,7 +229,7 @@ class FanoutTest {
         FakeWriter envelope = new FakeWriter(TestFormat.ENVELOPE, false);
         open("orders", raw);
         open("orders", envelope);
-        fanout.gap(new Gap(Instant.EPOCH, Instant.now()));
+        fanout.outage(new Outage(Instant.EPOCH, Instant.now()));
         poll("orders", "next");
         assertEquals(List.of("next"), raw.received());
         assertEquals(List.of("gap:outage:orders", "env:next"), envelope.received());
@@ -179,7 +237,7 @@ class FanoutTest {
 
     @Test
     void aSubscriberBeyondMaxSessionsIsClosedAsSoonAsItOpens() {
-        Registry small = new Registry(new Limits(10, 1 << 20), HISTORY, 1, this::listen, c -> { }, scheduler, 0);
+        Subscriptions small = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1, 10_000, this::listen, c -> { }, TimeUnit.MILLISECONDS.toNanos(0));
         small.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         Subscriber refused = small.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         assertTrue(small.full());
@@ -187,7 +245,7 @@ class FanoutTest {
         refused.attach(writer);
         assertEquals(1, writer.closes.size());
         assertEquals(Farewell.TRY_AGAIN_LATER, writer.closes.get(0).code());
-        assertEquals(1, small.sessions(), "the refused one was never counted");
+        assertEquals(1, small.sessionCount(), "the refused one was never counted");
     }
 
     @Test
@@ -214,21 +272,80 @@ class FanoutTest {
 
     @Test
     void aStalledClientIsClosedAfterTheGraceAnyway() {
-        Registry quick = new Registry(new Limits(10, 1 << 20, java.util.concurrent.TimeUnit.SECONDS.toNanos(2)), HISTORY, 1_000, this::listen, c -> { }, scheduler, 0);
+        Subscriptions quick = new Subscriptions(new Limits(10, 1 << 20, TimeUnit.SECONDS.toNanos(2)), HISTORY, 1_000, 10_000, this::listen, c -> { }, TimeUnit.MILLISECONDS.toNanos(0));
         Fanout quickFanout = new Fanout(quick, IDS);
         FakeWriter stuck = FakeWriter.holding();
         Subscriber s = quick.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         s.attach(stuck);
-        quickFanout.deliver("orders", "never read");
-        quickFanout.pollCompleted();
+        quickFanout.deliver(Notification.plain("orders", "never read"));
+        quickFanout.pollEnded();
         s.close(new Farewell(Farewell.TRY_AGAIN_LATER, "too slow"));
         assertEquals(List.of(), stuck.closes, "its write is outstanding");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stuck.closes.isEmpty() && System.nanoTime() < deadline) {
-            quickFanout.pollCompleted();
+            quickFanout.pollEnded();
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
         assertEquals(1, stuck.closes.size(), "closed after the grace, read or not");
         assertEquals(Subscriber.State.CLOSED, s.state());
+    }
+
+    @Test
+    void aSessionsRepliesComeInCommandOrder() {
+        Subscriber session = registry.subscribe(List.of(), TestFormat.RAW, true, null);
+        FakeWriter writer = FakeWriter.fast();
+        session.attach(writer);
+        session.join("orders", null, Frame.of("subscribed orders"));
+        session.reply(Frame.of("refused orders (already subscribed)"));
+        session.leave("orders", Frame.of("unsubscribed orders"));
+        session.reply(Frame.of("error: not subscribed"));
+        fanout.pollEnded();
+        assertEquals(List.of("subscribed orders", "refused orders (already subscribed)", "unsubscribed orders",
+                "error: not subscribed"), writer.received());
+    }
+
+    @Test
+    void aReplyWaitsBehindAJoinWaitingForItsListen() {
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        Subscriptions slow = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, c -> listening,
+                c -> { }, GRACE_NANOS);
+        Fanout slowFanout = new Fanout(slow, IDS);
+        Subscriber session = slow.subscribe(List.of(), TestFormat.RAW, true, null);
+        FakeWriter writer = FakeWriter.fast();
+        session.attach(writer);
+        session.join("orders", null, Frame.of("subscribed orders"));
+        session.reply(Frame.of("refused orders"));
+        slowFanout.pollEnded();
+        assertEquals(List.of(), writer.received(), "the LISTEN is not in effect yet");
+        listening.complete(null);
+        slowFanout.pollEnded();
+        slowFanout.pollEnded();
+        assertEquals(List.of("subscribed orders", "refused orders"), writer.received());
+    }
+
+    @Test
+    void aSubscriberPastItsDeadlineIsClosedAtTheNextSweep() {
+        FakeWriter writer = FakeWriter.fast();
+        Subscriber s = open("orders", writer);
+        fanout.pollEnded();
+        s.endAt(1_000, new Farewell(Farewell.POLICY_VIOLATION, "token expired"));
+        registry.sweep(System.nanoTime(), 999);
+        assertEquals(Subscriber.State.OPEN, s.state());
+        registry.sweep(System.nanoTime(), 1_000);
+        assertEquals(List.of(new Farewell(Farewell.POLICY_VIOLATION, "token expired")), writer.closes);
+        assertEquals(0, registry.sessionCount());
+    }
+
+    @Test
+    void aDeadlineMovedLaterIsKept() {
+        FakeWriter writer = FakeWriter.fast();
+        Subscriber s = open("orders", writer);
+        s.endAt(1_000, new Farewell(Farewell.POLICY_VIOLATION, "token expired"));
+        s.endAt(5_000, new Farewell(Farewell.POLICY_VIOLATION, "token expired"));
+        registry.sweep(System.nanoTime(), 2_000);
+        assertEquals(List.of(), writer.closes);
+        s.endAt(Long.MAX_VALUE, null);
+        registry.sweep(System.nanoTime(), 10_000);
+        assertEquals(Subscriber.State.OPEN, s.state());
     }
 }

@@ -11,21 +11,21 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import pgeventserv.postgres.Gap;
 
 /** Ids, history, resume and gaps in the fan-out, with fake writers: no server, no database. */
 class ResumeTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final EventIds ids = new EventIds("run");
-    private Registry registry = registry(100);
+    private Subscriptions registry = registry(100);
     private Fanout fanout = new Fanout(registry, ids);
 
-    private Registry registry(int historyMessages) {
-        return new Registry(new Limits(10_000, 1 << 24), new HistoryLimits(historyMessages, 1 << 20, Duration.ofMinutes(5)),
-                1_000, c -> CompletableFuture.completedFuture(null), c -> { }, scheduler, 60_000);
+    private Subscriptions registry(int historyMessages) {
+        return new Subscriptions(new Limits(10_000, 1 << 24), new HistoryLimits(historyMessages, 1 << 20, Duration.ofMinutes(5)),
+                1_000, 10_000, c -> CompletableFuture.completedFuture(null), c -> { }, TimeUnit.MILLISECONDS.toNanos(60_000));
     }
 
     @AfterEach
@@ -41,9 +41,9 @@ class ResumeTest {
 
     private void poll(String channel, String... payloads) {
         for (String p : payloads) {
-            fanout.deliver(channel, p);
+            fanout.deliver(Notification.plain(channel, p));
         }
-        fanout.pollCompleted();
+        fanout.pollEnded();
     }
 
     private static String idOf(String message) {
@@ -59,10 +59,10 @@ class ResumeTest {
         FakeWriter w = open(List.of("a", "b"), true, null);
         poll("a", "1");
         poll("b", "2");
-        fanout.deliver("a", "3");
-        fanout.deliver("b", "4");
-        fanout.deliver("a", "5");
-        fanout.pollCompleted();
+        fanout.deliver(Notification.plain("a", "3"));
+        fanout.deliver(Notification.plain("b", "4"));
+        fanout.deliver(Notification.plain("a", "5"));
+        fanout.pollEnded();
         assertEquals(List.of("1", "2", "3", "4", "5"), payloads(w.received()), "merged in delivery order");
         List<Long> positions = w.received().stream().map(m -> ids.position(idOf(m))).toList();
         for (int i = 1; i < positions.size(); i++) {
@@ -89,7 +89,7 @@ class ResumeTest {
         int n = 0;
         for (int round = 0; round < 200; round++) {
             for (int i = random.nextInt(4); i > 0; i--) {
-                fanout.deliver("c", Integer.toString(n++));
+                fanout.deliver(Notification.plain("c", Integer.toString(n++)));
             }
             if (round % 10 == 5 && !reference.received().isEmpty()) {
                 // Subscribed mid-poll, with notifications of this poll already delivered: the seam.
@@ -97,7 +97,7 @@ class ResumeTest {
                 int from = Math.max(0, seen.size() - 50);
                 resumed.add(open(List.of("c"), false, idOf(seen.get(from + random.nextInt(seen.size() - from)))));
             }
-            fanout.pollCompleted();
+            fanout.pollEnded();
         }
         List<String> all = payloads(reference.received());
         assertEquals(n, all.size());
@@ -125,7 +125,7 @@ class ResumeTest {
         FakeWriter first = open(List.of("c"), false, null);
         poll("c", "1", "2", "3", "4");
         FakeWriter back = open(List.of("c"), false, idOf(first.received().get(0)));
-        fanout.pollCompleted();
+        fanout.pollEnded();
         assertEquals(List.of("gap:history:c", "3", "4"),
                 List.of(back.received().get(0), payloads(back.received()).get(1), payloads(back.received()).get(2)));
     }
@@ -134,10 +134,10 @@ class ResumeTest {
     void anOutageBetweenTheClientsIdAndNowIsAGap() {
         FakeWriter first = open(List.of("c"), false, null);
         poll("c", "1");
-        fanout.gap(new Gap(Instant.EPOCH, Instant.EPOCH.plusSeconds(1)));
+        fanout.outage(new Outage(Instant.EPOCH, Instant.EPOCH.plusSeconds(1)));
         poll("c", "2");
         FakeWriter back = open(List.of("c"), false, idOf(first.received().get(0)));
-        fanout.pollCompleted();
+        fanout.pollEnded();
         assertEquals("gap:outage:c", back.received().get(0));
         assertEquals("2", payloads(back.received()).get(1));
     }
@@ -174,29 +174,29 @@ class ResumeTest {
     @Test
     void aJoinWaitsForItsListenBeforeItIsAnnounced() {
         CompletableFuture<Void> listen = new CompletableFuture<>();
-        registry = new Registry(new Limits(100, 1 << 20), FanoutTest.HISTORY, 10, c -> listen, c -> { }, scheduler, 0);
+        registry = new Subscriptions(new Limits(100, 1 << 20), FanoutTest.HISTORY, 10, 10_000, c -> listen, c -> { }, TimeUnit.MILLISECONDS.toNanos(0));
         fanout = new Fanout(registry, ids);
         FakeWriter session = new FakeWriter(TestFormat.IDS, false);
         Subscriber s = registry.subscribe(List.of(), TestFormat.IDS, true, null);
         s.attach(session);
         s.join("c", null, Frame.of("subscribed c"));
-        fanout.pollCompleted();
+        fanout.pollEnded();
         assertEquals(List.of(), session.received());
         listen.complete(null);
-        fanout.pollCompleted();
+        fanout.pollEnded();
         assertEquals(List.of("subscribed c"), session.received());
     }
 
     @Test
     void subscribersThatJoinedDuringAnOutageAreToldOfIt() {
         CompletableFuture<Void> listen = new CompletableFuture<>();
-        registry = new Registry(new Limits(100, 1 << 20), FanoutTest.HISTORY, 10, c -> listen, c -> { }, scheduler, 0);
+        registry = new Subscriptions(new Limits(100, 1 << 20), FanoutTest.HISTORY, 10, 10_000, c -> listen, c -> { }, TimeUnit.MILLISECONDS.toNanos(0));
         fanout = new Fanout(registry, ids);
         FakeWriter w = new FakeWriter(TestFormat.IDS, false);
         registry.subscribe(List.of("c"), TestFormat.IDS, false, null).attach(w);
-        fanout.pollCompleted();
+        fanout.pollEnded();
         listen.complete(null);
-        fanout.gap(new Gap(Instant.EPOCH, Instant.EPOCH.plusSeconds(1)));
+        fanout.outage(new Outage(Instant.EPOCH, Instant.EPOCH.plusSeconds(1)));
         poll("c", "1");
         assertEquals("gap:outage:c", w.received().get(0));
         assertEquals("1", payloads(w.received()).get(1));
@@ -207,10 +207,10 @@ class ResumeTest {
         FakeWriter first = open(List.of("c"), false, null);
         poll("c", "1");
         String lastSeen = idOf(first.received().get(0));
-        registry.channel("c").members[0].end();
+        registry.channels().get("c").members()[0].end();
         poll("c", "2", "3");
         FakeWriter back = open(List.of("c"), false, lastSeen);
-        fanout.pollCompleted();
+        fanout.pollEnded();
         assertEquals(List.of("2", "3"), payloads(back.received()));
         assertEquals(3, registry.historyMessages());
     }

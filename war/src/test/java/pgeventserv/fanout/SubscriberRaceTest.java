@@ -38,8 +38,8 @@ class SubscriberRaceTest {
 
     @Test
     void endingAConnectionWhileItsQueueIsWrittenNeverBreaksTheListenerThread() throws Exception {
-        Registry registry = new Registry(new Limits(1_000, 1 << 20), HISTORY, 10, c -> java.util.concurrent.CompletableFuture.completedFuture(null),
-                c -> { }, scheduler, 0);
+        Subscriptions registry = new Subscriptions(new Limits(1_000, 1 << 20), HISTORY, 10, 10_000, c -> java.util.concurrent.CompletableFuture.completedFuture(null),
+                c -> { }, TimeUnit.MILLISECONDS.toNanos(0));
         Fanout fanout = new Fanout(registry, IDS);
         CyclicBarrier start = new CyclicBarrier(2);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MAX_SECONDS);
@@ -55,15 +55,15 @@ class SubscriberRaceTest {
                 for (int i = 0; i < 8; i++) {
                     String payload = rounds + ":" + batch + ":" + i;
                     sent.add(payload);
-                    fanout.deliver(channel, payload);
+                    fanout.deliver(Notification.plain(channel, payload));
                 }
-                fanout.pollCompleted();
+                fanout.pollEnded();
             }
             writer.take();
             boolean close = rounds % 2 == 0;
             Future<?> listenerThread = threads.submit(() -> {
                 start.await();
-                fanout.pollCompleted();
+                fanout.pollEnded();
                 return null;
             });
             Future<?> containerThread = threads.submit(() -> {
@@ -87,6 +87,36 @@ class SubscriberRaceTest {
             subscriber.end();
         }
         assertTrue(rounds >= 1_000, "only " + rounds + " rounds in " + MAX_SECONDS + " s");
-        assertEquals(0, registry.sessions(), "nobody left registered");
+        assertEquals(0, registry.sessionCount(), "nobody left registered");
+    }
+
+    @Test
+    void aReplayRacingTheDrainerNeverClosesAHealthyClient() throws Exception {
+        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000,
+                c -> java.util.concurrent.CompletableFuture.completedFuture(null), c -> { }, 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(MAX_SECONDS);
+        int rounds = 0;
+        for (; rounds < 2_000 && System.nanoTime() < deadline; rounds++) {
+            Subscriber s = registry.subscribe(List.of("r"), TestFormat.RAW, false, null);
+            s.attach(FakeWriter.fast());
+            java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Future<?> drainer = threads.submit(() -> {
+                while (go.get()) {
+                    s.writable();
+                }
+            });
+            for (int k = 0; k < 100 && s.state() == Subscriber.State.OPEN; k++) {
+                List<Frame> frames = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    frames.add(Frame.replayed("x" + i, 2));
+                }
+                s.outbox().replay(frames);
+            }
+            go.set(false);
+            drainer.get(10, TimeUnit.SECONDS);
+            assertEquals(Subscriber.State.OPEN, s.state(), "round " + rounds + ": a healthy client closed: " + s.farewell());
+            s.end();
+        }
+        assertTrue(rounds >= 100, "only " + rounds + " rounds in " + MAX_SECONDS + " s");
     }
 }

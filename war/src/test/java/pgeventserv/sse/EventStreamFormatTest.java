@@ -28,7 +28,8 @@ import pgeventserv.fanout.GapNotice;
 import pgeventserv.fanout.HistoryLimits;
 import pgeventserv.fanout.Limits;
 import pgeventserv.fanout.Messages;
-import pgeventserv.fanout.Registry;
+import pgeventserv.fanout.Notification;
+import pgeventserv.fanout.Subscriptions;
 import pgeventserv.fanout.Writer;
 
 /**
@@ -86,8 +87,8 @@ class EventStreamFormatTest {
     @Test
     void singleChannelEventsCarryTheRawPayloadWithTheirId() throws Exception {
         Recorder stream = subscribed(EventStreamFormat.PAYLOAD, List.of("people"), null);
-        stream.fanout.deliver("people", "{\"name\": \"Ann\"}\nline two");
-        stream.fanout.pollCompleted();
+        stream.fanout.deliver(Notification.plain("people", "{\"name\": \"Ann\"}\nline two"));
+        stream.fanout.pollEnded();
         List<Dispatched> events = stream.dispatched();
         assertEquals(1, events.size());
         assertEquals("{\"name\": \"Ann\"}\nline two", events.get(0).data());
@@ -97,10 +98,10 @@ class EventStreamFormatTest {
     @Test
     void multiChannelEventsCarryTheEnvelopeJsonInDeliveryOrder() throws Exception {
         Recorder stream = subscribed(EventStreamFormat.ENVELOPE, List.of("a", "b"), null);
-        stream.fanout.deliver("b", "one\r\ntwo");
-        stream.fanout.deliver("a", "");
-        stream.fanout.deliver("b", "three");
-        stream.fanout.pollCompleted();
+        stream.fanout.deliver(Notification.plain("b", "one\r\ntwo"));
+        stream.fanout.deliver(Notification.plain("a", ""));
+        stream.fanout.deliver(Notification.plain("b", "three"));
+        stream.fanout.pollEnded();
         List<Dispatched> events = stream.dispatched();
         assertEquals(3, events.size());
         String[][] expected = {{"b", "one\r\ntwo"}, {"a", ""}, {"b", "three"}};
@@ -201,12 +202,13 @@ class EventStreamFormatTest {
 
     /** A subscriber of a real fan-out, LISTENed at once, writing to a recording writer. */
     private Recorder subscribed(Format format, List<String> channels, String lastEventId) {
-        Registry registry = new Registry(new Limits(100, 1 << 20), new HistoryLimits(100, 1 << 20, Duration.ofMinutes(5)),
-                10, channel -> CompletableFuture.completedFuture(null), channel -> { }, scheduler, 1000);
+        Subscriptions registry = new Subscriptions(new Limits(100, 1 << 20),
+                new HistoryLimits(100, 1 << 20, Duration.ofMinutes(5)), 10, 10_000,
+                channel -> CompletableFuture.completedFuture(null), channel -> { }, 1_000_000_000L);
         Fanout fanout = new Fanout(registry, EventIds.random());
         Recorder recorder = new Recorder(fanout);
         registry.subscribe(channels, format, format == EventStreamFormat.ENVELOPE, lastEventId).attach(recorder);
-        fanout.pollCompleted();
+        fanout.pollEnded();
         return recorder;
     }
 

@@ -1,0 +1,214 @@
+package pgeventserv.wiring;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.fanout.Counters;
+import pgeventserv.fanout.DurableReader;
+import pgeventserv.fanout.EventIds;
+import pgeventserv.fanout.Fanout;
+import pgeventserv.fanout.Farewell;
+import pgeventserv.fanout.Format;
+import pgeventserv.fanout.HistoryLimits;
+import pgeventserv.fanout.Limits;
+import pgeventserv.fanout.Notification;
+import pgeventserv.fanout.Outage;
+import pgeventserv.fanout.PollEnd;
+import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.Subscriptions;
+import pgeventserv.postgres.DurableEvents;
+import pgeventserv.postgres.DurableStore;
+import pgeventserv.postgres.NotificationListener;
+
+/**
+ * The fan-out in the application: made from the settings, fed by the listener's events (on the listener thread),
+ * given its read executors and periodic tasks, and used by the transports to subscribe their clients.
+ */
+@ApplicationScoped
+public class Relay {
+
+    /** Without history there is nothing to come back for: a channel is UNLISTENed soon after its last client. */
+    static final long UNLISTEN_GRACE_MILLIS = 1_000;
+    /** Handshakes that never opened, deadlines (token expiry) and unused channels are swept this often. */
+    private static final long SWEEP_MILLIS = 1_000;
+
+    @Inject
+    NotificationListener listener;
+
+    @Inject
+    DurableStore durableStore;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    @ConfigProperty(name = "SessionQueueMessages")
+    int queueMessages;
+
+    @Inject
+    @ConfigProperty(name = "SessionQueueBytes")
+    long queueBytes;
+
+    @Inject
+    @ConfigProperty(name = "MaxSessions")
+    int maxSessions;
+
+    @Inject
+    @ConfigProperty(name = "MaxChannels")
+    int maxChannels;
+
+    @Inject
+    @ConfigProperty(name = "PingInterval")
+    Duration pingInterval;
+
+    @Inject
+    @ConfigProperty(name = "HistoryMessages")
+    int historyMessages;
+
+    @Inject
+    @ConfigProperty(name = "HistoryBytes")
+    long historyBytes;
+
+    @Inject
+    @ConfigProperty(name = "HistoryAge")
+    Duration historyAge;
+
+    @Inject
+    @ConfigProperty(name = "MaxChannelsPerSession")
+    int maxChannelsPerSession;
+
+    private Subscriptions subscriptions;
+    private Fanout fanout;
+    // Durable rows are read here, off the listener thread, on threads of their own rather than the server's managed
+    // executor (Payara's runs one task at a time): live hints and catch-ups on one pool, resumes on another, so a
+    // crowd of resuming clients never holds up live durable events. Each takes pooled connections from its own lane
+    // of the durable connection budget (DurableConnections).
+    private ExecutorService liveReads;
+    private ExecutorService resumeReads;
+    private ScheduledFuture<?> pings;
+    private ScheduledFuture<?> sweeps;
+
+    @PostConstruct
+    void init() {
+        long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
+        subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
+                new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
+                listener::listen, listener::unlisten, TimeUnit.MILLISECONDS.toNanos(grace));
+        DurableEvents events = durableStore.events();
+        DurableReader live = events == null ? null : events.live();
+        DurableReader resumes = events == null ? null : events.resumes();
+        liveReads = Executors.newFixedThreadPool(events == null ? 1 : events.liveLanes(), threads);
+        resumeReads = Executors.newFixedThreadPool(events == null ? 1 : events.resumeLanes(), threads);
+        // No query here: the watermark starts with the first durable event released.
+        fanout = new Fanout(subscriptions, EventIds.random(), live, liveReads, resumes, resumeReads, EventIds.UNKNOWN);
+        sweeps = scheduler.scheduleWithFixedDelay(() -> subscriptions.sweep(System.nanoTime(), System.currentTimeMillis()),
+                SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        long interval = pingInterval.toMillis();
+        if (interval > 0) {
+            Farewell dead = new Farewell(Farewell.POLICY_VIOLATION, "no pong within " + interval + " ms");
+            pings = scheduler.scheduleAtFixedRate(() -> subscriptions.keepAlive(dead), interval, interval,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void notification(@Observes Notification notification) {
+        fanout.deliver(notification);
+    }
+
+    void pollEnded(@Observes PollEnd end) {
+        fanout.pollEnded();
+    }
+
+    void outage(@Observes Outage outage) {
+        fanout.outage(outage);
+    }
+
+    /** Registers a client of one channel, receiving in the format from now on; see {@link Subscriptions#subscribe}. */
+    public Subscriber subscribe(String channel, Format format, String lastEventId) {
+        return subscriptions.subscribe(List.of(channel), format, false, lastEventId);
+    }
+
+    /**
+     * Registers a client of several channels on one connection (none yet for a multiplexed session, which joins
+     * them by command); its events come merged in delivery order. See {@link Subscriptions#subscribe}.
+     */
+    public Subscriber subscribeMany(List<String> channels, Format format, String lastEventId) {
+        return subscriptions.subscribe(channels, format, true, lastEventId);
+    }
+
+    /** The most channels one multiplexed session may subscribe to. */
+    public int maxChannelsPerSession() {
+        return maxChannelsPerSession;
+    }
+
+    /** How often clients are sent a keep-alive; zero for never. */
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public long historyMessages() {
+        return subscriptions.historyMessages();
+    }
+
+    public long historyBytes() {
+        return subscriptions.historyBytes();
+    }
+
+    /** Whether {@code MaxSessions} sessions are open. */
+    public boolean full() {
+        return subscriptions.full();
+    }
+
+    /** Whether a new subscriber could have this channel now ({@code MaxChannels}). */
+    public boolean roomFor(String channel) {
+        return subscriptions.roomFor(channel);
+    }
+
+    /** Why a new channel is refused. */
+    public Farewell tooManyChannels() {
+        return subscriptions.tooManyChannels();
+    }
+
+    public CompletableFuture<Void> listening(String channel) {
+        return subscriptions.listening(channel);
+    }
+
+    public int sessions() {
+        return subscriptions.sessionCount();
+    }
+
+    public int channels() {
+        return subscriptions.channelCount();
+    }
+
+    public Counters counters() {
+        return subscriptions.counters();
+    }
+
+    @PreDestroy
+    void goingAway() {
+        if (pings != null) {
+            pings.cancel(false);
+        }
+        sweeps.cancel(false);
+        subscriptions.shutdown();
+        liveReads.shutdownNow();
+        resumeReads.shutdownNow();
+    }
+}

@@ -39,7 +39,11 @@ public final class ChannelFilters<S> {
     private final List<Entry<S>> unindexed = new ArrayList<>();
     private boolean matching;
 
-    /** Adds a subscriber with its filter (the token's and the client's together), or replaces its filter. */
+    /**
+     * Adds a subscriber with its filter (the token's and the client's together), or replaces its filter. An empty
+     * filter matches every payload, but a subscriber without a filter is better not added at all: it would be
+     * tested for nothing.
+     */
     public void add(S subscriber, Filter filter) {
         notMatching();
         remove(subscriber);

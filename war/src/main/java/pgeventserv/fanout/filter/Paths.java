@@ -18,8 +18,9 @@ final class Paths {
         final int id;
         final String key;
         final Node parent;
-        private final List<Node> children = new ArrayList<>();
-        private final KeyTable<Node> byKey = new KeyTable<>();
+        private final List<Node> children = new ArrayList<>(0);
+        /** The children by key; made with the first child (most nodes are leaves). */
+        private KeyTable<Node> byKey;
         /** Conditions whose path goes through or ends at this node. */
         private int routes;
         /** Conditions whose path ends at this node: its value is read, not only its type. */
@@ -41,7 +42,7 @@ final class Paths {
 
         /** The child whose key is {@code chars[from, from + length)}, or null. */
         Node child(char[] chars, int from, int length) {
-            return byKey.get(chars, from, length);
+            return byKey == null ? null : byKey.get(chars, from, length);
         }
 
         List<Node> children() {
@@ -70,6 +71,9 @@ final class Paths {
         Node node = root;
         node.routes++;
         for (String key : path) {
+            if (node.byKey == null) {
+                node.byKey = new KeyTable<>();
+            }
             Node child = node.byKey.get(key);
             if (child == null) {
                 child = new Node(nextId(), key, node);

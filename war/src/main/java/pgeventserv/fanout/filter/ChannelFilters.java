@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * is let go after it).
  *
  * <p>Owned by one thread: the fan-out's listener thread adds, removes and matches (no lock; not thread-safe).
- * The action given to {@link #forEachMatch} must not add or remove subscribers here (that fails fast).
+ * The action given to {@link #forEachMatch} must not call back into it (that fails fast).
  *
  * @param <S> the subscriber; identified by {@code equals}/{@code hashCode}
  */
@@ -132,7 +132,7 @@ public final class ChannelFilters<S> {
 
     /**
      * Gives {@code action} each subscriber whose filter the payload passes, each once, in no particular order.
-     * Reads the payload once, and not at all when there is no subscriber.
+     * Reads the payload once, and not at all when no subscriber here has a condition.
      */
     public void forEachMatch(String payload, Consumer<? super S> action) {
         if (entries.isEmpty()) {
@@ -140,7 +140,8 @@ public final class ChannelFilters<S> {
         }
         matching = true;
         try {
-            if (scanner.read(payload, paths, values)) {
+            // No path at all: every filter here is empty, and the payload need not be read.
+            if (paths.root().hasChildren() && scanner.read(payload, paths, values)) {
                 for (int i = 0; i < indexes.size(); i++) {
                     List<Entry<S>> bucket = candidates(indexes.get(i));
                     if (bucket != null) {
@@ -175,6 +176,7 @@ public final class ChannelFilters<S> {
         if (entry == null) {
             throw new IllegalArgumentException("not a filtered subscriber of this channel: " + subscriber);
         }
+        notMatching(); // it reuses the buffers forEachMatch is reading
         matching = true;
         try {
             scanner.read(payload, paths, values);
@@ -233,7 +235,7 @@ public final class ChannelFilters<S> {
 
     private void notMatching() {
         if (matching) {
-            throw new IllegalStateException("a channel's filters cannot change while a payload is matched");
+            throw new IllegalStateException("a channel's filters cannot be changed or used while a payload is matched");
         }
     }
 

@@ -31,8 +31,8 @@ import java.util.Map;
  * empty) is double-quoted, {@code \} taking the next character as it is: {@code in.("a,b","x(1)","say \"hi\"","")}.
  * Quotes only delimit: {@code in.("5")} is {@code in.(5)}. {@code in.()} matches nothing.</li>
  * <li><b>like</b>: PostgREST's convention: {@code *} and {@code %} match any run of characters, {@code _} exactly
- * one, {@code \} makes the next character literal; case-sensitive; the whole text must match (the text as for
- * eq's text comparison).</li>
+ * one (a code point), {@code \} makes the next character literal; case-sensitive; the whole text must match
+ * (the text as for eq's text comparison).</li>
  * <li><b>is</b>: {@code is.null}, {@code is.true}, {@code is.false}: the value is present and is JSON
  * null/true/false (the string {@code "true"} is not).</li>
  * <li><b>ex</b>: {@code ex.true}: the key exists (whatever its value, null included); {@code ex.false}: it does
@@ -43,7 +43,7 @@ import java.util.Map;
  * The comparisons (eq, neq, lt, lte, gt, gte, in, nin, like) hold only for a scalar: a string, number, true or
  * false. A missing key, a JSON null, an object or an array makes every comparison false, neq and nin included
  * (an array is never equal, nor unequal, to a value). A payload that is not one JSON value, or is nested more than
- * {@value JsonScanner#MAX_DEPTH} arrays and objects deep, has no keys at all, nor does one that is not an object.
+ * {@value #MAX_DEPTH} arrays and objects deep, has no keys at all, nor does one that is not an object.
  * {@code not.} negates exactly: {@code not.X} holds whenever {@code X} does not, missing keys and non-JSON payloads
  * included, so {@code tenant=not.eq.8} lets a payload without {@code tenant} through while {@code tenant=neq.8}
  * does not (a filter set for security should say what may pass: {@code tenant=eq.7}). An object that repeats a key
@@ -56,6 +56,9 @@ import java.util.Map;
 public final class Filter {
 
     public static final int MAX_CONDITION_LENGTH = 1024;
+
+    /** Payloads nested deeper than this many arrays and objects are not read further, and match as non-JSON. */
+    public static final int MAX_DEPTH = JsonScanner.MAX_DEPTH;
 
     /** No condition: everything matches. */
     public static final Filter NONE = new Filter(new Condition[0]);
@@ -134,7 +137,7 @@ public final class Filter {
             standalone = own = new Standalone(conditions);
         }
         Values values = new Values();
-        new JsonScanner().read(payload, own.paths, values); // not JSON: nothing recorded, every key missing
+        new JsonScanner().read(payload, own.paths, values); // not JSON: nothing recorded, every key is missing
         return allHold(values, own.nodes, -1);
     }
 

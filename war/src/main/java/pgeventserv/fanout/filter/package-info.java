@@ -21,8 +21,8 @@
  *
  * <p>Bounds. Conditions per list as the caller says ({@code MaxFiltersPerSubscriber}), at most
  * {@value pgeventserv.fanout.filter.Filter#MAX_CONDITION_LENGTH} characters each; payloads nested at most
- * {@value pgeventserv.fanout.filter.JsonScanner#MAX_DEPTH} levels (deeper ones are read no further and match as
- * non-JSON); the work per payload is one pass over it plus, per tested condition and operand, one pass over the value it
- * reads.
+ * {@value pgeventserv.fanout.filter.Filter#MAX_DEPTH} levels (deeper ones are read no further and match as
+ * non-JSON); the work per payload is one pass over it plus, per tested condition and operand, one pass over
+ * the value it reads.
  */
 package pgeventserv.fanout.filter;

@@ -48,7 +48,8 @@ class ChannelFiltersTest {
         channel.add("all of 7", filter("op=like.*", "tenant=eq.7"));
         channel.add("adults of 7", filter("new.age=gte.18", "tenant=in.(7)"));
         assertEquals(List.of("all of 7", "inserts of 7"), matches("{\"tenant\":7,\"op\":\"INSERT\"}"));
-        assertEquals(List.of("adults of 7", "all of 7"), matches("{\"tenant\":7,\"op\":\"UPDATE\",\"new\":{\"age\":18}}"));
+        assertEquals(List.of("adults of 7", "all of 7"),
+                matches("{\"tenant\":7,\"op\":\"UPDATE\",\"new\":{\"age\":18}}"));
         assertEquals(List.of(), matches("{\"tenant\":8,\"op\":\"INSERT\",\"new\":{\"age\":18}}"));
     }
 
@@ -110,11 +111,13 @@ class ChannelFiltersTest {
     }
 
     @Test
-    void changingTheFiltersWhileMatchingFailsFast() {
+    void callingBackWhileMatchingFailsFast() {
         channel.add("s", filter("tenant=eq.7"));
         assertThrows(IllegalStateException.class, () -> channel.forEachMatch("{\"tenant\":7}", s -> channel.remove(s)));
         assertThrows(IllegalStateException.class,
                 () -> channel.forEachMatch("{\"tenant\":7}", s -> channel.add("t", Filter.NONE)));
+        assertThrows(IllegalStateException.class,
+                () -> channel.forEachMatch("{\"tenant\":7}", s -> channel.matches(s, "{\"tenant\":8}")));
         assertEquals(List.of("s"), matches("{\"tenant\":7}"), "still usable after");
     }
 

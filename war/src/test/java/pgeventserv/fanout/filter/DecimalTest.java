@@ -15,11 +15,13 @@ class DecimalTest {
 
     @Test
     void grammarIsJsonsNumber() {
-        for (String number : List.of("0", "-0", "7", "-7", "10", "1.5", "0.001", "1e3", "1E3", "1e+3", "1e-3", "-1.5e-07",
+        for (String number : List.of("0", "-0", "7", "-7", "10", "1.5", "0.001", "1e3", "1E3", "1e+3", "1e-3",
+                "-1.5e-07",
                 "123456789012345678901234567890")) {
             assertTrue(Decimal.isNumber(number), number);
         }
-        for (String text : List.of("", "-", "01", "-01", "+1", ".5", "5.", "1e", "1e+", "1.e3", "0x1", "1 ", " 1", "1_000",
+        for (String text : List.of("", "-", "01", "-01", "+1", ".5", "5.", "1e", "1e+", "1.e3", "0x1", "1 ", " 1",
+                "1_000",
                 "NaN", "Infinity", "\u0663")) {
             assertFalse(Decimal.isNumber(text), text);
         }
@@ -83,7 +85,8 @@ class DecimalTest {
             }
         }
         if (random.nextBoolean()) {
-            out.append(random.nextBoolean() ? 'e' : 'E').append(random.nextBoolean() ? "-" : random.nextBoolean() ? "+" : "")
+            out.append(random.nextBoolean() ? 'e' : 'E')
+                    .append(random.nextBoolean() ? "-" : random.nextBoolean() ? "+" : "")
                     .append(random.nextInt(3) == 0 ? "0" : "").append(random.nextInt(8));
         }
         return out.toString();

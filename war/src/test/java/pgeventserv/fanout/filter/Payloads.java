@@ -62,7 +62,8 @@ final class Payloads {
                 out.append(',');
                 space(random, out);
             }
-            String key = random.nextInt(4) == 0 ? ChannelFiltersPropertyTest.pick(random, ChannelFiltersPropertyTest.KEYS)
+            String key = random.nextInt(4) == 0
+                    ? ChannelFiltersPropertyTest.pick(random, ChannelFiltersPropertyTest.KEYS)
                     : ChannelFiltersPropertyTest.pick(random, ChannelFiltersPropertyTest.KEYS, 4);
             out.append(string(random, key));
             space(random, out);

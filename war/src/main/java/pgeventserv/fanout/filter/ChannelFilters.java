@@ -75,11 +75,11 @@ public final class ChannelFilters<S> {
             }
             entry = new Entry<>(subscriber, filter, nodes, indexed, index, texts.toArray(String[]::new),
                     numbers.toArray(String[]::new));
-            for (String key : entry.textKeys) {
-                bucket(index.byText, key).add(entry);
+            for (int k = 0; k < entry.textKeys.length; k++) {
+                entry.textPositions[k] = join(index.byText, entry.textKeys[k], entry);
             }
-            for (String key : entry.numberKeys) {
-                bucket(index.byNumber, key).add(entry);
+            for (int k = 0; k < entry.numberKeys.length; k++) {
+                entry.numberPositions[k] = join(index.byNumber, entry.numberKeys[k], entry);
             }
             index.entries++;
         }
@@ -101,11 +101,11 @@ public final class ChannelFilters<S> {
                 last.position = entry.position;
             }
         } else {
-            for (String key : entry.textKeys) {
-                leave(index.byText, key, entry);
+            for (int k = 0; k < entry.textKeys.length; k++) {
+                leave(index.byText, entry.textKeys[k], entry.textPositions[k], entry, true);
             }
-            for (String key : entry.numberKeys) {
-                leave(index.byNumber, key, entry);
+            for (int k = 0; k < entry.numberKeys.length; k++) {
+                leave(index.byNumber, entry.numberKeys[k], entry.numberPositions[k], entry, false);
             }
             if (--index.entries == 0) {
                 indexes.remove(index);
@@ -216,18 +216,29 @@ public final class ChannelFilters<S> {
         return in;
     }
 
-    private static <S> List<Entry<S>> bucket(KeyTable<List<Entry<S>>> table, String key) {
+    /** Files the entry under the key; returns where it stands in that key's bucket. */
+    private static <S> int join(KeyTable<List<Entry<S>>> table, String key, Entry<S> entry) {
         List<Entry<S>> bucket = table.get(key);
         if (bucket == null) {
             bucket = new ArrayList<>(2);
             table.put(key, bucket);
         }
-        return bucket;
+        bucket.add(entry);
+        return bucket.size() - 1;
     }
 
-    private static <S> void leave(KeyTable<List<Entry<S>>> table, String key, Entry<S> entry) {
+    /**
+     * Takes the entry out of the key's bucket in constant time (many subscribers may share one filter, a token's):
+     * the bucket's last entry takes its place.
+     */
+    private static <S> void leave(KeyTable<List<Entry<S>>> table, String key, int position, Entry<S> entry,
+            boolean text) {
         List<Entry<S>> bucket = table.get(key);
-        bucket.remove(entry);
+        Entry<S> last = bucket.remove(bucket.size() - 1);
+        if (last != entry) {
+            bucket.set(position, last);
+            last.movedTo(position, key, text);
+        }
         if (bucket.isEmpty()) {
             table.remove(key);
         }
@@ -249,6 +260,9 @@ public final class ChannelFilters<S> {
         final Index<S> index;
         final String[] textKeys;
         final String[] numberKeys;
+        /** Where it stands in each key's bucket. */
+        final int[] textPositions;
+        final int[] numberPositions;
         /** Where it stands in {@code unindexed}. */
         int position;
 
@@ -261,6 +275,20 @@ public final class ChannelFilters<S> {
             this.index = index;
             this.textKeys = textKeys;
             this.numberKeys = numberKeys;
+            this.textPositions = textKeys == null ? null : new int[textKeys.length];
+            this.numberPositions = numberKeys == null ? null : new int[numberKeys.length];
+        }
+
+        /** It now stands at {@code position} in the bucket of that key (its keys are distinct). */
+        void movedTo(int position, String key, boolean text) {
+            String[] keys = text ? textKeys : numberKeys;
+            int[] positions = text ? textPositions : numberPositions;
+            for (int k = 0; k < keys.length; k++) {
+                if (keys[k].equals(key)) {
+                    positions[k] = position;
+                    return;
+                }
+            }
         }
     }
 

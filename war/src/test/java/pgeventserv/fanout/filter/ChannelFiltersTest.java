@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +91,27 @@ class ChannelFiltersTest {
         assertTrue(channel.remove("d"));
         assertTrue(channel.isEmpty());
         assertEquals(List.of(), matches("{\"tenant\":7}"));
+    }
+
+    @Test
+    void subscribersSharingOneFilterLeaveInAnyOrder() {
+        List<String> remaining = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String name = String.format("s%04d", i);
+            channel.add(name, filter(i % 2 == 0 ? "tenant=in.(7,8)" : "tenant=eq.7"));
+            remaining.add(name);
+        }
+        Collections.shuffle(remaining, new Random(3));
+        while (remaining.size() > 10) {
+            assertTrue(channel.remove(remaining.remove(remaining.size() - 1)));
+            if (remaining.size() % 97 == 0) {
+                List<String> expected = new ArrayList<>(remaining);
+                expected.sort(null);
+                assertEquals(expected, matches("{\"tenant\":7}"));
+            }
+        }
+        List<String> evens = remaining.stream().filter(s -> (s.charAt(4) - '0') % 2 == 0).sorted().toList();
+        assertEquals(evens, matches("{\"tenant\":8}"));
     }
 
     @Test

@@ -315,9 +315,10 @@ class DurableDeliveryIT {
                     && e.data().contains("\"reason\":\"unknown\"")), got.toString());
             Eventually.within(WAIT, "the missing table logged",
                     () -> server.logLines(Pattern.compile("table pg_eventserv.events is gone")) == 1);
+            // The table is known to be gone now: a hint is not even read, and nothing waits for it.
             notify("it_dropped", "\u001Epg_eventserv durable 1001-1001");
             notify("it_dropped", "and again");
-            assertEquals("and again", sse.take(2, WAIT).get(1).data());
+            assertEquals("and again", sse.next(WAIT).data());
             assertEquals(1, server.logLines(Pattern.compile("table pg_eventserv.events is gone")), "logged once");
         } finally {
             db.installFresh();

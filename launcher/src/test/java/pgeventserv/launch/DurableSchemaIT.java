@@ -64,7 +64,7 @@ class DurableSchemaIT {
         db.execute("DROP SCHEMA pg_eventserv CASCADE");
         Run first = installSql(Map.of());
         assertEquals(0, first.exit(), first.output());
-        assertEquals("pg_eventserv: schema pg_eventserv installed at version 2 in postgres@127.0.0.1:" + port() + "/postgres",
+        assertEquals("pg_eventserv: schema pg_eventserv installed at version 3 in postgres@127.0.0.1:" + port() + "/postgres",
                 first.output().trim());
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "kept", "an event");
@@ -72,7 +72,7 @@ class DurableSchemaIT {
         String before = fingerprint();
         Run again = installSql(Map.of());
         assertEquals(0, again.exit(), again.output());
-        assertEquals("pg_eventserv: schema pg_eventserv is up to date (version 2) in postgres@127.0.0.1:" + port() + "/postgres",
+        assertEquals("pg_eventserv: schema pg_eventserv is up to date (version 3) in postgres@127.0.0.1:" + port() + "/postgres",
                 again.output().trim());
         assertEquals(before, fingerprint());
     }
@@ -85,7 +85,9 @@ class DurableSchemaIT {
         db.execute("DROP INDEX pg_eventserv.events_channel; DELETE FROM pg_eventserv.installed WHERE version = 2");
         Run upgrade = installSql(Map.of());
         assertEquals(0, upgrade.exit(), upgrade.output());
-        assertTrue(upgrade.output().contains("upgraded from version 1 to version 2"), upgrade.output());
+        assertTrue(upgrade.output().contains("upgraded from version 1 to version 3"), upgrade.output());
+        assertEquals("1", query("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'pg_eventserv'"
+                + " AND table_name = 'events' AND column_name = 'sender'"));
         assertEquals("1", query("SELECT count(*) FROM pg_indexes WHERE schemaname = 'pg_eventserv' AND indexname = 'events_channel'"));
         assertEquals("from version 1", query("SELECT payload FROM pg_eventserv.events WHERE channel = 'kept'"));
     }

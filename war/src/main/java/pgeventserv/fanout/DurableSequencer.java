@@ -33,8 +33,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class DurableSequencer {
 
-    /** How long a channel's notifications may wait behind one read before the read is given up. */
-    static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * How long a channel's notifications may wait behind one read before the read is given up: longer than a read
+     * that meets a dead pooled connection takes to fail and succeed on another (the database side bounds each attempt
+     * at 10 s), so a silent network cut costs a delay, not a gap.
+     */
+    static final long HOLD_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final DurableReader reader;
     private final Executor reads;

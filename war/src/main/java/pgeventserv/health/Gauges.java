@@ -210,7 +210,7 @@ public class Gauges {
     }
 
     @Gauge(name = "pg_eventserv_durable_gaps", absolute = true, unit = MetricUnits.NONE,
-            description = "durable reads given up (failed, or not back within 10 s): their channels' clients were told"
+            description = "durable reads given up (failed, or not back within 30 s): their channels' clients were told"
                     + " of a gap and the channel went on (monotonic)")
     public long durableGaps() {
         return relay.counters().durableGaps();

@@ -28,7 +28,7 @@ import javax.sql.DataSource;
  */
 final class DurableConnections {
 
-    static final int NETWORK_TIMEOUT_MILLIS = 30_000;
+    static final int NETWORK_TIMEOUT_MILLIS = 10_000;
     /** Longer than a query may take: waiting for a slot means others' queries are running into their bound. */
     static final long SLOT_WAIT_MILLIS = 2L * NETWORK_TIMEOUT_MILLIS;
 

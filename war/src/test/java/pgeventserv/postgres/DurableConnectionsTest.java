@@ -99,15 +99,16 @@ class DurableConnectionsTest {
         DurableConnections connections = new DurableConnections(pool, 3);
         CountDownLatch hung = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
+        List<Future<Boolean>> holding = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            threads.submit(() -> connections.run(c -> {
+            holding.add(threads.submit(() -> connections.run(c -> {
                 hung.countDown();
                 try {
                     return release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     throw new SQLException(e);
                 }
-            }));
+            })));
         }
         assertTrue(hung.await(10, TimeUnit.SECONDS));
         Future<String> third = threads.submit(() -> connections.run(c -> "third"));
@@ -116,13 +117,45 @@ class DurableConnectionsTest {
         assertEquals(2, pool.handed.size(), "the pool's last connection stays free for the LISTEN connection");
         release.countDown();
         assertEquals("third", third.get(10, TimeUnit.SECONDS));
+        for (Future<Boolean> f : holding) {
+            f.get(10, TimeUnit.SECONDS);
+        }
         assertEquals(2, connections.freeSlots());
+    }
+
+    @Test
+    void resumesLeaveLiveReadsAConnection() throws Exception {
+        DurableConnections connections = new DurableConnections(pool, 4);
+        CountDownLatch entered = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<Boolean>> resumes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            resumes.add(threads.submit(() -> connections.run(DurableConnections.Lane.RESUME, c -> {
+                entered.countDown();
+                try {
+                    return release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new SQLException(e);
+                }
+            })));
+        }
+        assertFalse(entered.await(500, TimeUnit.MILLISECONDS), "two of the three durable slots at most for resumes");
+        assertEquals(1, entered.getCount());
+        assertEquals("live", connections.run(DurableConnections.Lane.LIVE, c -> "live"),
+                "a live read gets the connection resumes may not take");
+        release.countDown();
+        for (Future<Boolean> f : resumes) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(3, connections.freeSlots());
     }
 
     @Test
     void aPoolOfOneStillLetsDurableWorkRun() {
         assertEquals(1, DurableConnections.slotsFor(1));
         assertEquals(3, DurableConnections.slotsFor(4));
+        assertEquals(1, DurableConnections.resumeSlotsFor(2), "one connection to share: the lanes take turns");
+        assertEquals(2, DurableConnections.resumeSlotsFor(4));
     }
 
     @Test

@@ -24,9 +24,9 @@ import pgeventserv.fanout.Floor;
  *
  * <p>A hint is checked before anything is read: the rows at both ends of its range must exist, be the hint's
  * channel's and one transaction's ({@code xid}), committed by the session that sent the hint ({@code sender}, its
- * process id, which NOTIFY carries): a role that may NOTIFY cannot pass off another session's rows as its own. Positions are given at commit, under one lock, in commit order, and
- * a transaction's positions are contiguous: a true hint's range holds its transaction's rows only, and everything at
- * or below a position seen is visible. A batch holds at most {@link #BATCH_ROWS} rows and stops once its payloads
+ * process id, which NOTIFY carries): a role that may NOTIFY cannot pass off another session's rows as its own.
+ * Positions are given at commit, under one lock, in commit order, and a transaction's positions are contiguous: a
+ * true hint's range holds its transaction's rows only, and everything at or below a position seen is visible. A batch holds at most {@link #BATCH_ROWS} rows and stops once its payloads
  * reach the byte budget (one row always comes, however large), so memory per read stays bounded with megabyte
  * payloads.
  *
@@ -55,17 +55,9 @@ public final class DurableEvents {
               SELECT count(*) AS n, count(DISTINCT xid) AS transactions,
                      bool_and(channel = ? AND coalesce(sender = ?, true)) AS own
                 FROM pg_eventserv.events WHERE position = ? OR position = ?)
-            SELECT page.position, page.channel, page.payload, page.time FROM ends, LATERAL (
-              SELECT position, channel, payload, time FROM (
-                SELECT position, channel, payload, time,
-                       sum(octet_length(payload)) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) - octet_length(payload) AS bytes_before
-                  FROM pg_eventserv.events
-                 WHERE position >= ? AND position <= ?
-                 ORDER BY position
-                 LIMIT ?) p
-               WHERE bytes_before < ?) page
+            SELECT first.position, first.channel, first.payload, first.time FROM ends, LATERAL (%s) first
              WHERE ends.n = ? AND ends.transactions = 1 AND ends.own
-             ORDER BY page.position""";
+             ORDER BY first.position""".formatted(PAGE);
 
     // Channels, each above its own floor.
     private static final String FLOORS = "unnest(?::text[], ?::bigint[]) AS f(channel, after)";

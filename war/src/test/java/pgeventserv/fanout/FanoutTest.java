@@ -104,71 +104,64 @@ class FanoutTest {
 
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    private final List<String> unlistened = new ArrayList<>();
+    /** Channels stay LISTENed {@link #GRACE_NANOS} after their last subscriber. */
+    private final Subscriptions graced = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000,
+            this::listen, unlistened::add, GRACE_NANOS);
+    private final Fanout gracedFanout = new Fanout(graced, IDS);
+
+    /** A subscriber of the channel, admitted, then gone. */
+    private void cameAndLeft(String channel) {
+        Subscriber s = graced.subscribe(List.of(channel), TestFormat.RAW, false, null);
+        s.attach(FakeWriter.fast());
+        gracedFanout.pollEnded();
+        s.end();
+    }
+
     @Test
     void theFirstSubscriberListensAndTheLastLeavingUnlistensAfterTheGrace() {
-        List<String> unlistened = new ArrayList<>();
-        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen,
-                unlistened::add, GRACE_NANOS);
-        Fanout fanout = new Fanout(registry, IDS);
-        Subscriber a = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
-        Subscriber b = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
-        assertEquals(List.of("orders"), listened, "one LISTEN for the channel");
+        Subscriber a = graced.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         a.attach(FakeWriter.fast());
-        b.attach(FakeWriter.fast());
-        fanout.pollEnded();
+        gracedFanout.pollEnded();
+        cameAndLeft("orders");
+        assertEquals(List.of("orders"), listened, "one LISTEN for the channel");
+        graced.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
+        assertEquals(1, graced.channelCount(), "one member left");
         a.end();
-        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
-        assertEquals(1, registry.channelCount(), "one member left");
-        b.end();
         long left = System.nanoTime();
-        registry.sweep(left + GRACE_NANOS / 2, 0);
+        graced.sweep(left + GRACE_NANOS / 2, 0);
         assertEquals(List.of(), unlistened, "within the grace");
-        registry.sweep(left + 2 * GRACE_NANOS, 0);
+        graced.sweep(left + 2 * GRACE_NANOS, 0);
         assertEquals(List.of("orders"), unlistened);
-        assertEquals(0, registry.channelCount());
+        assertEquals(0, graced.channelCount());
     }
 
     @Test
     void aSubscriberBackWithinTheGraceKeepsTheChannelListened() {
-        List<String> unlistened = new ArrayList<>();
-        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen,
-                unlistened::add, GRACE_NANOS);
-        Fanout fanout = new Fanout(registry, IDS);
-        Subscriber first = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
-        first.attach(FakeWriter.fast());
-        fanout.pollEnded();
-        first.end();
-        Subscriber back = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
-        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
+        cameAndLeft("orders");
+        Subscriber back = graced.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        graced.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
         assertEquals(List.of(), unlistened, "on its way in: the channel is in use");
         back.attach(FakeWriter.fast());
-        fanout.pollEnded();
-        registry.sweep(System.nanoTime() + 4 * GRACE_NANOS, 0);
+        gracedFanout.pollEnded();
+        graced.sweep(System.nanoTime() + 4 * GRACE_NANOS, 0);
         assertEquals(List.of(), unlistened, "a member again");
         assertEquals(List.of("orders"), listened, "never UNLISTENed, so no second LISTEN");
     }
 
     @Test
     void aSubscriberBackAfterTheGraceListensAgain() {
-        List<String> unlistened = new ArrayList<>();
-        Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 10_000, this::listen,
-                unlistened::add, GRACE_NANOS);
-        Fanout fanout = new Fanout(registry, IDS);
-        Subscriber first = registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
-        first.attach(FakeWriter.fast());
-        fanout.pollEnded();
-        first.end();
-        registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
-        registry.subscribe(List.of("orders"), TestFormat.RAW, false, null);
+        cameAndLeft("orders");
+        graced.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
+        graced.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         assertEquals(List.of("orders"), unlistened);
         assertEquals(List.of("orders", "orders"), listened);
     }
 
     @Test
     void aChannelBeyondMaxChannelsIsRefusedUntilOneIsReleased() {
-        List<String> unlistened = new ArrayList<>();
         Subscriptions registry = new Subscriptions(new Limits(10, 1 << 20), HISTORY, 1_000, 2, this::listen,
-                unlistened::add, GRACE_NANOS);
+                c -> { }, GRACE_NANOS);
         Fanout fanout = new Fanout(registry, IDS);
         Subscriber a = registry.subscribe(List.of("a"), TestFormat.RAW, false, null);
         registry.subscribe(List.of("b"), TestFormat.RAW, false, null).attach(FakeWriter.fast());

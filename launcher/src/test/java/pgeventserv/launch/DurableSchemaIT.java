@@ -82,7 +82,8 @@ class DurableSchemaIT {
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "kept", "from version 1");
         }
-        db.execute("DROP INDEX pg_eventserv.events_channel; DELETE FROM pg_eventserv.installed WHERE version = 2");
+        db.execute("DROP INDEX pg_eventserv.events_channel; ALTER TABLE pg_eventserv.events DROP COLUMN sender;"
+                + " DELETE FROM pg_eventserv.installed WHERE version >= 2");
         Run upgrade = installSql(Map.of());
         assertEquals(0, upgrade.exit(), upgrade.output());
         assertTrue(upgrade.output().contains("upgraded from version 1 to version 3"), upgrade.output());

@@ -105,7 +105,7 @@ public final class Main {
                 ? OptionalLong.empty() : OptionalLong.of(settings.number(Setting.DURABLE_MAX_PAYLOAD_BYTES));
         try {
             out.println("pg_eventserv: " + DurableSchema.install(database, NestedRuntime.driver(NestedRuntime.cacheDirectory(env)),
-                    schema(settings), maxPayloadBytes, warning -> err.println("pg_eventserv: warning: " + warning)));
+                    schema(settings), maxPayloadBytes, warning -> err.println("pg_eventserv: warning: " + warning.replaceFirst("^pg_eventserv: ", ""))));
             return 0;
         } catch (IOException e) {
             err.println("pg_eventserv: --install-sql: " + e.getMessage());

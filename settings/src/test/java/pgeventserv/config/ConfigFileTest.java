@@ -52,6 +52,7 @@ class ConfigFileTest {
                 MaxChannelsPerSession = 5
                 DurableMaxPayloadBytes = 2097152
                 DurableRetention = "1h"
+                DurableSchema = "events_here"
                 JwtSecret = "a-secret-of-at-least-thirty-two-bytes!"
                 JwtPublicKeyFile = "/keys/public.pem"
                 JwtIssuer = "https://issuer.example"

@@ -156,6 +156,19 @@ public class NotificationListener {
         return meter.handOffNanos() / 1e9;
     }
 
+    /**
+     * Bytes the listener thread has allocated since it started (the delivery hot path: bench figures per
+     * notification come from this); -1 where the JVM does not count them.
+     */
+    public long listenerAllocatedBytes() {
+        Thread t = thread;
+        if (t == null || !(java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
+            return -1;
+        }
+        return mx.getThreadAllocatedBytes(t.getId());
+    }
+
     /** Times the LISTEN connection came back after being down. */
     public long reconnects() {
         return status.reconnects();

@@ -2,6 +2,8 @@ package pgeventserv.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -450,8 +452,7 @@ public final class Bench {
         String path = listenPath(subject, channel);
         List<String> paths = new ArrayList<>(clients);
         for (int i = 0; i < clients; i++) {
-            paths.add(filtered ? path + "?filter=" + java.net.URLEncoder.encode("tenant=eq." + i,
-                    java.nio.charset.StandardCharsets.UTF_8) : path);
+            paths.add(filtered ? path + "?filter=" + URLEncoder.encode("tenant=eq." + i, StandardCharsets.UTF_8) : path);
         }
         // A filtered client gets one notification in `clients`: backlogs and counts are per client as for channels.
         int receivers = filtered ? 1 : clients;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The run's results as a table for people and as JSON for tools; every figure beside the ceiling's. */
 final class Report {
@@ -330,14 +331,14 @@ final class Report {
     }
 
     /** Filtered time per notification within 1.5x the unfiltered's, when both halves ran. */
-    java.util.Optional<String> filtersTarget() {
+    Optional<String> filtersTarget() {
         var plain = results.filters.stream().filter(f -> !f.filtered()).findFirst();
         var filtered = results.filters.stream().filter(Results.Filters::filtered).findFirst();
         if (plain.isEmpty() || filtered.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         double ratio = filtered.get().microsPerNotification() / plain.get().microsPerNotification();
-        return java.util.Optional.of(target("filtered time per notification <= 1.5 x unfiltered", ratio <= 1.5,
+        return Optional.of(target("filtered time per notification <= 1.5 x unfiltered", ratio <= 1.5,
                 String.format(Locale.ROOT, "%.2f us against %.2f us: %.2fx", filtered.get().microsPerNotification(),
                         plain.get().microsPerNotification(), ratio)));
     }

@@ -1,5 +1,6 @@
 package pgeventserv.postgres;
 
+import com.sun.management.ThreadMXBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -12,6 +13,7 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,8 +164,7 @@ public class NotificationListener {
      */
     public long listenerAllocatedBytes() {
         Thread t = thread;
-        if (t == null || !(java.lang.management.ManagementFactory.getThreadMXBean()
-                instanceof com.sun.management.ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
+        if (t == null || !(ManagementFactory.getThreadMXBean() instanceof ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
             return -1;
         }
         return mx.getThreadAllocatedBytes(t.getId());

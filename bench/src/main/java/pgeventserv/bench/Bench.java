@@ -456,7 +456,7 @@ public final class Bench {
         }
         // A filtered client gets one notification in `clients`: backlogs and counts are per client as for channels.
         int receivers = filtered ? 1 : clients;
-        long backlog = filtered ? 10 : maxBacklog(clients);
+        long backlog = filtered ? Backlog.FLOOR : maxBacklog(clients);
         Producer.Run flat;
         long missing;
         int errors;
@@ -492,7 +492,11 @@ public final class Bench {
             List<String> latencyPaths = paths.stream().map(p -> latencyPath + p.substring(path.length())).toList();
             timed.open(server.address(), latencyPaths, 1, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
             run = producer.atRate(timed, receivers, options.latencyRate(), options.warmupNanos(), options.measureNanos(),
-                    marks -> { });
+                    start -> {
+                        if (start) {
+                            timed.recordFrom(EpochMicros.now());
+                        }
+                    });
             late = filtered ? Producer.drain(timed, run.sent() / clients, run.sent(), DRAIN_NANOS)
                     : Producer.drain(timed, clients, run.sent(), DRAIN_NANOS);
         } finally {

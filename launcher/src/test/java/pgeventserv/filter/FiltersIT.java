@@ -192,6 +192,31 @@ class FiltersIT {
         }
     }
 
+    @Test
+    void aFreshTokenThatFiltersAChannelOtherwiseLeavesItWithARefusalAndTheSessionSubscribesAgain() throws Exception {
+        String channel = TestDatabase.uniqueChannel("itf_reauth");
+        URI uri = URI.create("ws://127.0.0.1:" + server.base().getPort() + "/listen");
+        try (WebSocketClient client = WebSocketClient.connect(uri, ENVELOPE)) {
+            client.socket().sendText(auth(tenantSeven()), true).join();
+            client.socket().sendText(subscribe(channel), true).join();
+            assertEquals("subscribed", json(client.next(WAIT)).getString("type"));
+            client.socket().sendText(auth(tenantSeven()), true).join();
+            client.socket().sendText(auth(token(Map.of(), "tenant=eq.8")), true).join();
+            JsonObject refused = json(client.next(WAIT));
+            assertEquals("refused", refused.getString("type"), "the same filter kept it; another one does not");
+            assertEquals(channel, refused.getString("channel"));
+            client.socket().sendText(subscribe(channel), true).join();
+            assertEquals("subscribed", json(client.next(WAIT)).getString("type"));
+            rows(channel);
+            assertEquals(row(8, "a"), json(client.next(WAIT)).getString("payload"));
+            assertEquals(row(8, "c"), json(client.next(WAIT)).getString("payload"));
+        }
+    }
+
+    private static String auth(String token) {
+        return Json.createObjectBuilder().add("type", "auth").add("token", token).build().toString();
+    }
+
     private static String subscribe(String channel, String... filter) {
         JsonArrayBuilder conditions = Json.createArrayBuilder();
         for (String c : filter) {

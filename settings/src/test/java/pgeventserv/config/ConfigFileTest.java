@@ -50,6 +50,7 @@ class ConfigFileTest {
                 HistoryBytes = 1024
                 HistoryAge = "1m"
                 MaxChannelsPerSession = 5
+                MaxFiltersPerSubscriber = 3
                 DurableMaxPayloadBytes = 2097152
                 DurableRetention = "1h"
                 DurableSchema = "events_here"

@@ -114,6 +114,12 @@ public class Gauges {
         return listener.handOffSeconds();
     }
 
+    @Gauge(name = "pg_eventserv_listener_allocated", absolute = true, unit = MetricUnits.BYTES,
+            description = "bytes the listener thread allocated since it started (monotonic; -1 when not counted)")
+    public long listenerAllocatedBytes() {
+        return listener.listenerAllocatedBytes();
+    }
+
     @Gauge(name = "pg_eventserv_canary_round_trip", absolute = true, unit = MetricUnits.SECONDS,
             description = "round trip of the last canary notification the server sent itself")
     public double canaryRoundTrip() {

@@ -197,6 +197,7 @@ class DurableHintsTest {
         h.runLiveReads();
         h.fanout.pollEnded();
         assertEquals(List.of("durable 2"), payloads(live), "not held up by the resume still reading");
+        assertEquals(List.of(), payloads(resuming), "delivered while the resume's read has not run");
         h.settle();
         assertEquals(List.of("gap:unknown:c", "old", "durable 2"), payloads(resuming));
     }

@@ -139,6 +139,8 @@ class FanoutTest {
     @Test
     void aSubscriberBackWithinTheGraceKeepsTheChannelListened() {
         cameAndLeft("orders");
+        graced.sweep(System.nanoTime() + GRACE_NANOS / 2, 0);
+        assertEquals(List.of(), unlistened, "still within the grace while nobody is there");
         Subscriber back = graced.subscribe(List.of("orders"), TestFormat.RAW, false, null);
         graced.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
         assertEquals(List.of(), unlistened, "on its way in: the channel is in use");

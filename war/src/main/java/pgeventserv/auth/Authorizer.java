@@ -1,8 +1,6 @@
 package pgeventserv.auth;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -13,9 +11,6 @@ import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import javax.naming.InitialContext;
@@ -77,14 +72,10 @@ public class Authorizer {
     @ConfigProperty(name = "DataSource")
     String dataSourceName;
 
-    @Resource
-    ManagedScheduledExecutorService managedScheduler;
-
     private final Map<Denial, LongAdder> refusals = new EnumMap<>(Denial.class);
     private Verifier verifier;
     private boolean required;
     private AuthorizeFunction function;
-    private ScheduledExecutorService scheduler;
 
     public Authorizer() {
         for (Denial denial : Denial.values()) {
@@ -93,17 +84,15 @@ public class Authorizer {
     }
 
     /** A server without a key: {@code verifier} null. */
-    Authorizer(Verifier verifier, boolean required, AuthorizeFunction function, ScheduledExecutorService scheduler) {
+    Authorizer(Verifier verifier, boolean required, AuthorizeFunction function) {
         this();
         this.verifier = verifier;
         this.required = verifier != null && required;
         this.function = function;
-        this.scheduler = scheduler;
     }
 
     @PostConstruct
     void init() {
-        scheduler = managedScheduler;
         if (secret.isPresent() && publicKeyFile.isPresent()) {
             throw new IllegalArgumentException("set JwtSecret or JwtPublicKeyFile, not both");
         }
@@ -212,22 +201,17 @@ public class Authorizer {
     }
 
     /**
-     * Closes the subscriber with {@link #TOKEN_EXPIRED} when the grant runs out; null for a grant that never does.
-     * Cancel the result when the session ends first, or it keeps the subscriber until then.
+     * The subscriber is closed with {@link #TOKEN_EXPIRED} when the grant runs out (by the relay's periodic sweep,
+     * not a timer of its own); a grant that never does clears any earlier deadline. Nothing is left behind when the
+     * session ends first.
      */
-    public ScheduledFuture<?> endAtExpiry(Grant grant, Subscriber subscriber) {
+    public void endAtExpiry(Grant grant, Subscriber subscriber) {
         if (!grant.expires()) {
-            return null;
+            subscriber.endAt(Long.MAX_VALUE, null);
+            return;
         }
-        return later(Math.max(0, grant.expiresAtMillis() - System.currentTimeMillis()), () -> {
-            LOG.fine(() -> "token of " + grant.subject() + " expired: closing its session");
-            subscriber.close(TOKEN_EXPIRED);
-        });
-    }
-
-    /** Runs the task on the server's scheduler after the delay (a session's deadline to authenticate). */
-    public ScheduledFuture<?> later(long delayMillis, Runnable task) {
-        return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        subscriber.endAt(grant.expiresAtMillis(), TOKEN_EXPIRED,
+                () -> LOG.fine(() -> "token of " + grant.subject() + " expired: closing its session"));
     }
 
     /** Refusals since start, for {@code pg_eventserv_auth_refusals}. */

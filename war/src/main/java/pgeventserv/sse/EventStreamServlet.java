@@ -2,8 +2,6 @@ package pgeventserv.sse;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,8 +10,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -67,49 +63,27 @@ public class EventStreamServlet extends HttpServlet {
             Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
             return;
         }
+        AsyncContext async = null;
         try {
             awaitListen(listen.channels());
             streamHeaders(response);
-            AsyncContext async = request.startAsync();
+            async = request.startAsync();
             async.setTimeout(0);
             EventStreamWriter writer = new EventStreamWriter(async, response.getOutputStream(), subscriber);
             async.addListener(writer);
             response.getOutputStream().setWriteListener(writer);
             if (request.getAttribute(Grant.ATTRIBUTE) instanceof Grant grant) {
-                // The token's end ends the stream (event: error, "token expired"); a stream that ends first cancels it.
-                ScheduledFuture<?> expiry = authorizer.endAtExpiry(grant, subscriber);
-                if (expiry != null) {
-                    async.addListener(new CancelOnEnd(expiry));
-                }
+                // The token's end ends the stream (event: error, "token expired"), found by the relay's sweep.
+                authorizer.endAtExpiry(grant, subscriber);
             }
             LOG.fine(() -> "event stream opened for " + listen.channels());
         } catch (IOException | RuntimeException e) {
+            // Half-way: the place, the channels and the async context go now, not when a sweep finds them.
             subscriber.end();
+            if (async != null) {
+                async.complete();
+            }
             throw e;
-        }
-    }
-
-    /** Cancels a scheduled task when the stream ends, whichever way. */
-    private record CancelOnEnd(Future<?> task) implements AsyncListener {
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            task.cancel(false);
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            task.cancel(false);
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            task.cancel(false);
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // Not restarted.
         }
     }
 

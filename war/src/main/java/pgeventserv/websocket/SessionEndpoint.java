@@ -139,9 +139,6 @@ public class SessionEndpoint {
         LOG.fine(() -> "multiplexed session " + session.getId() + " disconnected: " + reason.getCloseCode().getCode()
                 + " " + reason.getReasonPhrase());
         subscriber.end();
-        if (auth != null) {
-            auth.closed();
-        }
     }
 
     @OnError
@@ -149,9 +146,6 @@ public class SessionEndpoint {
         LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
         if (subscriber != null) {
             subscriber.end();
-        }
-        if (auth != null) {
-            auth.closed();
         }
     }
 

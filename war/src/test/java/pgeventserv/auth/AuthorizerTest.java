@@ -37,7 +37,7 @@ class AuthorizerTest {
 
     private static Authorizer authorizer(boolean required, String function) {
         return new Authorizer(new Verifier(TestTokens.secret(), null, null, "channels"), required,
-                function == null ? null : new AuthorizeFunction(DATABASE, function), null);
+                function == null ? null : new AuthorizeFunction(DATABASE, function));
     }
 
     private static Denial denial(org.junit.jupiter.api.function.Executable executable) {
@@ -46,7 +46,7 @@ class AuthorizerTest {
 
     @Test
     void withoutAKeyAuthenticationIsOffAndNothingIsRequired() {
-        Authorizer off = new Authorizer(null, true, null, null);
+        Authorizer off = new Authorizer(null, true, null);
         org.junit.jupiter.api.Assertions.assertFalse(off.enabled());
         org.junit.jupiter.api.Assertions.assertFalse(off.required());
     }

@@ -13,12 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.postgres.DurableConnections;
+import pgeventserv.postgres.DurableStore;
 
 /**
  * Who may listen to what, when {@code JwtSecret} or {@code JwtPublicKeyFile} is set: a token becomes a
@@ -72,6 +71,9 @@ public class Authorizer {
     @ConfigProperty(name = "DataSource")
     String dataSourceName;
 
+    @Inject
+    DurableStore durableStore;
+
     private final Map<Denial, LongAdder> refusals = new EnumMap<>(Denial.class);
     private Verifier verifier;
     private boolean required;
@@ -117,12 +119,12 @@ public class Authorizer {
         verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim);
         required = authRequired.orElse(true);
         if (functionName.isPresent()) {
-            try {
-                function = new AuthorizeFunction((DataSource) new InitialContext().lookup(dataSourceName),
-                        functionName.get());
-            } catch (NamingException e) {
-                throw new IllegalStateException("AuthorizeFunction needs the DataSource " + dataSourceName, e);
+            // The pool's share that durable reads have too: one connection is always left for the LISTEN reconnect.
+            DurableConnections connections = durableStore.connections();
+            if (connections == null) {
+                throw new IllegalStateException("AuthorizeFunction needs the DataSource " + dataSourceName);
             }
+            function = new AuthorizeFunction(connections, functionName.get());
         }
         LOG.info(() -> "authentication on: tokens " + String.join("/", keys.algorithms())
                 + (required ? ", required" : ", optional") + (function != null ? ", channels also decided by "

@@ -11,12 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
+import pgeventserv.postgres.DurableConnections;
 
 /** Every refusal reason, counted; the function on the shared test database (a uniquely named one, dropped after). */
 class AuthorizerTest {
 
     private static final String FUNCTION = "auth_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
     private static final PGSimpleDataSource DATABASE = new PGSimpleDataSource();
+    private static final DurableConnections POOL = new DurableConnections(DATABASE, 4);
 
     @BeforeAll
     static void createFunction() throws Exception {
@@ -37,7 +39,7 @@ class AuthorizerTest {
 
     private static Authorizer authorizer(boolean required, String function) {
         return new Authorizer(new Verifier(TestTokens.secret(), null, null, "channels"), required,
-                function == null ? null : new AuthorizeFunction(DATABASE, function));
+                function == null ? null : new AuthorizeFunction(POOL, function));
     }
 
     private static Denial denial(org.junit.jupiter.api.function.Executable executable) {
@@ -115,9 +117,9 @@ class AuthorizerTest {
 
     @Test
     void aFunctionNameThatIsNotOneIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new AuthorizeFunction(DATABASE, "f(); DROP TABLE x; --"));
-        new AuthorizeFunction(DATABASE, "public.may_listen");
-        new AuthorizeFunction(DATABASE, "\"My Schema\".\"may listen\"");
+        assertThrows(IllegalArgumentException.class, () -> new AuthorizeFunction(POOL, "f(); DROP TABLE x; --"));
+        new AuthorizeFunction(POOL, "public.may_listen");
+        new AuthorizeFunction(POOL, "\"My Schema\".\"may listen\"");
     }
 
     @Test

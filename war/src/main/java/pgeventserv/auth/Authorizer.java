@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.access.OriginPolicy;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.postgres.DurableConnections;
@@ -74,6 +75,9 @@ public class Authorizer {
     @Inject
     DurableStore durableStore;
 
+    @Inject
+    OriginPolicy origins;
+
     private final Map<Denial, LongAdder> refusals = new EnumMap<>(Denial.class);
     private Verifier verifier;
     private boolean required;
@@ -98,6 +102,11 @@ public class Authorizer {
         if (secret.isPresent() && publicKeyFile.isPresent()) {
             throw new IllegalArgumentException("set JwtSecret or JwtPublicKeyFile, not both");
         }
+        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length < TrustedKeys.MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("JwtSecret is " + secret.get().getBytes(StandardCharsets.UTF_8).length
+                    + " bytes: HS256 needs at least " + TrustedKeys.MIN_SECRET_BYTES + " (a random 32-byte secret,"
+                    + " e.g. openssl rand -base64 32)");
+        }
         TrustedKeys keys = secret.map(TrustedKeys::secret)
                 .or(() -> publicKeyFile.map(file -> TrustedKeys.publicKeyFile(Path.of(file))))
                 .orElse(null);
@@ -111,10 +120,14 @@ public class Authorizer {
             }
             return;
         }
-        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length
-                < TrustedKeys.MIN_SECRET_BYTES) {
-            LOG.severe("JwtSecret is shorter than " + TrustedKeys.MIN_SECRET_BYTES
-                    + " bytes: HS256 needs at least that much, so every token will be refused");
+        if (publicKeyFile.isPresent() && (issuer.isEmpty() || audience.isEmpty())) {
+            LOG.warning("JwtPublicKeyFile without " + (issuer.isEmpty() && audience.isEmpty() ? "JwtIssuer and"
+                    + " JwtAudience" : issuer.isEmpty() ? "JwtIssuer" : "JwtAudience") + ": any token the key signed"
+                    + " is taken, whoever it was issued by or for");
+        }
+        if (origins.anyOrigin()) {
+            LOG.info("the cookie " + Tokens.COOKIE + " is ignored while CORSOrigins is \"*\": any page could ride a"
+                    + " visitor's cookie; name the allowed origins to accept it");
         }
         verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim);
         required = authRequired.orElse(true);

@@ -105,7 +105,7 @@ public class ListenFilter extends HttpFilter {
 
     /** The request's grant, every channel it names checked; null for a multiplexed session yet to authenticate. */
     private Grant grant(ListenRequest listen, HttpServletRequest request) throws Rejected {
-        String token = Tokens.from(request, authorizer.queryParameter());
+        String token = Tokens.from(request, authorizer.queryParameter(), !origins.anyOrigin());
         boolean multiplexed = listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().isEmpty();
         if (token == null && multiplexed && authorizer.required()) {
             return null;

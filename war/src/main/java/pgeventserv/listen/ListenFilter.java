@@ -23,8 +23,9 @@ import pgeventserv.wiring.Relay;
  * connects, answered as plain HTTP before any upgrade or stream, so a refusal is something the client can read.
  * 400 for a name PostgreSQL cannot take (or a resume id this server never gives), 403 for a page whose
  * {@code Origin} {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's
- * wording), 503 when {@code MaxSessions} sessions are open, 426 for a request that neither upgrades to a WebSocket
- * nor asks for an event stream. What passes goes on to its transport.
+ * wording), 400 for a stream naming more than {@code MaxChannelsPerSession} channels, 503 when {@code MaxSessions}
+ * sessions are open or a channel not yet listened to would make more than {@code MaxChannels}, 426 for a request
+ * that neither upgrades to a WebSocket nor asks for an event stream. What passes goes on to its transport.
  *
  * <p>With authentication on ({@code JwtSecret} or {@code JwtPublicKeyFile}), 401 with {@code WWW-Authenticate}
  * for a missing, invalid or expired token, 403 for a channel the token does not cover, 503 when the
@@ -80,9 +81,18 @@ public class ListenFilter extends HttpFilter {
                     + " client, or send GET with 'Accept: text/event-stream' for server-sent events");
             return;
         }
+        if (listen.channels().size() > relay.maxChannelsPerSession()) {
+            Refusal.BAD_REQUEST.send(response, "a stream may name at most " + relay.maxChannelsPerSession() + " channels");
+            return;
+        }
         if (relay.full()) {
             response.setHeader("Retry-After", "10");
             Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
+            return;
+        }
+        if (!relay.roomFor(listen.channels())) {
+            response.setHeader("Retry-After", "10");
+            Refusal.UNAVAILABLE.send(response, relay.tooManyChannels().reason() + ": try again later");
             return;
         }
         HttpServletRequest admitted = request;

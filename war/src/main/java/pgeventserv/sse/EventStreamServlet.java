@@ -57,10 +57,11 @@ public class EventStreamServlet extends HttpServlet {
         }
         Subscriber subscriber = subscribe(listen);
         if (subscriber.state() != Subscriber.State.HANDSHAKE) {
-            // Lost the race for the last place after the filter let it in.
+            // Lost the race for the last place (sessions or channels) after the filter let it in.
             subscriber.end();
             response.setHeader("Retry-After", "10");
-            Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
+            Refusal.UNAVAILABLE.send(response, (relay.full() ? "too many sessions open" : relay.tooManyChannels().reason())
+                    + ": try again later");
             return;
         }
         AsyncContext async = null;

@@ -175,9 +175,9 @@ public class Relay {
         return subscriptions.full();
     }
 
-    /** Whether a new subscriber could have this channel now ({@code MaxChannels}). */
-    public boolean roomFor(String channel) {
-        return subscriptions.roomFor(channel);
+    /** Whether a new subscriber could have these channels now ({@code MaxChannels}). */
+    public boolean roomFor(List<String> channels) {
+        return subscriptions.roomFor(channels);
     }
 
     /** Why a new channel is refused. */

@@ -1,12 +1,16 @@
 package pgeventserv.sse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import pgeventserv.auth.Authorizer;
@@ -25,11 +29,20 @@ import pgeventserv.wiring.Relay;
 class EventStreamServletTest {
 
     private final List<String> unlistened = new ArrayList<>();
+    /** Each channel's LISTEN, completed by the test (or at once, when it says so). */
+    private final Map<String, CompletableFuture<Void>> listens = new ConcurrentHashMap<>();
+    private boolean listenAtOnce = true;
     private final Subscriptions subscriptions = new Subscriptions(new Limits(10, 1 << 20),
-            new HistoryLimits(0, 0, java.time.Duration.ZERO), 10, 10, c -> CompletableFuture.completedFuture(null),
-            unlistened::add, 0);
+            new HistoryLimits(0, 0, java.time.Duration.ZERO), 10, 10, this::listen, unlistened::add, 0);
     private final Fanout fanout = new Fanout(subscriptions, new EventIds("test"));
     private final EventStreamServlet servlet = new EventStreamServlet();
+
+    private CompletableFuture<Void> listen(String channel) {
+        CompletableFuture<Void> listen = listenAtOnce ? CompletableFuture.completedFuture(null)
+                : new CompletableFuture<>();
+        listens.put(channel, listen);
+        return listen;
+    }
 
     EventStreamServletTest() {
         servlet.relay = new Relay() {
@@ -53,10 +66,34 @@ class EventStreamServletTest {
     }
 
     @Test
-    void aStreamThatFailsHalfWayGivesBackItsPlaceItsChannelAndItsAsyncContextAtOnce() {
+    void theRequestGoesAsyncAtOnceAndTheStreamOpensWhenTheListenIsInEffect() throws Exception {
+        listenAtOnce = false;
+        FakeHttp http = new FakeHttp("/listen/orders");
+        servlet.doGet(http.request(), http.response());
+        assertTrue(http.asyncStarted, "the worker is given back");
+        assertEquals(0, http.status, "no answer before the LISTEN");
+        assertNull(http.writeListener);
+        listens.get("orders").complete(null);
+        assertEquals(200, http.status);
+        assertEquals("no-store", http.responseHeaders.get("Cache-Control"));
+        assertNotNull(http.writeListener, "the stream is written from now on");
+        assertFalse(http.asyncCompleted);
+        assertEquals(1, subscriptions.sessionCount());
+    }
+
+    @Test
+    void aStreamOnChannelsAlreadyListenedOpensOnTheRequestsOwnThread() throws Exception {
+        FakeHttp http = new FakeHttp("/listen/orders");
+        servlet.doGet(http.request(), http.response());
+        assertEquals(200, http.status);
+        assertNotNull(http.writeListener);
+    }
+
+    @Test
+    void aStreamThatFailsHalfWayGivesBackItsPlaceItsChannelAndItsAsyncContextAtOnce() throws Exception {
         FakeHttp http = new FakeHttp("/listen/orders");
         http.failOnWriteListener = new IllegalStateException("the container refused the write listener");
-        assertThrows(IllegalStateException.class, () -> servlet.doGet(http.request(), http.response()));
+        servlet.doGet(http.request(), http.response());
         assertTrue(http.asyncStarted);
         assertTrue(http.asyncCompleted, "the async context is completed");
         assertEquals(0, subscriptions.sessionCount(), "the MaxSessions place is given back");

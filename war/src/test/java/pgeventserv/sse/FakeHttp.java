@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Just enough of a servlet request, response and async context for the event stream servlet: a GET of a path with
  * {@code Accept: text/event-stream}, a response that records its status and headers, an async context that records
- * whether it was completed. Whatever else is asked answers null (or nothing).
+ * whether it was completed and runs what it is given to start at once. Whatever else is asked answers null (or
+ * nothing).
  */
 final class FakeHttp {
 
@@ -22,7 +23,8 @@ final class FakeHttp {
     final String path;
     /** What the response's output stream throws on setWriteListener; null for nothing. */
     RuntimeException failOnWriteListener;
-    int status = 200;
+    /** Zero until the servlet sets one. */
+    int status;
     boolean asyncStarted;
     boolean asyncCompleted;
     WriteListener writeListener;
@@ -83,6 +85,9 @@ final class FakeHttp {
         return proxy(AsyncContext.class, (name, args) -> {
             if (name.equals("complete")) {
                 asyncCompleted = true;
+            } else if (name.equals("start")) {
+                // As a container would, a little later on one of its threads: here, now.
+                ((Runnable) args[0]).run();
             }
             return null;
         });

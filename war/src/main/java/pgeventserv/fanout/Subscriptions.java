@@ -117,6 +117,12 @@ public final class Subscriptions {
         return channels.roomFor(names);
     }
 
+    /** Whether the channel exists and its LISTEN is in effect. */
+    public boolean listened(String channel) {
+        Channel c = channels.get(channel);
+        return c != null && c.listenedNow();
+    }
+
     /** Completes once the channel is LISTENed (at once for a channel nobody subscribes to). */
     public CompletableFuture<Void> listening(String channel) {
         return channels.listening(channel);

@@ -185,6 +185,11 @@ public class Relay {
         return subscriptions.tooManyChannels();
     }
 
+    /** Whether the channel exists and its LISTEN is in effect: a subscriber of it waits for nothing. */
+    public boolean listened(String channel) {
+        return subscriptions.listened(channel);
+    }
+
     public CompletableFuture<Void> listening(String channel) {
         return subscriptions.listening(channel);
     }

@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,6 +50,8 @@ import pgeventserv.WebSocketClient;
  * every NOTIFY arrives, readiness keeps answering, and the workers held by handshakes stay within their bound
  * (counted in thread dumps of the server's JVM). The figures (handshakes, retries, slowest readiness answer, most
  * handshakes waiting) are printed for docs/benchmarks.md; the test asserts only what must hold on any machine.
+ * Against a server deployed by scripts/servers ({@code -Dit.base.url}), the first part only, without thread dumps,
+ * asking the viewer where the server has no MicroProfile Health.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BurstIT {
@@ -60,18 +64,35 @@ class BurstIT {
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A server the scripts of scripts/servers deployed the WAR on ({@code -Dit.base.url}), or null: our own. */
+    private static final String DEPLOYED = System.getProperty("it.base.url");
+
     static SilentProxy proxy;
     static LaunchedServer server;
+    static URL base;
+    /** What the watch asks: {@code /health/ready}, or the viewer on a server without MicroProfile Health. */
+    static URI probe;
     static TestDatabase db;
 
     @BeforeAll
     static void boot() throws Exception {
         db = new TestDatabase();
+        if (DEPLOYED != null) {
+            base = URI.create(DEPLOYED).toURL();
+            probe = URI.create(DEPLOYED + "health/ready");
+            if (HTTP.send(HttpRequest.newBuilder(probe).build(), HttpResponse.BodyHandlers.discarding()).statusCode()
+                    == 404) {
+                probe = URI.create(DEPLOYED);
+            }
+            return;
+        }
         URI direct = URI.create(TestDatabase.URL);
         proxy = new SilentProxy(direct.getHost(), direct.getPort());
         String throughProxy = "postgresql://" + direct.getRawUserInfo() + "@127.0.0.1:" + proxy.port()
                 + direct.getRawPath();
         server = LaunchedServer.onLoopback("burst", throughProxy, Map.of("Channels", "it*", "HistoryMessages", "0"));
+        base = server.base();
+        probe = URI.create(base + "health/ready");
         Eventually.within(WAIT, "ready", () -> server.get("/health/ready").status() == 200);
     }
 
@@ -105,7 +126,9 @@ class BurstIT {
 
         Watch() {
             thread.start();
-            dumper.start();
+            if (server != null) {
+                dumper.start();
+            }
         }
 
         private void dump() {
@@ -135,7 +158,7 @@ class BurstIT {
         }
 
         private void run() {
-            HttpRequest ready = HttpRequest.newBuilder(URI.create(server.base() + "health/ready"))
+            HttpRequest ready = HttpRequest.newBuilder(probe)
                     .timeout(Duration.ofSeconds(10)).build();
             while (running.get()) {
                 long start = System.nanoTime();
@@ -160,13 +183,16 @@ class BurstIT {
             running.set(false);
             thread.join(20_000);
             dumper.interrupt();
-            dumper.join(20_000);
+            if (server != null) {
+                dumper.join(20_000);
+            }
         }
 
         String figures() {
-            return answers + " readiness answers (" + notReady + " not ready, " + unanswered + " unanswered), slowest "
+            return answers + " answers of " + probe.getPath() + " (" + notReady + " not ready, " + unanswered + " unanswered), slowest "
                     + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " ms; at most " + mostWaiting
-                    + " workers parked waiting for a LISTEN in " + dumps + " thread dumps";
+                    + " workers parked waiting for a LISTEN in " + dumps + " thread dumps"
+                    + (server == null ? " (none taken on a deployed server)" : "");
         }
     }
 
@@ -174,7 +200,7 @@ class BurstIT {
     private static WebSocketClient raw(String channel, AtomicInteger retries) throws Exception {
         for (int attempt = 0; ; attempt++) {
             try {
-                return WebSocketClient.connect(server.listenUri(channel));
+                return WebSocketClient.connect(listenUri(channel));
             } catch (ExecutionException e) {
                 if (attempt < 30 && e.getCause() instanceof WebSocketHandshakeException refused
                         && refused.getResponse().statusCode() == 503) {
@@ -210,7 +236,7 @@ class BurstIT {
             for (int i = 0; i < STREAMS; i++) {
                 String channel = run + "_s" + i;
                 done.add(clients.submit(() -> {
-                    EventStreamClient stream = EventStreamClient.open(server.base(), "/listen/" + channel);
+                    EventStreamClient stream = EventStreamClient.open(base, "/listen/" + channel);
                     open.add(stream);
                     assertEquals(200, stream.status(), stream.head());
                     db.notify(channel, "first");
@@ -222,7 +248,7 @@ class BurstIT {
                 String prefix = run + "_m" + i + "_";
                 done.add(clients.submit(() -> {
                     WebSocketClient session = WebSocketClient.connect(
-                            URI.create("ws://127.0.0.1:" + server.base().getPort() + "/listen"), ENVELOPE);
+                            URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/listen"), ENVELOPE);
                     open.add(session);
                     for (int c = 0; c < PER_SESSION; c++) {
                         String channel = prefix + c;
@@ -257,6 +283,7 @@ class BurstIT {
     @Test
     @Order(2)
     void withTheDatabaseStalledReadinessSaysSoAndHandshakesHoldAtMostTheirBoundOfWorkers() throws Exception {
+        Assumptions.assumeTrue(server != null, "the database is stalled through a proxy only for a server of our own");
         String run = TestDatabase.uniqueChannel("it_stall");
         Queue<AutoCloseable> open = new ConcurrentLinkedQueue<>();
         AtomicInteger handshakes = new AtomicInteger();
@@ -270,11 +297,11 @@ class BurstIT {
                 boolean stream = i % 2 == 0;
                 done.add(clients.submit(() -> {
                     if (stream) {
-                        EventStreamClient client = EventStreamClient.open(server.base(), "/listen/" + channel);
+                        EventStreamClient client = EventStreamClient.open(base, "/listen/" + channel);
                         open.add(client);
                     } else {
                         try {
-                            open.add(WebSocketClient.connect(server.listenUri(channel)));
+                            open.add(WebSocketClient.connect(listenUri(channel)));
                         } catch (ExecutionException e) {
                             if (e.getCause() instanceof WebSocketHandshakeException) {
                                 refused.incrementAndGet();
@@ -301,6 +328,10 @@ class BurstIT {
             open.forEach(BurstIT::quietly);
             clients.shutdownNow();
         }
+    }
+
+    private static URI listenUri(String channel) {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/listen/" + channel);
     }
 
     private static JsonObject json(String message) {

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.access.OriginPolicy;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.postgres.DurableConnections;
 import pgeventserv.postgres.DurableStore;
 
@@ -71,6 +72,10 @@ public class Authorizer {
     @Inject
     @ConfigProperty(name = "DataSource")
     String dataSourceName;
+
+    @Inject
+    @ConfigProperty(name = "MaxFiltersPerSubscriber")
+    int maxFilters;
 
     @Inject
     DurableStore durableStore;
@@ -129,7 +134,7 @@ public class Authorizer {
             LOG.info("the cookie " + Tokens.COOKIE + " is ignored while CORSOrigins is \"*\": any page could ride a"
                     + " visitor's cookie; name the allowed origins to accept it");
         }
-        verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim);
+        verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim, maxFilters);
         required = authRequired.orElse(true);
         if (functionName.isPresent()) {
             // The pool's share that durable reads have too: one connection is always left for the LISTEN reconnect.
@@ -137,7 +142,7 @@ public class Authorizer {
             if (connections == null) {
                 throw new IllegalStateException("AuthorizeFunction needs the DataSource " + dataSourceName);
             }
-            function = new AuthorizeFunction(connections, functionName.get());
+            function = new AuthorizeFunction(connections, functionName.get(), maxFilters);
         }
         LOG.info(() -> "authentication on: tokens " + String.join("/", keys.algorithms())
                 + (required ? ", required" : ", optional") + (function != null ? ", channels also decided by "
@@ -184,19 +189,22 @@ public class Authorizer {
     }
 
     /**
-     * Whether the grant covers the channel: its claim, then the {@code AuthorizeFunction} (for a token, not for
-     * anonymous clients). The allow-list {@code Channels} is the caller's to check, as without a key.
+     * Whether the grant covers the channel, and what of it: its claim, then the {@code AuthorizeFunction} (for a
+     * token, not for anonymous clients). The allow-list {@code Channels} is the caller's to check, as without a key.
      *
+     * @return the filter every notification of the channel must match for this token: its {@code filter} claim
+     *         and what the function returned ({@link Filter#NONE}: all of it). A client's own filter can only narrow
+     *         it ({@link Filter#and}).
      * @throws Rejected 403 not covered or refused by the function, 503 the function failed
      */
-    public void authorize(Grant grant, String channel) throws Rejected {
+    public Filter authorize(Grant grant, String channel) throws Rejected {
         if (!grant.covers(channel)) {
             throw refused(new Rejected(Denial.CHANNEL, "the token does not cover channel '" + channel + "'"), channel);
         }
         if (function == null || grant.anonymous()) {
-            return;
+            return grant.filter();
         }
-        boolean allowed;
+        Optional<Filter> allowed;
         try {
             allowed = function.allows(grant, channel);
         } catch (SQLException e) {
@@ -204,10 +212,11 @@ public class Authorizer {
             throw refused(new Rejected(Denial.FUNCTION_FAILED, "authorization is not available: try again later"),
                     channel);
         }
-        if (!allowed) {
+        if (allowed.isEmpty()) {
             throw refused(new Rejected(Denial.FUNCTION, "channel '" + channel + "' is not allowed for this token"),
                     channel);
         }
+        return grant.filter().and(allowed.get());
     }
 
     /** Counts a refusal decided elsewhere (a session that never sent its {@code auth}). */

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
- * The {@code AuthorizeFunction}'s answers per token and channel, each kept for at most {@code ttlNanos}, so a storm
+ * The {@code AuthorizeFunction}'s answers (of type {@code T}, never null) per token and channel, each kept for at most {@code ttlNanos}, so a storm
  * of handshakes with one token asks the database once. The first asker of a key asks, on its own thread; everyone
  * who comes while it does shares its one future, whatever it holds: an answer, or a failure (then all of them are
  * answered with it at once, and none asks again in turn). They wait {@code maxWaitNanos} at most, then fail. A
@@ -17,25 +17,25 @@ import java.util.function.LongSupplier;
  *
  * <p>Threads: any (the server's request threads).
  */
-final class DecisionCache {
+final class DecisionCache<T> {
 
     /** Asks the database; throws when it cannot answer. */
     @FunctionalInterface
-    interface Question {
-        boolean ask() throws Exception;
+    interface Question<T> {
+        T ask() throws Exception;
     }
 
     private record Key(String token, String channel) {
     }
 
-    private record Entry(long expiresAt, CompletableFuture<Boolean> answer) {
+    private record Entry<T>(long expiresAt, CompletableFuture<T> answer) {
 
         boolean expired(long now) {
             return now - expiresAt >= 0;
         }
     }
 
-    private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Entry<T>> entries = new ConcurrentHashMap<>();
     private final long ttlNanos;
     private final long maxWaitNanos;
     private final int maxEntries;
@@ -54,9 +54,9 @@ final class DecisionCache {
      * @throws TimeoutException when the question in flight took longer than the wait allows
      * @throws Exception        what the question threw, to every asker that shared it
      */
-    boolean allows(String tokenKey, String channel, Question question) throws Exception {
+    T answer(String tokenKey, String channel, Question<T> question) throws Exception {
         Key key = new Key(tokenKey, channel);
-        Entry entry = entries.get(key);
+        Entry<T> entry = entries.get(key);
         if (entry != null && entry.expired(clock.getAsLong())) {
             entries.remove(key, entry);
             entry = null;
@@ -65,7 +65,7 @@ final class DecisionCache {
             if (entries.size() >= maxEntries) {
                 evict();
             }
-            Entry mine = new Entry(clock.getAsLong() + ttlNanos, new CompletableFuture<>());
+            Entry<T> mine = new Entry<>(clock.getAsLong() + ttlNanos, new CompletableFuture<>());
             entry = entries.putIfAbsent(key, mine);
             if (entry == null) {
                 return ask(key, mine, question);
@@ -78,8 +78,8 @@ final class DecisionCache {
         return entries.size();
     }
 
-    private boolean ask(Key key, Entry entry, Question question) throws Exception {
-        boolean answer;
+    private T ask(Key key, Entry<T> entry, Question<T> question) throws Exception {
+        T answer;
         try {
             answer = question.ask();
         } catch (Exception | Error e) {
@@ -91,7 +91,7 @@ final class DecisionCache {
         return answer;
     }
 
-    private boolean await(CompletableFuture<Boolean> answer) throws Exception {
+    private T await(CompletableFuture<T> answer) throws Exception {
         try {
             return answer.get(maxWaitNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

@@ -24,11 +24,11 @@ class DecisionCacheTest {
     private final AtomicLong now = new AtomicLong();
     private final AtomicInteger asked = new AtomicInteger();
 
-    private DecisionCache cache(int maxEntries) {
-        return new DecisionCache(10, TimeUnit.SECONDS.toNanos(10), maxEntries, now::get);
+    private DecisionCache<Boolean> cache(int maxEntries) {
+        return new DecisionCache<>(10, TimeUnit.SECONDS.toNanos(10), maxEntries, now::get);
     }
 
-    private DecisionCache.Question answering(boolean answer) {
+    private DecisionCache.Question<Boolean> answering(boolean answer) {
         return () -> {
             asked.incrementAndGet();
             return answer;
@@ -37,57 +37,57 @@ class DecisionCacheTest {
 
     @Test
     void anAnswerIsKeptPerTokenAndChannelUntilItExpires() throws Exception {
-        DecisionCache cache = cache(100);
-        assertTrue(cache.allows("t", "a", answering(true)));
-        assertTrue(cache.allows("t", "a", answering(false)));
+        DecisionCache<Boolean> cache = cache(100);
+        assertTrue(cache.answer("t", "a", answering(true)));
+        assertTrue(cache.answer("t", "a", answering(false)));
         assertEquals(1, asked.get());
-        assertFalse(cache.allows("t", "b", answering(false)));
-        assertFalse(cache.allows("u", "a", answering(false)));
+        assertFalse(cache.answer("t", "b", answering(false)));
+        assertFalse(cache.answer("u", "a", answering(false)));
         assertEquals(3, asked.get());
         now.addAndGet(10);
-        assertFalse(cache.allows("t", "a", answering(false)), "asked again once expired");
+        assertFalse(cache.answer("t", "a", answering(false)), "asked again once expired");
         assertEquals(4, asked.get());
     }
 
     @Test
     void aFailureIsNotKept() throws Exception {
-        DecisionCache cache = cache(100);
-        assertThrows(SQLException.class, () -> cache.allows("t", "a", () -> {
+        DecisionCache<Boolean> cache = cache(100);
+        assertThrows(SQLException.class, () -> cache.answer("t", "a", () -> {
             throw new SQLException("down");
         }));
-        assertTrue(cache.allows("t", "a", answering(true)));
+        assertTrue(cache.answer("t", "a", answering(true)));
         assertEquals(1, asked.get());
     }
 
     @Test
     void theCacheStaysWithinItsSize() throws Exception {
-        DecisionCache cache = cache(10);
+        DecisionCache<Boolean> cache = cache(10);
         for (int i = 0; i < 1000; i++) {
-            cache.allows("t" + i, "a", answering(true));
+            cache.answer("t" + i, "a", answering(true));
         }
         assertTrue(cache.size() <= 10, "size " + cache.size());
     }
 
     @Test
     void aFailureAnswersEveryoneWaitingForThatQuestionAtOnce() throws Exception {
-        DecisionCache cache = cache(100);
+        DecisionCache<Boolean> cache = cache(100);
         CountDownLatch asking = new CountDownLatch(1);
         CountDownLatch fail = new CountDownLatch(1);
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        DecisionCache.Question failing = () -> {
+        DecisionCache.Question<Boolean> failing = () -> {
             asked.incrementAndGet();
             asking.countDown();
             fail.await(10, TimeUnit.SECONDS);
             throw new SQLException("the function failed");
         };
         Thread first = new Thread(() -> failures.add(assertThrows(SQLException.class,
-                () -> cache.allows("t", "a", failing))));
+                () -> cache.answer("t", "a", failing))));
         first.start();
         assertTrue(asking.await(10, TimeUnit.SECONDS));
         List<Thread> waiters = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
             Thread waiter = new Thread(() -> failures.add(assertThrows(SQLException.class,
-                    () -> cache.allows("t", "a", answering(true)))));
+                    () -> cache.answer("t", "a", answering(true)))));
             waiter.start();
             waiters.add(waiter);
         }
@@ -103,26 +103,26 @@ class DecisionCacheTest {
         }
         assertEquals(8, failures.size(), "everyone got the one failure");
         assertEquals(1, asked.get(), "nobody asked again in turn");
-        assertTrue(cache.allows("t", "a", answering(true)), "the next asker after the failure asks again");
+        assertTrue(cache.answer("t", "a", answering(true)), "the next asker after the failure asks again");
         assertEquals(2, asked.get());
     }
 
     @Test
     void aWaiterGivesUpAfterItsBoundWhileTheQuestionIsStillInFlight() throws Exception {
-        DecisionCache cache = new DecisionCache(10, TimeUnit.MILLISECONDS.toNanos(50), 100, now::get);
+        DecisionCache<Boolean> cache = new DecisionCache<>(10, TimeUnit.MILLISECONDS.toNanos(50), 100, now::get);
         CountDownLatch asking = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<Boolean> first = pool.submit(() -> cache.allows("t", "a", () -> {
+            Future<Boolean> first = pool.submit(() -> cache.answer("t", "a", () -> {
                 asking.countDown();
                 return answer.await(10, TimeUnit.SECONDS);
             }));
             assertTrue(asking.await(10, TimeUnit.SECONDS));
-            assertThrows(TimeoutException.class, () -> cache.allows("t", "a", answering(false)));
+            assertThrows(TimeoutException.class, () -> cache.answer("t", "a", answering(false)));
             answer.countDown();
             assertTrue(first.get(10, TimeUnit.SECONDS));
-            assertTrue(cache.allows("t", "a", answering(false)), "the answer that came late is kept");
+            assertTrue(cache.answer("t", "a", answering(false)), "the answer that came late is kept");
         } finally {
             pool.shutdownNow();
         }
@@ -131,13 +131,13 @@ class DecisionCacheTest {
 
     @Test
     void concurrentAskersOfOneKeyShareOneQuestion() throws Exception {
-        DecisionCache cache = cache(100);
+        DecisionCache<Boolean> cache = cache(100);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                answers.add(pool.submit(() -> cache.allows("t", "a", () -> {
+                answers.add(pool.submit(() -> cache.answer("t", "a", () -> {
                     asked.incrementAndGet();
                     release.await(10, TimeUnit.SECONDS);
                     return true;

@@ -21,6 +21,7 @@ import pgeventserv.fanout.HistoryLimits;
 import pgeventserv.fanout.Limits;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Subscriptions;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
@@ -47,8 +48,8 @@ class EventStreamServletTest {
     EventStreamServletTest() {
         servlet.relay = new Relay() {
             @Override
-            public Subscriber subscribe(String channel, Format format, String lastEventId) {
-                return subscriptions.subscribe(List.of(channel), format, false, lastEventId);
+            public Subscriber subscribe(String channel, Format format, String lastEventId, Filter filter) {
+                return subscriptions.subscribe(List.of(channel), format, false, lastEventId, Map.of(channel, filter));
             }
 
             @Override

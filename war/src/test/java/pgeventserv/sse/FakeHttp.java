@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
+import pgeventserv.listen.ListenRequest;
 
 /**
  * Just enough of a servlet request, response and async context for the event stream servlet: a GET of a path with
@@ -18,7 +19,8 @@ import java.util.Map;
 final class FakeHttp {
 
     final Map<String, String> requestHeaders = new HashMap<>(Map.of("Accept", "text/event-stream"));
-    final Map<String, Object> attributes = new HashMap<>();
+    /** The front door's say: every channel unfiltered. */
+    final Map<String, Object> attributes = new HashMap<>(Map.of(ListenRequest.FILTERS, Map.of()));
     final Map<String, String> responseHeaders = new HashMap<>();
     final String path;
     /** What the response's output stream throws on setWriteListener; null for nothing. */

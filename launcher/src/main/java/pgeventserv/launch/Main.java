@@ -143,7 +143,8 @@ public final class Main {
     /** A secret too short to sign with stops the start now rather than refuse every token later. */
     private static void checkSecret(SettingValues settings) {
         Optional<String> secret = settings.get(Setting.JWT_SECRET);
-        int bytes = secret.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(MIN_SECRET_BYTES);
+        int bytes = secret.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .orElse(MIN_SECRET_BYTES);
         if (bytes < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException(settings.source(Setting.JWT_SECRET) + ": JwtSecret is " + bytes
                     + " bytes; HS256 needs at least " + MIN_SECRET_BYTES + " (for one: openssl rand -base64 32)");

@@ -189,7 +189,8 @@ class BurstIT {
         }
 
         String figures() {
-            return answers + " answers of " + probe.getPath() + " (" + notReady + " not ready, " + unanswered + " unanswered), slowest "
+            return answers + " answers of " + probe.getPath()
+                    + " (" + notReady + " not ready, " + unanswered + " unanswered), slowest "
                     + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " ms; at most " + mostWaiting
                     + " workers parked waiting for a LISTEN in " + dumps + " thread dumps"
                     + (server == null ? " (none taken on a deployed server)" : "");

@@ -71,7 +71,8 @@ class RestartEventSourceIT {
         }
 
         List<String> data() {
-            return seen().stream().filter(j -> "event".equals(j.getString("kind")) && "message".equals(j.getString("type")))
+            return seen().stream()
+                    .filter(j -> "event".equals(j.getString("kind")) && "message".equals(j.getString("type")))
                     .map(j -> j.getString("data")).toList();
         }
 

@@ -139,7 +139,7 @@ public final class Subscriptions {
         return sessions.full();
     }
 
-    /** Whether a client may ask for these channels now: those not listened to already fit within {@code MaxChannels}. */
+    /** Whether a client may ask for these channels now: those not listened to yet fit within {@code MaxChannels}. */
     public boolean roomFor(List<String> names) {
         return channels.roomFor(names);
     }

@@ -96,7 +96,8 @@ public class ListenFilter extends HttpFilter {
             return;
         }
         if (listen.channels().size() > relay.maxChannelsPerSession()) {
-            Refusal.BAD_REQUEST.send(response, "a stream may name at most " + relay.maxChannelsPerSession() + " channels");
+            Refusal.BAD_REQUEST.send(response,
+                    "a stream may name at most " + relay.maxChannelsPerSession() + " channels");
             return;
         }
         if (relay.full()) {

@@ -64,8 +64,8 @@ public class EventStreamServlet extends HttpServlet {
             // Lost the race for the last place (sessions or channels) after the filter let it in.
             subscriber.end();
             response.setHeader("Retry-After", "10");
-            Refusal.UNAVAILABLE.send(response, (relay.full() ? "too many sessions open" : relay.tooManyChannels().reason())
-                    + ": try again later");
+            String why = relay.full() ? "too many sessions open" : relay.tooManyChannels().reason();
+            Refusal.UNAVAILABLE.send(response, why + ": try again later");
             return;
         }
         AsyncContext async;

@@ -158,6 +158,11 @@ public final class LaunchedServer implements AutoCloseable {
         return (int) log().lines().filter(line -> pattern.matcher(line).find()).count();
     }
 
+    /** The server's JVM (Payara Micro, the launcher's child), for thread dumps. */
+    public ProcessHandle serverJvm() {
+        return process.children().findFirst().orElseThrow();
+    }
+
     /** SIGTERM, as Ctrl-C: the server shuts down cleanly. Waits until it has exited. */
     public void stop() throws InterruptedException {
         process.destroy();

@@ -29,6 +29,9 @@ import pgeventserv.config.Version;
  */
 public final class Main {
 
+    /** HS256 needs a key of at least 256 bits: a shorter secret would have every token refused. */
+    static final int MIN_SECRET_BYTES = 32;
+
     private Main() {
     }
 
@@ -67,6 +70,7 @@ public final class Main {
             if (command.installSql()) {
                 return installSql(settings, env, out, err);
             }
+            checkSecret(settings);
             server = new ServerProcess(settings, database(settings, env), tls(settings),
                     GoDuration.parse(settings.get(Setting.DB_POOL_MAX_CONN_LIFETIME).orElseThrow()).toSeconds(),
                     logging(settings, env));
@@ -133,6 +137,17 @@ public final class Main {
             return new ServerLogging(file, settings.get(Setting.LOG_FORMAT).orElseThrow(), settings.flag(Setting.DEBUG));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(settings.source(Setting.LOG_FORMAT) + ": " + e.getMessage());
+        }
+    }
+
+    /** A secret too short to sign with stops the start now rather than refuse every token later. */
+    private static void checkSecret(SettingValues settings) {
+        Optional<String> secret = settings.get(Setting.JWT_SECRET);
+        int bytes = secret.map(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .orElse(MIN_SECRET_BYTES);
+        if (bytes < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException(settings.source(Setting.JWT_SECRET) + ": JwtSecret is " + bytes
+                    + " bytes; HS256 needs at least " + MIN_SECRET_BYTES + " (for one: openssl rand -base64 32)");
         }
     }
 

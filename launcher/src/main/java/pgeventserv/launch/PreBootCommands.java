@@ -2,8 +2,14 @@ package pgeventserv.launch;
 
 /**
  * The asadmin commands Payara Micro runs before it starts its listeners: the address they bind
- * ({@code HttpHost}), for which Payara Micro has no command-line option, and what it would start that this
- * server never uses.
+ * ({@code HttpHost}), for which Payara Micro has no command-line option, what it would start that this
+ * server never uses, and the listeners kept closed until the application is deployed ({@link #openListeners}, run
+ * after the deployment).
+ *
+ * <p>Why closed: Payara Micro opens its ports early in the boot and answers 404 until the WAR is deployed. An
+ * {@code EventSource} (a browser's, or any client that follows the WHATWG rules) retries while a port refuses
+ * connections, but gives up for good on any answer other than {@code 200 text/event-stream}: every browser tab
+ * reconnecting during a restart would stop listening. A refused connection is retried; a 404 is not.
  */
 final class PreBootCommands {
 
@@ -19,10 +25,21 @@ final class PreBootCommands {
     private PreBootCommands() {
     }
 
-    static String render(String host) {
+    static String render(String host, boolean https) {
         String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return "set " + LISTENER + "http-listener.address=" + address + "\n"
                 + "set " + LISTENER + "https-listener.address=" + address + "\n"
-                + NO_OPENAPI + "\n";
+                + NO_OPENAPI + "\n"
+                + listeners(false, https);
+    }
+
+    /** The post-deployment commands: the listeners open once the application can answer. */
+    static String openListeners(boolean https) {
+        return listeners(true, https);
+    }
+
+    private static String listeners(boolean enabled, boolean https) {
+        return "set " + LISTENER + "http-listener.enabled=" + enabled + "\n"
+                + (https ? "set " + LISTENER + "https-listener.enabled=" + enabled + "\n" : "");
     }
 }

@@ -129,8 +129,10 @@ final class ServerProcess {
         Path root = work.resolve("root");
         runtime.payara().prepareRoot(root);
         Path preBoot = Files.writeString(work.resolve("pre-boot.asadmin"),
-                PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow())
+                PreBootCommands.render(settings.get(Setting.HTTP_HOST).orElseThrow(), tls.isPresent())
                         + HttpThreadPool.render(settings.number(Setting.MAX_SESSIONS)));
+        Path postDeploy = Files.writeString(work.resolve("post-deploy.asadmin"),
+                PreBootCommands.openListeners(tls.isPresent()));
         Path postBoot = Files.writeString(work.resolve("post-boot.asadmin"),
                 // true: the pool's loggers are quieted by the logging configuration (ServerLogging), not by a command.
                 PostBootCommands.render(db, settings.number(Setting.DB_POOL_MAX_CONNS), poolIdleTimeoutSeconds, true));
@@ -170,6 +172,7 @@ final class ServerProcess {
                 "--systemproperties", properties.toString(),
                 "--prebootcommandfile", preBoot.toString(),
                 "--postbootcommandfile", postBoot.toString(),
+                "--postdeploycommandfile", postDeploy.toString(),
                 "--deploy", runtime.war().toString(), "--contextroot", settings.get(Setting.BASE_PATH).orElseThrow(),
                 "--port", Integer.toString(settings.number(Setting.HTTP_PORT))));
         java.addAll(tlsOptions);

@@ -70,6 +70,8 @@ class AuthIT {
         settings.put("JwtQueryParameter", "access_token");
         settings.put("AuthorizeFunction", FUNCTION);
         settings.put("Debug", "true");
+        // Named origins: with "*" the cookie would be ignored.
+        settings.put("CORSOrigins", "https://app.example");
         server = LaunchedServer.onLoopback("auth", TestDatabase.URL, settings);
     }
 

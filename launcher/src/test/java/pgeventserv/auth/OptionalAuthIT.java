@@ -13,7 +13,10 @@ import pgeventserv.RawHttp;
 import pgeventserv.TestDatabase;
 import pgeventserv.WebSocketClient;
 
-/** {@code AuthRequired = false}: no token gets the rights of {@code Channels}; a token, its own rights. */
+/**
+ * {@code AuthRequired = false}: no token gets the rights of {@code Channels}; a token, its own rights. With the
+ * default {@code CORSOrigins = "*"}, a token in the cookie is not read at all.
+ */
 class OptionalAuthIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -58,6 +61,18 @@ class OptionalAuthIT {
             db.notify(channel, "mine");
             assertEquals("mine", client.next(WAIT));
         }
+    }
+
+    @Test
+    void whileAnyOriginMayConnectACookieIsIgnoredAndTheStartSaysSo() throws Exception {
+        String cookie = "Cookie: pg_eventserv_token=nonsense";
+        assertEquals(101, RawHttp.upgrade(server.base(), "/listen/it_cookie", cookie).status(),
+                "the bad token in the cookie is not read: the client is anonymous");
+        assertEquals(101, RawHttp.upgrade(server.base(), "/listen/it_theirs",
+                "Cookie: pg_eventserv_token=" + AuthIT.token("it_mine_*")).status(),
+                "nor is a good one, which would limit it to its own channels");
+        assertEquals(1, server.logLines(java.util.regex.Pattern.compile(
+                ".*the cookie pg_eventserv_token is ignored while CORSOrigins is \"\\*\".*")));
     }
 
     @Test

@@ -91,6 +91,15 @@ class CommandLineTest {
     }
 
     @Test
+    void aJwtSecretShorterThan32BytesExitsOneSayingWhy() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, Main.run(new String[0], Map.of("ES_JWTSECRET", "too short"), Map.of(),
+                print(new ByteArrayOutputStream()), print(err)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(
+                "pg_eventserv: ES_JWTSECRET: JwtSecret is 9 bytes; HS256 needs at least 32"), err.toString());
+    }
+
+    @Test
     void aMissingConfigFileExitsOne(@TempDir Path dir) {
         assertTrue(firstErrorLine(1, "-c", dir.resolve("nope.toml").toString()).endsWith("nope.toml: no such configuration file"));
     }

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import pgeventserv.LaunchedServer;
+import pgeventserv.EventStreamClient;
 import pgeventserv.Eventually;
 import pgeventserv.RawHttp;
 import pgeventserv.Scrape;
@@ -27,11 +31,15 @@ import pgeventserv.WebSocketClient;
 
 /**
  * Admission, keep-alive and what clients may send, on a server of its own with small limits: three sessions at
- * most and a ping every second.
+ * most, four channels at most (without history, so a channel is UNLISTENed a second after its last client), three
+ * channels per session, and a ping every second.
  */
 class LimitsIT {
 
     private static final int MAX_SESSIONS = 3;
+    private static final int MAX_CHANNELS = 4;
+    private static final int MAX_CHANNELS_PER_SESSION = 3;
+    private static final String ENVELOPE = "pg_eventserv.envelope.v1";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     static LaunchedServer server;
@@ -40,7 +48,9 @@ class LimitsIT {
     @BeforeAll
     static void boot() throws Exception {
         server = LaunchedServer.onLoopback("limits", TestDatabase.URL,
-                Map.of("Channels", "it*", "MaxSessions", Integer.toString(MAX_SESSIONS), "PingInterval", "1s"));
+                Map.of("Channels", "it*", "MaxSessions", Integer.toString(MAX_SESSIONS), "PingInterval", "1s",
+                        "MaxChannels", Integer.toString(MAX_CHANNELS), "HistoryMessages", "0",
+                        "MaxChannelsPerSession", Integer.toString(MAX_CHANNELS_PER_SESSION)));
         db = new TestDatabase();
     }
 
@@ -54,11 +64,91 @@ class LimitsIT {
         }
     }
 
-    /** Sessions of the previous test are gone, so each test starts with every place free. */
+    /** Sessions and channels of the previous test are gone, so each test starts with every place free. */
     @BeforeEach
     void noSessionsOpen() throws Exception {
         Eventually.within(WAIT, "no session open",
                 () -> Scrape.metric(server.base(), "pg_eventserv_sessions_open") == 0);
+        Eventually.within(WAIT, "no channel listened",
+                () -> Scrape.metric(server.base(), "pg_eventserv_channels_listened") == 0);
+    }
+
+    private static WebSocketClient session() throws Exception {
+        return WebSocketClient.connect(java.net.URI.create("ws://127.0.0.1:" + server.base().getPort() + "/listen"),
+                ENVELOPE);
+    }
+
+    private static JsonObject command(WebSocketClient session, String type, String channel) throws Exception {
+        session.socket().sendText("{\"type\":\"" + type + "\",\"channel\":\"" + channel + "\"}", true).join();
+        String reply = session.next(WAIT);
+        assertTrue(reply != null, "a reply within " + WAIT);
+        return Json.createReader(new StringReader(reply)).readObject();
+    }
+
+    @Test
+    void aNewChannelBeyondMaxChannelsIsRefusedOnEveryTransportUntilOneIsReleased() throws Exception {
+        List<WebSocketClient> closing = new ArrayList<>();
+        List<String> channels = new ArrayList<>();
+        for (int i = 0; i <= MAX_CHANNELS; i++) {
+            channels.add(TestDatabase.uniqueChannel("it_maxch" + i));
+        }
+        String beyond = channels.get(MAX_CHANNELS);
+        try (WebSocketClient first = session();
+             WebSocketClient raw = WebSocketClient.connect(server.listenUri(channels.get(MAX_CHANNELS - 1)))) {
+            for (String channel : channels.subList(0, MAX_CHANNELS - 1)) {
+                assertEquals("subscribed", command(first, "subscribe", channel).getString("type"));
+            }
+            RawHttp.Response upgrade = RawHttp.upgrade(server.base(), "/listen/" + beyond);
+            assertEquals(503, upgrade.status(), upgrade.head());
+            assertTrue(upgrade.body().contains("too many channels"), upgrade.body());
+            assertTrue(upgrade.head().contains("Retry-After"), upgrade.head());
+            try (EventStreamClient stream = EventStreamClient.open(server.base(), "/listen/" + beyond)) {
+                assertEquals(503, stream.status(), stream.head());
+            }
+            WebSocketClient second = session();
+            closing.add(second);
+            JsonObject refused = command(second, "subscribe", beyond);
+            assertEquals("refused", refused.getString("type"), refused.toString());
+            assertEquals(503, refused.getInt("status"));
+            assertEquals(MAX_SESSIONS, Scrape.metric(server.base(), "pg_eventserv_sessions_open"),
+                    "the refused handshakes hold no place");
+
+            assertEquals("unsubscribed", command(first, "unsubscribe", channels.get(0)).getString("type"));
+            Eventually.within(WAIT, "the released channel is UNLISTENed",
+                    () -> Scrape.metric(server.base(), "pg_eventserv_channels_listened") == MAX_CHANNELS - 1);
+            assertEquals("subscribed", command(second, "subscribe", beyond).getString("type"));
+            db.notify(beyond, "admitted");
+            JsonObject n = Json.createReader(new StringReader(second.next(WAIT))).readObject();
+            assertEquals("admitted", n.getString("payload"));
+        } finally {
+            closing.forEach(WebSocketClient::close);
+        }
+    }
+
+    @Test
+    void anEventStreamNamingMoreChannelsThanASessionMayHaveIs400() throws Exception {
+        StringBuilder path = new StringBuilder("/listen?");
+        for (int i = 0; i <= MAX_CHANNELS_PER_SESSION; i++) {
+            path.append(i == 0 ? "" : "&").append("channel=it_many").append(i);
+        }
+        try (EventStreamClient stream = EventStreamClient.open(server.base(), path.toString())) {
+            assertEquals(400, stream.status(), stream.head());
+        }
+    }
+
+    @Test
+    void aSessionTakesItsChannelsAtOnceThenNewOnesOnlyAtTheCommandBudgetsPace() throws Exception {
+        try (WebSocketClient session = session()) {
+            for (int i = 0; i < MAX_CHANNELS_PER_SESSION; i++) {
+                String channel = TestDatabase.uniqueChannel("it_pace" + i);
+                assertEquals("subscribed", command(session, "subscribe", channel).getString("type"));
+                assertEquals("unsubscribed", command(session, "unsubscribe", channel).getString("type"));
+            }
+            JsonObject refused = command(session, "subscribe", TestDatabase.uniqueChannel("it_pace_more"));
+            assertEquals("refused", refused.getString("type"), refused.toString());
+            assertEquals(429, refused.getInt("status"));
+            assertFalse(session.isClosed(), "the session stays");
+        }
     }
 
     @Test

@@ -30,6 +30,11 @@ public class OriginPolicy {
         globs = patterns.stream().map(p -> new Glob(p.toLowerCase(Locale.ROOT))).toList();
     }
 
+    /** Whether every page may connect ({@code *}): then no cookie may stand for a client. */
+    public boolean anyOrigin() {
+        return any;
+    }
+
     public boolean allows(String origin) {
         if (origin == null || any) {
             return true;

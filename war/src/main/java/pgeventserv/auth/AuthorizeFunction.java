@@ -1,7 +1,6 @@
 package pgeventserv.auth;
 
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,10 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import pgeventserv.fanout.filter.Filter;
 import pgeventserv.fanout.filter.FilterException;
+import pgeventserv.postgres.DurableConnections;
 
 /**
  * {@code AuthorizeFunction}: the SQL function {@code (claims jsonb, channel text)} that decides, with the
@@ -20,33 +20,37 @@ import pgeventserv.fanout.filter.FilterException;
  * (true: all of it; false or null: refused), or {@code returns text[]}, a filter in the language of DESIGN §13
  * (null: refused; an empty array: all of it), so that one channel can carry every tenant's rows and each token see
  * its own. Called on a pooled connection of the server's DataSource (never the LISTEN connection, which only the
- * listener thread may touch), its answers kept {@value #CACHE_SECONDS} s per token and channel.
+ * listener thread may touch) in the {@link DurableConnections.Lane#AUTHORIZE} lane, so handshakes never take the
+ * connection the LISTEN reconnect needs; its answers kept {@value #CACHE_SECONDS} s per token and channel, one
+ * question in flight per token and channel, which the others wait for {@value #WAIT_SECONDS} s at most.
  */
 final class AuthorizeFunction {
 
     static final int CACHE_SECONDS = 10;
     static final int CACHE_ENTRIES = 10_000;
     private static final int QUERY_TIMEOUT_SECONDS = 5;
+    /** Those who share a question in flight wait for it no longer than it may take. */
+    static final int WAIT_SECONDS = QUERY_TIMEOUT_SECONDS;
     /** A function name, schema-qualified or not, each part a plain or a double-quoted identifier. */
     private static final Pattern NAME = Pattern.compile(
             "(?:(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")\\.)?(?:[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")");
 
-    private final DataSource dataSource;
+    private final DurableConnections connections;
     private final String sql;
     private final DecisionCache<Optional<Filter>> cache = new DecisionCache<>(TimeUnit.SECONDS.toNanos(CACHE_SECONDS),
-            CACHE_ENTRIES, System::nanoTime);
+            TimeUnit.SECONDS.toNanos(WAIT_SECONDS), CACHE_ENTRIES, System::nanoTime);
     private final int maxFilters;
 
     /**
      * @param maxFilters the most conditions a filter it returns may have ({@code MaxFiltersPerSubscriber})
      * @throws IllegalArgumentException when the name is not a function name (it is put into SQL)
      */
-    AuthorizeFunction(DataSource dataSource, String name, int maxFilters) {
+    AuthorizeFunction(DurableConnections connections, String name, int maxFilters) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("AuthorizeFunction must name a SQL function, such as"
                     + " public.may_listen, not '" + name + "'");
         }
-        this.dataSource = dataSource;
+        this.connections = connections;
         this.maxFilters = maxFilters;
         this.sql = "SELECT " + name + "(?::jsonb, ?::text)";
     }
@@ -62,21 +66,24 @@ final class AuthorizeFunction {
             return cache.answer(grant.cacheKey(), channel, () -> call(grant.claimsJson(), channel));
         } catch (SQLException | RuntimeException e) {
             throw e;
+        } catch (TimeoutException e) {
+            throw new SQLException("the same question has been in flight for " + WAIT_SECONDS + " s", e);
         } catch (Exception e) {
             throw new SQLException(e);
         }
     }
 
     private Optional<Filter> call(String claims, String channel) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            statement.setString(1, claims);
-            statement.setString(2, channel);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? decision(result.getObject(1)) : Optional.empty();
+        return connections.run(DurableConnections.Lane.AUTHORIZE, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                statement.setString(1, claims);
+                statement.setString(2, channel);
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next() ? decision(result.getObject(1)) : Optional.empty();
+                }
             }
-        }
+        });
     }
 
     /** A boolean allows all or nothing; an array of text is a filter; null refuses. */

@@ -1,8 +1,6 @@
 package pgeventserv.auth;
 
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -13,18 +11,15 @@ import java.sql.SQLException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import pgeventserv.access.OriginPolicy;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.filter.Filter;
+import pgeventserv.postgres.DurableConnections;
+import pgeventserv.postgres.DurableStore;
 
 /**
  * Who may listen to what, when {@code JwtSecret} or {@code JwtPublicKeyFile} is set: a token becomes a
@@ -82,14 +77,16 @@ public class Authorizer {
     @ConfigProperty(name = "MaxFiltersPerSubscriber")
     int maxFilters;
 
-    @Resource
-    ManagedScheduledExecutorService managedScheduler;
+    @Inject
+    DurableStore durableStore;
+
+    @Inject
+    OriginPolicy origins;
 
     private final Map<Denial, LongAdder> refusals = new EnumMap<>(Denial.class);
     private Verifier verifier;
     private boolean required;
     private AuthorizeFunction function;
-    private ScheduledExecutorService scheduler;
 
     public Authorizer() {
         for (Denial denial : Denial.values()) {
@@ -98,19 +95,22 @@ public class Authorizer {
     }
 
     /** A server without a key: {@code verifier} null. */
-    Authorizer(Verifier verifier, boolean required, AuthorizeFunction function, ScheduledExecutorService scheduler) {
+    Authorizer(Verifier verifier, boolean required, AuthorizeFunction function) {
         this();
         this.verifier = verifier;
         this.required = verifier != null && required;
         this.function = function;
-        this.scheduler = scheduler;
     }
 
     @PostConstruct
     void init() {
-        scheduler = managedScheduler;
         if (secret.isPresent() && publicKeyFile.isPresent()) {
             throw new IllegalArgumentException("set JwtSecret or JwtPublicKeyFile, not both");
+        }
+        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length < TrustedKeys.MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("JwtSecret is " + secret.get().getBytes(StandardCharsets.UTF_8).length
+                    + " bytes: HS256 needs at least " + TrustedKeys.MIN_SECRET_BYTES + " (a random 32-byte secret,"
+                    + " e.g. openssl rand -base64 32)");
         }
         TrustedKeys keys = secret.map(TrustedKeys::secret)
                 .or(() -> publicKeyFile.map(file -> TrustedKeys.publicKeyFile(Path.of(file))))
@@ -125,20 +125,24 @@ public class Authorizer {
             }
             return;
         }
-        if (secret.isPresent() && secret.get().getBytes(StandardCharsets.UTF_8).length
-                < TrustedKeys.MIN_SECRET_BYTES) {
-            LOG.severe("JwtSecret is shorter than " + TrustedKeys.MIN_SECRET_BYTES
-                    + " bytes: HS256 needs at least that much, so every token will be refused");
+        if (publicKeyFile.isPresent() && (issuer.isEmpty() || audience.isEmpty())) {
+            LOG.warning("JwtPublicKeyFile without " + (issuer.isEmpty() && audience.isEmpty() ? "JwtIssuer and"
+                    + " JwtAudience" : issuer.isEmpty() ? "JwtIssuer" : "JwtAudience") + ": any token the key signed"
+                    + " is taken, whoever it was issued by or for");
+        }
+        if (origins.anyOrigin()) {
+            LOG.info("the cookie " + Tokens.COOKIE + " is ignored while CORSOrigins is \"*\": any page could ride a"
+                    + " visitor's cookie; name the allowed origins to accept it");
         }
         verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim, maxFilters);
         required = authRequired.orElse(true);
         if (functionName.isPresent()) {
-            try {
-                function = new AuthorizeFunction((DataSource) new InitialContext().lookup(dataSourceName),
-                        functionName.get(), maxFilters);
-            } catch (NamingException e) {
-                throw new IllegalStateException("AuthorizeFunction needs the DataSource " + dataSourceName, e);
+            // The pool's share that durable reads have too: one connection is always left for the LISTEN reconnect.
+            DurableConnections connections = durableStore.connections();
+            if (connections == null) {
+                throw new IllegalStateException("AuthorizeFunction needs the DataSource " + dataSourceName);
             }
+            function = new AuthorizeFunction(connections, functionName.get(), maxFilters);
         }
         LOG.info(() -> "authentication on: tokens " + String.join("/", keys.algorithms())
                 + (required ? ", required" : ", optional") + (function != null ? ", channels also decided by "
@@ -221,22 +225,17 @@ public class Authorizer {
     }
 
     /**
-     * Closes the subscriber with {@link #TOKEN_EXPIRED} when the grant runs out; null for a grant that never does.
-     * Cancel the result when the session ends first, or it keeps the subscriber until then.
+     * The subscriber is closed with {@link #TOKEN_EXPIRED} when the grant runs out (by the relay's periodic sweep,
+     * not a timer of its own); a grant that never does clears any earlier deadline. Nothing is left behind when the
+     * session ends first.
      */
-    public ScheduledFuture<?> endAtExpiry(Grant grant, Subscriber subscriber) {
+    public void endAtExpiry(Grant grant, Subscriber subscriber) {
         if (!grant.expires()) {
-            return null;
+            subscriber.endAt(Long.MAX_VALUE, null);
+            return;
         }
-        return later(Math.max(0, grant.expiresAtMillis() - System.currentTimeMillis()), () -> {
-            LOG.fine(() -> "token of " + grant.subject() + " expired: closing its session");
-            subscriber.close(TOKEN_EXPIRED);
-        });
-    }
-
-    /** Runs the task on the server's scheduler after the delay (a session's deadline to authenticate). */
-    public ScheduledFuture<?> later(long delayMillis, Runnable task) {
-        return scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        subscriber.endAt(grant.expiresAtMillis(), TOKEN_EXPIRED,
+                () -> LOG.fine(() -> "token of " + grant.subject() + " expired: closing its session"));
     }
 
     /** Refusals since start, for {@code pg_eventserv_auth_refusals}. */

@@ -190,9 +190,15 @@ final class Channels {
         return channels.size();
     }
 
-    /** Whether a subscriber may ask for this channel now: it exists, or there is room for one more. */
-    boolean roomFor(String name) {
-        return channels.containsKey(name) || channels.size() < maxChannels;
+    /** Whether a subscriber may ask for these channels now: those that do not exist fit within {@code MaxChannels}. */
+    boolean roomFor(List<String> names) {
+        int missing = 0;
+        for (String name : names) {
+            if (!channels.containsKey(name)) {
+                missing++;
+            }
+        }
+        return missing == 0 || channels.size() + missing <= maxChannels;
     }
 
     /** Completes once the channel is LISTENed (at once for a channel nobody subscribes to). */

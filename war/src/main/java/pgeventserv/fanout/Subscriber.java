@@ -51,9 +51,7 @@ public final class Subscriber {
     // Set before the state leaves HANDSHAKE, so whoever sees OPEN or CLOSING after attach also sees the writer.
     private volatile Writer writer;
     private volatile String[] channels = NO_CHANNELS;
-    private volatile long deadlineMillis = Long.MAX_VALUE;
-    private volatile Farewell deadlineFarewell;
-    private volatile Runnable deadlineFirst;
+    private final AtomicReference<Deadline> deadline = new AtomicReference<>(Deadline.NEVER);
     /** Holds one of the {@code MaxSessions} places until it leaves. */
     private final AtomicBoolean counted = new AtomicBoolean();
     /** On the list of subscribers to drain again after the next poll. */
@@ -156,9 +154,7 @@ public final class Subscriber {
 
     /** As {@link #endAt(long, Farewell)}, running {@code first} (on the sweep's thread) just before the close. */
     public void endAt(long epochMillis, Farewell why, Runnable first) {
-        deadlineFirst = first;
-        deadlineFarewell = why;
-        deadlineMillis = epochMillis;
+        deadline.set(epochMillis == Long.MAX_VALUE ? Deadline.NEVER : new Deadline(epochMillis, why, first));
     }
 
     /** The connection ended (closed by either side, or failed): leaves its channels and drops the queue. */
@@ -258,15 +254,19 @@ public final class Subscriber {
 
     /** Sweep: closes it when its deadline has passed. */
     void closeIfDue(long nowMillis) {
-        if (nowMillis >= deadlineMillis) {
-            Farewell why = deadlineFarewell;
-            Runnable first = deadlineFirst;
-            deadlineMillis = Long.MAX_VALUE;
-            if (first != null) {
-                first.run();
+        Deadline due = deadline.get();
+        // A deadline set again meanwhile (a fresh token) wins over the one found due.
+        if (nowMillis >= due.millis() && !gone() && deadline.compareAndSet(due, Deadline.NEVER)) {
+            if (due.first() != null) {
+                due.first().run();
             }
-            close(why);
+            close(due.why());
         }
+    }
+
+    /** When to close, why, and what to do just before; set as one, so a sweep never mixes two. */
+    private record Deadline(long millis, Farewell why, Runnable first) {
+        static final Deadline NEVER = new Deadline(Long.MAX_VALUE, null, null);
     }
 
     /** It holds one of the {@code MaxSessions} places now. */

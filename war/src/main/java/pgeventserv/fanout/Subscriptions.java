@@ -139,9 +139,15 @@ public final class Subscriptions {
         return sessions.full();
     }
 
-    /** Whether a client may ask for this channel now: it is listened to already, or there is room for one more. */
-    public boolean roomFor(String channel) {
-        return channels.roomFor(channel);
+    /** Whether a client may ask for these channels now: those not listened to yet fit within {@code MaxChannels}. */
+    public boolean roomFor(List<String> names) {
+        return channels.roomFor(names);
+    }
+
+    /** Whether the channel exists and its LISTEN is in effect. */
+    public boolean listened(String channel) {
+        Channel c = channels.get(channel);
+        return c != null && c.listenedNow();
     }
 
     /** Completes once the channel is LISTENed (at once for a channel nobody subscribes to). */

@@ -8,6 +8,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Denial;
+import pgeventserv.listen.HandshakeWaits;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableSchemaCheck;
 import pgeventserv.postgres.DurableStore;
@@ -43,6 +44,9 @@ public class Gauges {
     @Inject
     DurableStore durableStore;
 
+    @Inject
+    HandshakeWaits waits;
+
     /** Gauges of an application-scoped bean are registered when it is made: make it at startup. */
     void register(@Observes Startup startup) {
         relay.sessions();
@@ -52,6 +56,18 @@ public class Gauges {
             description = "client sessions open (WebSocket and event streams)")
     public long sessionsOpen() {
         return relay.sessions();
+    }
+
+    @Gauge(name = "pg_eventserv_handshakes_waiting", absolute = true, unit = MetricUnits.NONE,
+            description = "WebSocket handshakes holding a server worker until their channel's LISTEN is in effect")
+    public long handshakesWaiting() {
+        return waits.waiting();
+    }
+
+    @Gauge(name = "pg_eventserv_handshakes_refused_waiting", absolute = true, unit = MetricUnits.NONE,
+            description = "WebSocket handshakes answered 503 because the most allowed were waiting for a LISTEN")
+    public long handshakesRefusedWaiting() {
+        return waits.refused();
     }
 
     @Gauge(name = "pg_eventserv_channels_listened", absolute = true, unit = MetricUnits.NONE,

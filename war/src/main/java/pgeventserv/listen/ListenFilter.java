@@ -19,6 +19,8 @@ import pgeventserv.auth.Grant;
 import pgeventserv.auth.Rejected;
 import pgeventserv.auth.Tokens;
 import pgeventserv.fanout.filter.Filter;
+import pgeventserv.postgres.ListenerState;
+import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
 
 /**
@@ -27,8 +29,11 @@ import pgeventserv.wiring.Relay;
  * 400 for a name PostgreSQL cannot take, a resume id this server never gives, or a filter that cannot be read
  * (naming the condition), 403 for a page whose
  * {@code Origin} {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's
- * wording), 503 when {@code MaxSessions} sessions are open, 426 for a request that neither upgrades to a WebSocket
- * nor asks for an event stream. What passes goes on to its transport.
+ * wording), 400 for a stream naming more than {@code MaxChannelsPerSession} channels, 503 when {@code MaxSessions}
+ * sessions are open or a channel not yet listened to would make more than {@code MaxChannels}, 426 for a request
+ * that neither upgrades to a WebSocket nor asks for an event stream. What passes goes on to its transport; a
+ * WebSocket handshake that will wait for its channel's LISTEN only while fewer than {@link HandshakeWaits} others do
+ * (else 503 with {@code Retry-After: 1}).
  *
  * <p>With authentication on ({@code JwtSecret} or {@code JwtPublicKeyFile}), 401 with {@code WWW-Authenticate}
  * for a missing, invalid or expired token, 403 for a channel the token does not cover, 503 when the
@@ -52,6 +57,12 @@ public class ListenFilter extends HttpFilter {
 
     @Inject
     Authorizer authorizer;
+
+    @Inject
+    NotificationListener listener;
+
+    @Inject
+    HandshakeWaits waits;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -84,9 +95,19 @@ public class ListenFilter extends HttpFilter {
                     + " client, or send GET with 'Accept: text/event-stream' for server-sent events");
             return;
         }
+        if (listen.channels().size() > relay.maxChannelsPerSession()) {
+            Refusal.BAD_REQUEST.send(response,
+                    "a stream may name at most " + relay.maxChannelsPerSession() + " channels");
+            return;
+        }
         if (relay.full()) {
             response.setHeader("Retry-After", "10");
             Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
+            return;
+        }
+        if (!relay.roomFor(listen.channels())) {
+            response.setHeader("Retry-After", "10");
+            Refusal.UNAVAILABLE.send(response, relay.tooManyChannels().reason() + ": try again later");
             return;
         }
         HttpServletRequest admitted = request;
@@ -109,7 +130,30 @@ public class ListenFilter extends HttpFilter {
         }
         request.setAttribute(ListenRequest.FILTERS, Map.copyOf(filters));
         LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
-        chain.doFilter(admitted, response);
+        if (!waitsForListen(listen)) {
+            chain.doFilter(admitted, response);
+            return;
+        }
+        if (!waits.enter()) {
+            response.setHeader("Retry-After", "1");
+            Refusal.UNAVAILABLE.send(response, "too many handshakes waiting for their channel: try again in a second");
+            return;
+        }
+        try {
+            chain.doFilter(admitted, response);
+        } finally {
+            waits.leave();
+        }
+    }
+
+    /**
+     * Whether the handshake will hold this thread until its channel's LISTEN is in effect (see
+     * {@link pgeventserv.websocket.SubscribeOnHandshake}): a WebSocket on one channel not LISTENed yet, while the
+     * connection is up. Event streams go async instead; a multiplexed session waits for nothing at its handshake.
+     */
+    private boolean waitsForListen(ListenRequest listen) {
+        return listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().size() == 1
+                && listener.state() == ListenerState.UP && !relay.listened(listen.channels().get(0));
     }
 
     /**
@@ -120,7 +164,7 @@ public class ListenFilter extends HttpFilter {
      */
     private Grant grant(ListenRequest listen, HttpServletRequest request, Map<String, Filter> filters)
             throws Rejected {
-        String token = Tokens.from(request, authorizer.queryParameter());
+        String token = Tokens.from(request, authorizer.queryParameter(), !origins.anyOrigin());
         boolean multiplexed = listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().isEmpty();
         if (token == null && multiplexed && authorizer.required()) {
             return null;

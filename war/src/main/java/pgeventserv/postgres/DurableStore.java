@@ -66,6 +66,7 @@ public class DurableStore {
     private DurableTable table = new DurableTable(new DurableSql(DurableSql.DEFAULT_SCHEMA));
     private DurableSchemaCheck check;
     private DurableEvents events;
+    private DurableConnections connections;
     private ScheduledFuture<?> retentionRuns;
 
     @PostConstruct
@@ -86,8 +87,9 @@ public class DurableStore {
             LOG.warning("durable events off: no DataSource " + dataSourceName + ": " + e);
             return;
         }
-        // Reads and deletes share DbPoolMaxConns - 1 connections: the last is the LISTEN connection's.
-        DurableConnections connections = new DurableConnections(dataSource, poolMaxConnections);
+        // Reads, deletes and the AuthorizeFunction share DbPoolMaxConns - 1 connections: the last is the LISTEN
+        // connection's.
+        connections = new DurableConnections(dataSource, poolMaxConnections);
         events = new DurableEvents(connections, maxPayloadBytes, table, poolMaxConnections);
         Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
@@ -110,6 +112,11 @@ public class DurableStore {
     /** The reader; null when the server has no DataSource (then nothing durable is delivered). */
     public DurableEvents events() {
         return events;
+    }
+
+    /** The pool's share for our own queries, in lanes; null when the server has no DataSource. */
+    public DurableConnections connections() {
+        return connections;
     }
 
     public DurableTable table() {

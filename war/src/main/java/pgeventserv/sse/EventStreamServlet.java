@@ -2,8 +2,6 @@ package pgeventserv.sse;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,11 +10,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
@@ -34,10 +29,13 @@ import pgeventserv.wiring.Relay;
  * answered every other kind); WebSocket upgrades on the same paths are taken by the server's WebSocket
  * implementation before they get here.
  *
- * <p>Subscribed before the answer starts: the subscriber queues from the moment it is made and the channels are
- * LISTENed before the {@code 200} and the {@code retry:} line go out, so a NOTIFY committed after the client sees
- * them is delivered. The stream then lives in an async context without a timeout; {@link EventStreamWriter}
- * writes it without blocking and ends the subscriber when the client goes away.
+ * <p>Subscribed before the answer starts: the subscriber queues from the moment it is made, and the {@code 200} and
+ * the {@code retry:} line go out once the channels are LISTENed, so a NOTIFY committed after the client sees them
+ * is delivered. The request goes async at once: no worker waits for PostgreSQL. The stream is opened by the thread
+ * that finds the LISTENs in effect (this one, when they already are) or, once they are, by a task of the async
+ * context ({@link AsyncContext#start}); at most {@value #LISTEN_WAIT_SECONDS} s later it opens anyway, the LISTEN
+ * still on its way. It then lives in the async context without a timeout; {@link EventStreamWriter} writes it
+ * without blocking and ends the subscriber when the client goes away.
  */
 @WebServlet(urlPatterns = {"/listen", "/listen/*"}, asyncSupported = true)
 public class EventStreamServlet extends HttpServlet {
@@ -63,55 +61,67 @@ public class EventStreamServlet extends HttpServlet {
         }
         Subscriber subscriber = subscribe(listen, filters(request));
         if (subscriber.state() != Subscriber.State.HANDSHAKE) {
-            // Lost the race for the last place after the filter let it in.
+            // Lost the race for the last place (sessions or channels) after the filter let it in.
             subscriber.end();
             response.setHeader("Retry-After", "10");
-            Refusal.UNAVAILABLE.send(response, "too many sessions open: try again later");
+            String why = relay.full() ? "too many sessions open" : relay.tooManyChannels().reason();
+            Refusal.UNAVAILABLE.send(response, why + ": try again later");
             return;
         }
+        AsyncContext async;
+        EventStreamWriter writer;
         try {
-            awaitListen(listen.channels());
-            streamHeaders(response);
-            AsyncContext async = request.startAsync();
+            async = request.startAsync();
             async.setTimeout(0);
-            EventStreamWriter writer = new EventStreamWriter(async, response.getOutputStream(), subscriber);
+            writer = new EventStreamWriter(async, response.getOutputStream(), subscriber);
+            // From now on a client that goes away ends the subscriber, opened or not.
             async.addListener(writer);
-            response.getOutputStream().setWriteListener(writer);
-            if (request.getAttribute(Grant.ATTRIBUTE) instanceof Grant grant) {
-                // The token's end ends the stream (event: error, "token expired"); a stream that ends first cancels it.
-                ScheduledFuture<?> expiry = authorizer.endAtExpiry(grant, subscriber);
-                if (expiry != null) {
-                    async.addListener(new CancelOnEnd(expiry));
-                }
-            }
-            LOG.fine(() -> "event stream opened for " + listen.channels());
         } catch (IOException | RuntimeException e) {
             subscriber.end();
             throw e;
         }
+        Grant grant = request.getAttribute(Grant.ATTRIBUTE) instanceof Grant g ? g : null;
+        CompletableFuture<Void> listened = listened(listen.channels());
+        if (listened.isDone()) {
+            open(response, async, writer, subscriber, grant);
+            return;
+        }
+        listened.whenComplete((done, failed) -> {
+            if (failed != null) {
+                LOG.warning(() -> "LISTEN " + listen.channels() + " did not complete in " + LISTEN_WAIT_SECONDS
+                        + " s: " + failed);
+            }
+            try {
+                async.start(() -> open(response, async, writer, subscriber, grant));
+            } catch (RuntimeException e) {
+                // The client went away meanwhile: the context is over.
+                subscriber.end();
+            }
+        });
     }
 
-    /** Cancels a scheduled task when the stream ends, whichever way. */
-    private record CancelOnEnd(Future<?> task) implements AsyncListener {
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            task.cancel(false);
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            task.cancel(false);
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            task.cancel(false);
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // Not restarted.
+    /**
+     * The LISTENs are in effect (or took too long): the headers, then the stream. A failure half-way gives back the
+     * subscriber's place and channels and completes the async context at once.
+     */
+    private void open(HttpServletResponse response, AsyncContext async, EventStreamWriter writer,
+            Subscriber subscriber, Grant grant) {
+        try {
+            streamHeaders(response);
+            response.getOutputStream().setWriteListener(writer);
+            if (grant != null) {
+                // The token's end ends the stream (event: error, "token expired"), found by the relay's sweep.
+                authorizer.endAtExpiry(grant, subscriber);
+            }
+            LOG.fine(() -> "event stream opened for " + subscriber.channels());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "event stream failed while opening", e);
+            subscriber.end();
+            try {
+                async.complete();
+            } catch (IllegalStateException gone) {
+                // Completed by the container already.
+            }
         }
     }
 
@@ -152,20 +162,16 @@ public class EventStreamServlet extends HttpServlet {
     }
 
     /**
-     * Waits for the LISTENs only while the connection is up: then they follow within a round trip. While it is
-     * connecting or down, the channels are LISTENed when it comes (back) and the stream is told of the gap.
+     * Completes once every channel is LISTENed, or after {@value #LISTEN_WAIT_SECONDS} s (exceptionally); at once
+     * while the connection is connecting or down: the channels are LISTENed when it comes (back), and the stream is
+     * told of the gap.
      */
-    private void awaitListen(List<String> channels) {
+    private CompletableFuture<Void> listened(List<String> channels) {
         if (listener.state() != ListenerState.UP) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<?>[] listening = channels.stream().map(relay::listening).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.allOf(listening).get(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warning(() -> "LISTEN " + channels + " did not complete in " + LISTEN_WAIT_SECONDS + " s: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(listening);
+        return all.isDone() ? all : all.orTimeout(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -15,7 +15,8 @@ import pgeventserv.access.OriginPolicy;
 /**
  * The files of {@code AssetsPath} at the root ({@code /app.js} is {@code AssetsPath/app.js}), so a custom
  * viewer page can bring its scripts and styles. Without {@code AssetsPath}, and for anything not in it, 404.
- * Nothing outside the directory and no hidden file is ever served.
+ * Nothing outside the directory and no hidden file is ever served, not even through a symbolic link that leads out
+ * of it.
  */
 @WebServlet(urlPatterns = "/")
 public class AssetsServlet extends HttpServlet {
@@ -51,6 +52,13 @@ public class AssetsServlet extends HttpServlet {
             if (part.toString().startsWith(".")) {
                 return Optional.empty();
             }
+        }
+        try {
+            if (!file.toRealPath().startsWith(root.toRealPath())) {
+                return Optional.empty();
+            }
+        } catch (IOException e) {
+            return Optional.empty();
         }
         return Optional.of(file);
     }

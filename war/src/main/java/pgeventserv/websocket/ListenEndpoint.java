@@ -10,7 +10,6 @@ import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ScheduledFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import pgeventserv.auth.Authorizer;
@@ -28,7 +27,8 @@ import pgeventserv.fanout.Subscriber;
  * {@code maxMessageSize}), more than {@link ClientMessageBudget} allows closes it with 1008. One endpoint instance
  * per connection, made by {@link SubscribeOnHandshake} (not by CDI), so its fields are that connection's.
  *
- * <p>Admitted with a token that expires, the session is closed with 1008 {@code token expired} then.
+ * <p>Admitted with a token that expires, the session is closed with 1008 {@code token expired} then, by the relay's
+ * periodic sweep.
  */
 @ServerEndpoint(value = "/listen/{channel}", subprotocols = Envelope.PROTOCOL, configurator = SubscribeOnHandshake.class)
 public class ListenEndpoint {
@@ -41,7 +41,6 @@ public class ListenEndpoint {
     private final ClientMessageBudget budget = new ClientMessageBudget(System.nanoTime());
     private Subscriber subscriber;
     private WebSocketConnection connection;
-    private ScheduledFuture<?> expiry;
 
     /** For containers that insist on a public no-argument constructor (Open Liberty checks at deployment). */
     public ListenEndpoint() {
@@ -62,7 +61,7 @@ public class ListenEndpoint {
         subscriber.attach(path.writer(connection, subscriber));
         if (session.getUserProperties().get(SubscribeOnHandshake.GRANT) instanceof Grant grant) {
             Authorizer auth = authorizer != null ? authorizer : CDI.current().select(Authorizer.class).get();
-            expiry = auth.endAtExpiry(grant, subscriber);
+            auth.endAtExpiry(grant, subscriber);
         }
     }
 
@@ -86,9 +85,6 @@ public class ListenEndpoint {
         LOG.fine(() -> "client disconnected from channel " + subscriber.channels() + " (session " + session.getId()
                 + "): " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
         subscriber.end();
-        if (expiry != null) {
-            expiry.cancel(false);
-        }
     }
 
     @OnError
@@ -96,9 +92,6 @@ public class ListenEndpoint {
         LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
         if (subscriber != null) {
             subscriber.end();
-        }
-        if (expiry != null) {
-            expiry.cancel(false);
         }
     }
 

@@ -1,7 +1,6 @@
 package pgeventserv.websocket;
 
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Denial;
@@ -20,7 +19,9 @@ import pgeventserv.fanout.filter.Filter;
  * cover are left with a {@code refused} reply. When the token expires, the session closes with 1008
  * {@code token expired}.
  *
- * <p>Used by the session's endpoint, one message at a time; the scheduled tasks only close the subscriber.
+ * <p>Used by the session's endpoint, one message at a time. Both deadlines are the subscriber's own
+ * ({@link Subscriber#endAt}), found by the relay's periodic sweep: no timer per session, nothing left behind when it
+ * ends.
  */
 final class SessionAuth {
 
@@ -29,8 +30,6 @@ final class SessionAuth {
     private final Authorizer authorizer;
     private final Subscriber subscriber;
     private Grant grant;
-    private ScheduledFuture<?> deadline;
-    private ScheduledFuture<?> expiry;
 
     SessionAuth(Authorizer authorizer, Subscriber subscriber, Grant admitted) {
         this.authorizer = authorizer;
@@ -41,15 +40,15 @@ final class SessionAuth {
     /** The connection is open: the clock of its expiry, or of its deadline to authenticate, starts. */
     void opened() {
         if (grant != null) {
-            expiry = authorizer.endAtExpiry(grant, subscriber);
+            authorizer.endAtExpiry(grant, subscriber);
             return;
         }
-        deadline = authorizer.later(TimeUnit.SECONDS.toMillis(AUTH_WAIT_SECONDS), () -> {
-            authorizer.refused(Denial.MISSING, "no auth message within " + AUTH_WAIT_SECONDS + " s");
-            String reason = "authentication required: send {\"type\":\"auth\",\"token\":\"...\"} first";
-            subscriber.send(Frame.of(Envelope.error(reason)));
-            subscriber.close(new Farewell(Farewell.POLICY_VIOLATION, "authentication required"));
-        });
+        subscriber.endAt(System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(AUTH_WAIT_SECONDS),
+                new Farewell(Farewell.POLICY_VIOLATION, "authentication required"), () -> {
+                    authorizer.refused(Denial.MISSING, "no auth message within " + AUTH_WAIT_SECONDS + " s");
+                    String reason = "authentication required: send {\"type\":\"auth\",\"token\":\"...\"} first";
+                    subscriber.send(Frame.of(Envelope.error(reason)));
+                });
     }
 
     /**
@@ -73,8 +72,6 @@ final class SessionAuth {
                     new Farewell(Farewell.POLICY_VIOLATION, e.getMessage()));
             return;
         }
-        cancel(deadline);
-        cancel(expiry);
         grant = fresh;
         subscribed.forEach((channel, filter) -> {
             try {
@@ -86,7 +83,7 @@ final class SessionAuth {
                 leave.leave(channel, e);
             }
         });
-        expiry = authorizer.endAtExpiry(fresh, subscriber);
+        authorizer.endAtExpiry(fresh, subscriber);
     }
 
     /**
@@ -100,17 +97,6 @@ final class SessionAuth {
             throw new Rejected(Denial.MISSING, "authenticate first: {\"type\":\"auth\",\"token\":\"...\"}");
         }
         return authorizer.authorize(grant, channel);
-    }
-
-    void closed() {
-        cancel(deadline);
-        cancel(expiry);
-    }
-
-    private static void cancel(ScheduledFuture<?> future) {
-        if (future != null) {
-            future.cancel(false);
-        }
     }
 
     /** Leaves a channel the session may no longer listen to. */

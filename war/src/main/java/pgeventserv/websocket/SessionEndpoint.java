@@ -41,8 +41,9 @@ import pgeventserv.wiring.Relay;
  * {@code {"type":"unsubscribe","channel":"people"}}; each is checked as a handshake is (name rules, allow-list,
  * {@code MaxChannelsPerSession}) and answered in order with everything else on the connection:
  * {@code subscribed} once the channel's LISTEN is in effect (so a NOTIFY committed after the client reads it is
- * delivered), {@code refused} with the status a handshake would get, {@code unsubscribed} after the channel's
- * last event, or {@code error} for anything else; the session stays open. Floods still close it with 1008.
+ * delivered), {@code refused} with the status a handshake would get (503 beyond {@code MaxChannels}; 429 for a
+ * session taking new channels faster than {@link #NEW_CHANNEL_REFILL_NANOS} allows), {@code unsubscribed} after the
+ * channel's last event, or {@code error} for anything else; the session stays open. Floods still close it with 1008.
  * With authentication on, {@code {"type":"auth","token":"..."}} authenticates the session (or extends it) and
  * each {@code subscribe} is checked against its token ({@link SessionAuth}).
  *
@@ -56,11 +57,17 @@ public class SessionEndpoint {
 
     /** Commands come in bursts (a page subscribing to all its channels at once), never in a stream. */
     private static final long COMMAND_REFILL_NANOS = 20_000_000L;
+    /**
+     * Each subscribe may cost a LISTEN and, later, an UNLISTEN: a session may subscribe to its
+     * {@code MaxChannelsPerSession} at once, then to one more a second, however it unsubscribes meanwhile.
+     */
+    static final long NEW_CHANNEL_REFILL_NANOS = 1_000_000_000L;
 
     private final SendPath sendPath;
     private final ChannelPolicy policy;
     private final Authorizer authorizer;
     private ClientMessageBudget budget;
+    private ClientMessageBudget newChannels;
     /** The channels asked for, each with the token's filter it was subscribed under ({@code NONE} without one). */
     private final Map<String, Filter> channels = new HashMap<>();
     private Subscriber subscriber;
@@ -90,6 +97,7 @@ public class SessionEndpoint {
         maxChannels = relay.maxChannelsPerSession();
         budget = new ClientMessageBudget(System.nanoTime(), 2 * maxChannels + ClientMessageBudget.BURST,
                 COMMAND_REFILL_NANOS);
+        newChannels = new ClientMessageBudget(System.nanoTime(), maxChannels, NEW_CHANNEL_REFILL_NANOS);
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
         Authorizer authorizer = this.authorizer != null ? this.authorizer : CDI.current().select(Authorizer.class).get();
@@ -142,9 +150,6 @@ public class SessionEndpoint {
         LOG.fine(() -> "multiplexed session " + session.getId() + " disconnected: " + reason.getCloseCode().getCode()
                 + " " + reason.getReasonPhrase());
         subscriber.end();
-        if (auth != null) {
-            auth.closed();
-        }
     }
 
     @OnError
@@ -152,9 +157,6 @@ public class SessionEndpoint {
         LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
         if (subscriber != null) {
             subscriber.end();
-        }
-        if (auth != null) {
-            auth.closed();
         }
     }
 
@@ -190,6 +192,11 @@ public class SessionEndpoint {
         }
         if (channels.size() >= maxChannels) {
             reply(Envelope.refused(channel, 400, "a session may subscribe to at most " + maxChannels + " channels"));
+            return;
+        }
+        if (!newChannels.spend(System.nanoTime())) {
+            reply(Envelope.refused(channel, 429, "too many new channels: " + maxChannels
+                    + " at once, then one a second"));
             return;
         }
         Filter tokens = Filter.NONE;

@@ -108,7 +108,9 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
      * Waits for the LISTEN only while the connection is up: then it follows within a round trip. While the
      * listener is connecting or down, an HTTP worker parked here could wait seconds, and a storm of handshakes
      * would park them all (health checks included); the channel is LISTENed when the connection comes (back), and
-     * clients that can be told of the gap are told then.
+     * clients that can be told of the gap are told then. Even while it is up, at most
+     * {@link pgeventserv.listen.HandshakeWaits} handshakes get this far to wait: the front door answers the others
+     * 503, so a LISTEN connection that stalls while marked up parks a few workers, not all.
      */
     private void awaitListen(String channel) {
         if (listener().state() != ListenerState.UP) {

@@ -191,14 +191,19 @@ public class Relay {
         return subscriptions.full();
     }
 
-    /** Whether a new subscriber could have this channel now ({@code MaxChannels}). */
-    public boolean roomFor(String channel) {
-        return subscriptions.roomFor(channel);
+    /** Whether a new subscriber could have these channels now ({@code MaxChannels}). */
+    public boolean roomFor(List<String> channels) {
+        return subscriptions.roomFor(channels);
     }
 
     /** Why a new channel is refused. */
     public Farewell tooManyChannels() {
         return subscriptions.tooManyChannels();
+    }
+
+    /** Whether the channel exists and its LISTEN is in effect: a subscriber of it waits for nothing. */
+    public boolean listened(String channel) {
+        return subscriptions.listened(channel);
     }
 
     public CompletableFuture<Void> listening(String channel) {

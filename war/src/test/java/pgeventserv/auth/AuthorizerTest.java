@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
+import pgeventserv.postgres.DurableConnections;
 
 /** Every refusal reason, counted; the function on the shared test database (a uniquely named one, dropped after). */
 class AuthorizerTest {
@@ -20,6 +21,7 @@ class AuthorizerTest {
     private static final String FUNCTION = "auth_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
     private static final String FILTERING = FUNCTION + "_filters";
     private static final PGSimpleDataSource DATABASE = new PGSimpleDataSource();
+    private static final DurableConnections POOL = new DurableConnections(DATABASE, 4);
 
     @BeforeAll
     static void createFunction() throws Exception {
@@ -46,7 +48,7 @@ class AuthorizerTest {
 
     private static Authorizer authorizer(boolean required, String function) {
         return new Authorizer(new Verifier(TestTokens.secret(), null, null, "channels"), required,
-                function == null ? null : new AuthorizeFunction(DATABASE, function, 10), null);
+                function == null ? null : new AuthorizeFunction(POOL, function, 10));
     }
 
     private static Denial denial(org.junit.jupiter.api.function.Executable executable) {
@@ -55,7 +57,7 @@ class AuthorizerTest {
 
     @Test
     void withoutAKeyAuthenticationIsOffAndNothingIsRequired() {
-        Authorizer off = new Authorizer(null, true, null, null);
+        Authorizer off = new Authorizer(null, true, null);
         org.junit.jupiter.api.Assertions.assertFalse(off.enabled());
         org.junit.jupiter.api.Assertions.assertFalse(off.required());
     }
@@ -164,9 +166,9 @@ class AuthorizerTest {
 
     @Test
     void aFunctionNameThatIsNotOneIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new AuthorizeFunction(DATABASE, "f(); DROP TABLE x; --", 10));
-        new AuthorizeFunction(DATABASE, "public.may_listen", 10);
-        new AuthorizeFunction(DATABASE, "\"My Schema\".\"may listen\"", 10);
+        assertThrows(IllegalArgumentException.class, () -> new AuthorizeFunction(POOL, "f(); DROP TABLE x; --", 10));
+        new AuthorizeFunction(POOL, "public.may_listen", 10);
+        new AuthorizeFunction(POOL, "\"My Schema\".\"may listen\"", 10);
     }
 
     @Test

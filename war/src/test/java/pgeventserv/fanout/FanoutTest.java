@@ -178,13 +178,14 @@ class FanoutTest {
                 "an existing channel is no new one");
         Subscriber session = registry.subscribe(List.of(), TestFormat.RAW, true, null);
         assertFalse(session.join("d", null, null), "a multiplexed join of a new channel is refused too");
-        assertFalse(registry.roomFor("d"));
-        assertTrue(registry.roomFor("a"));
+        assertFalse(registry.roomFor(List.of("d")));
+        assertTrue(registry.roomFor(List.of("a", "b")));
         a.attach(FakeWriter.fast());
         fanout.pollEnded();
         a.end();
         registry.sweep(System.nanoTime() + 2 * GRACE_NANOS, 0);
-        assertTrue(registry.roomFor("d"));
+        assertTrue(registry.roomFor(List.of("d", "b")));
+        assertFalse(registry.roomFor(List.of("d", "e")), "two new ones where one fits");
         assertTrue(session.join("d", null, null));
     }
 

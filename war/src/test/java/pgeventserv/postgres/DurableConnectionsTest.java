@@ -151,6 +151,33 @@ class DurableConnectionsTest {
     }
 
     @Test
+    void authorizationsShareTheBudgetAndLeaveLiveReadsAConnection() throws Exception {
+        DurableConnections connections = new DurableConnections(pool, 4);
+        CountDownLatch entered = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Future<Boolean>> asking = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            asking.add(threads.submit(() -> connections.run(DurableConnections.Lane.AUTHORIZE, c -> {
+                entered.countDown();
+                try {
+                    return release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new SQLException(e);
+                }
+            })));
+        }
+        assertFalse(entered.await(500, TimeUnit.MILLISECONDS), "two of the three slots at most for authorizations");
+        assertEquals(1, entered.getCount());
+        assertEquals("live", connections.run(DurableConnections.Lane.LIVE, c -> "live"));
+        assertEquals(1, connections.freeSlots(), "the two authorizations hold slots of the one budget");
+        release.countDown();
+        for (Future<Boolean> f : asking) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(3, connections.freeSlots());
+    }
+
+    @Test
     void aPoolOfOneStillLetsDurableWorkRun() {
         assertEquals(1, DurableConnections.slotsFor(1));
         assertEquals(3, DurableConnections.slotsFor(4));

@@ -37,4 +37,19 @@ class AssetsServletTest {
         assertEquals(Optional.empty(), AssetsServlet.find(root, "/"));
         assertEquals(Optional.empty(), AssetsServlet.find(root, "/missing.js"));
     }
+
+    @Test
+    void aSymbolicLinkThatLeadsOutOfTheDirectoryIsNotFollowed() throws IOException {
+        Path assets = Files.createDirectories(parent.resolve("assets"));
+        Path outside = Files.createDirectories(parent.resolve("outside"));
+        Files.writeString(outside.resolve("secret.txt"), "");
+        Files.createSymbolicLink(assets.resolve("leak.txt"), outside.resolve("secret.txt"));
+        Files.createSymbolicLink(assets.resolve("out"), outside);
+        Path inside = Files.writeString(assets.resolve("app.js"), "");
+        Files.createSymbolicLink(assets.resolve("alias.js"), inside);
+        assertEquals(Optional.empty(), AssetsServlet.find(assets, "/leak.txt"));
+        assertEquals(Optional.empty(), AssetsServlet.find(assets, "/out/secret.txt"));
+        assertEquals(Optional.of(assets.resolve("alias.js")), AssetsServlet.find(assets, "/alias.js"),
+                "a link that stays inside is served");
+    }
 }

@@ -1,0 +1,48 @@
+package pgeventserv.listen;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The WebSocket handshakes that hold a server worker while their channel's LISTEN is on its way: at most
+ * {@value #MAX} at once. The Jakarta WebSocket API answers a handshake from the thread that runs it, so one that must
+ * not race the LISTEN waits there (a round trip, while the connection is up); one more is answered 503 with
+ * {@code Retry-After: 1} instead of parking another worker. So a burst of fresh channels, or a LISTEN connection
+ * that stalls while still marked up, never takes more than {@value #MAX} workers from everything else
+ * ({@code /health/ready} included).
+ *
+ * <p>Threads: any (the server's request threads take and give back; metrics read).
+ */
+@ApplicationScoped
+public class HandshakeWaits {
+
+    /** Well under any server's worker pool (Payara's 200, Open Liberty's and WildFly's grow from fewer). */
+    static final int MAX = 32;
+
+    private final Semaphore places = new Semaphore(MAX);
+    private final LongAdder refused = new LongAdder();
+
+    /** Takes a place to wait; false (counted) when all are taken. */
+    boolean enter() {
+        if (places.tryAcquire()) {
+            return true;
+        }
+        refused.increment();
+        return false;
+    }
+
+    void leave() {
+        places.release();
+    }
+
+    /** Handshakes holding a worker for their LISTEN now, for {@code pg_eventserv_handshakes_waiting}. */
+    public int waiting() {
+        return MAX - places.availablePermits();
+    }
+
+    /** Handshakes answered 503 since start because {@value #MAX} were waiting already. */
+    public long refused() {
+        return refused.sum();
+    }
+}

@@ -1,0 +1,210 @@
+package pgeventserv.listen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import pgeventserv.access.ChannelPolicy;
+import pgeventserv.access.OriginPolicy;
+import pgeventserv.auth.Authorizer;
+import pgeventserv.fanout.Farewell;
+import pgeventserv.postgres.ListenerState;
+import pgeventserv.postgres.NotificationListener;
+import pgeventserv.wiring.Relay;
+
+/** The front door's bounds, with fake HTTP and a relay that says what the test wants. */
+class ListenFilterTest {
+
+    private final HandshakeWaits waits = new HandshakeWaits();
+    private final ListenFilter filter = new ListenFilter();
+    private boolean listened;
+    private boolean room = true;
+    private int passed;
+    /** Places taken while the last request that passed went down the chain. */
+    private int waitingInChain;
+
+    /** What the filter answered, or that it let the request through. */
+    private final class Exchange {
+        final Map<String, String> headers = new HashMap<>();
+        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int status;
+
+        HttpServletResponse response() {
+            ServletOutputStream out = new ServletOutputStream() {
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                }
+
+                @Override
+                public void write(int b) {
+                    body.write(b);
+                }
+            };
+            return proxy(HttpServletResponse.class, (name, args) -> switch (name) {
+                case "setStatus" -> {
+                    status = (Integer) args[0];
+                    yield null;
+                }
+                case "setHeader" -> {
+                    headers.put((String) args[0], (String) args[1]);
+                    yield null;
+                }
+                case "getOutputStream" -> out;
+                default -> null;
+            });
+        }
+
+        String text() {
+            return body.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    ListenFilterTest() {
+        filter.policy = new ChannelPolicy() {
+            @Override
+            public boolean allows(String channel) {
+                return true;
+            }
+        };
+        filter.origins = new OriginPolicy() {
+            @Override
+            public boolean allows(String origin) {
+                return true;
+            }
+        };
+        filter.relay = new Relay() {
+            @Override
+            public boolean full() {
+                return false;
+            }
+
+            @Override
+            public boolean roomFor(List<String> channels) {
+                return room;
+            }
+
+            @Override
+            public Farewell tooManyChannels() {
+                return new Farewell(Farewell.TRY_AGAIN_LATER, "too many channels: 4 are listened to");
+            }
+
+            @Override
+            public int maxChannelsPerSession() {
+                return 3;
+            }
+
+            @Override
+            public boolean listened(String channel) {
+                return listened;
+            }
+        };
+        filter.authorizer = new Authorizer();
+        filter.listener = new NotificationListener() {
+            @Override
+            public ListenerState state() {
+                return ListenerState.UP;
+            }
+        };
+        filter.waits = waits;
+    }
+
+    private Exchange get(String uri, Map<String, String> headers, Map<String, String[]> parameters) throws Exception {
+        Exchange exchange = new Exchange();
+        HttpServletRequest request = proxy(HttpServletRequest.class, (name, args) -> switch (name) {
+            case "getRequestURI" -> uri;
+            case "getContextPath" -> "";
+            case "getHeader" -> headers.get((String) args[0]);
+            case "getHeaders" -> Collections.enumeration(headers.containsKey((String) args[0])
+                    ? List.of(headers.get((String) args[0])) : List.<String>of());
+            case "getParameterValues" -> parameters.get((String) args[0]);
+            default -> null;
+        });
+        filter.doFilter(request, exchange.response(), (req, res) -> {
+            passed++;
+            waitingInChain = waits.waiting();
+        });
+        return exchange;
+    }
+
+    private Exchange upgrade(String channel) throws Exception {
+        return get("/listen/" + channel, Map.of("Upgrade", "websocket"), Map.of());
+    }
+
+    @Test
+    void aHandshakeOnAChannelNotListenedYetWaitsOnlyWhileFewerThanTheBoundDo() throws Exception {
+        assertEquals(0, upgrade("fresh").status);
+        assertEquals(1, passed);
+        assertEquals(1, waitingInChain, "it holds a place while it waits");
+        assertEquals(0, waits.waiting(), "and gives it back");
+        for (int i = 0; i < HandshakeWaits.MAX; i++) {
+            waits.enter();
+        }
+        Exchange refused = upgrade("fresh");
+        assertEquals(503, refused.status);
+        assertEquals("1", refused.headers.get("Retry-After"));
+        assertTrue(refused.text().startsWith("too many handshakes waiting"), refused.text());
+        assertEquals(1, passed);
+        listened = true;
+        assertEquals(0, upgrade("listened").status, "a channel LISTENed already needs no wait, and no place");
+        assertEquals(2, passed);
+        assertEquals(HandshakeWaits.MAX, waitingInChain);
+    }
+
+    @Test
+    void aNewChannelBeyondMaxChannelsIs503WithRetryAfter() throws Exception {
+        room = false;
+        Exchange refused = upgrade("one_too_many");
+        assertEquals(503, refused.status);
+        assertEquals("10", refused.headers.get("Retry-After"));
+        assertTrue(refused.text().startsWith("too many channels"), refused.text());
+        assertEquals(0, passed);
+    }
+
+    @Test
+    void anEventStreamNamingMoreChannelsThanASessionMayHaveIs400() throws Exception {
+        Exchange refused = get("/listen", Map.of("Accept", "text/event-stream"),
+                Map.of("channel", new String[] {"a", "b", "c", "d"}));
+        assertEquals(400, refused.status);
+        assertFalse(refused.text().isEmpty());
+        assertEquals(0, get("/listen", Map.of("Accept", "text/event-stream"),
+                Map.of("channel", new String[] {"a", "b", "c"})).status);
+        assertEquals(1, passed);
+        assertEquals(0, waitingInChain, "an event stream waits without a place: it goes async");
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        Object answer(String method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(ListenFilterTest.class.getClassLoader(), new Class<?>[] {type},
+                (p, method, args) -> {
+                    Object value = answer.answer(method.getName(), args);
+                    if (value == null && method.getReturnType() == boolean.class) {
+                        return false;
+                    }
+                    if (value == null && method.getReturnType() == int.class) {
+                        return 0;
+                    }
+                    return value;
+                }));
+    }
+}

@@ -4,7 +4,7 @@
 --   java -jar pg_eventserv.jar --install-sql        (the configured database, no psql needed)
 --   psql --single-transaction -v ON_ERROR_STOP=1 -f pg_eventserv.sql "$DATABASE_URL"
 -- Needs PostgreSQL 13 or newer, CREATE on the database (its owner has it) and, to create the roles
--- eventserv_publisher and eventserv_relay, CREATEROLE; without it, grant the rights directly (README).
+-- eventserv_publisher and eventserv_relay, CREATEROLE; without it, grant the rights directly (docs/durable-events.md).
 -- pg_eventserv --print-sql prints this script for the schema named by DurableSchema, when set.
 --
 -- Then, as the same owner:

@@ -65,6 +65,8 @@ public class DurableStore {
 
     private DurableTable table = new DurableTable(new DurableSql(DurableSql.DEFAULT_SCHEMA));
     private DurableSchemaCheck check;
+    /** The check at start and the first rounds may overlap on the scheduler's threads: one checks at a time. */
+    private final Object checking = new Object();
     private DurableEvents events;
     private ScheduledFuture<?> retentionRuns;
 
@@ -91,7 +93,8 @@ public class DurableStore {
         events = new DurableEvents(connections, maxPayloadBytes, table, poolMaxConnections);
         Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
-        // The check at once; the first round soon after start: it also finds out whether the table is there (/metrics shows it).
+        // The check at once. The first round soon after start: it also finds out whether the table is there
+        // (/metrics shows it).
         scheduler.execute(() -> check(connections));
         long first = Math.min(interval, FIRST_RETENTION_DELAY.toMillis());
         retentionRuns = scheduler.scheduleWithFixedDelay(() -> {
@@ -130,13 +133,15 @@ public class DurableStore {
 
     /** Once: until it could ask the database, each round asks again. */
     private void check(DurableConnections connections) {
-        if (check.finding() != DurableSchemaCheck.Finding.UNCHECKED) {
-            return;
-        }
-        try {
-            connections.run(check::run);
-        } catch (SQLException | RuntimeException e) {
-            LOG.fine(() -> "durable events: the schema could not be checked yet: " + e);
+        synchronized (checking) {
+            if (check.finding() != DurableSchemaCheck.Finding.UNCHECKED) {
+                return;
+            }
+            try {
+                connections.run(check::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.fine(() -> "durable events: the schema could not be checked yet: " + e);
+            }
         }
     }
 

@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The durable events in the application: {@link DurableEvents} on the server's DataSource for the fan-out, and
- * {@link Retention} run on the server's scheduler, after the {@link DurableSchemaCheck} (again each round until the
- * database could be asked). Bean-managed transactions keep the container from enlisting
+ * {@link Retention} run on the server's scheduler, each round after the {@link DurableSchemaCheck} until that could
+ * ask the database (the first round, 10 s after start, normally). Bean-managed transactions keep the container from enlisting
  * the pooled connections: each read is one autocommit query, each delete batch its own transaction.
  */
 @Startup
@@ -65,8 +65,6 @@ public class DurableStore {
 
     private DurableTable table = new DurableTable(new DurableSql(DurableSql.DEFAULT_SCHEMA));
     private DurableSchemaCheck check;
-    /** The check at start and the first rounds may overlap on the scheduler's threads: one checks at a time. */
-    private final Object checking = new Object();
     private DurableEvents events;
     private ScheduledFuture<?> retentionRuns;
 
@@ -93,9 +91,8 @@ public class DurableStore {
         events = new DurableEvents(connections, maxPayloadBytes, table, poolMaxConnections);
         Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
-        // The check at once. The first round soon after start: it also finds out whether the table is there
-        // (/metrics shows it).
-        scheduler.execute(() -> check(connections));
+        // The first round soon after start, once the LISTEN connection has its own: it checks the schema first and
+        // finds out whether the table is there (/metrics shows it).
         long first = Math.min(interval, FIRST_RETENTION_DELAY.toMillis());
         retentionRuns = scheduler.scheduleWithFixedDelay(() -> {
             check(connections);
@@ -133,15 +130,13 @@ public class DurableStore {
 
     /** Once: until it could ask the database, each round asks again. */
     private void check(DurableConnections connections) {
-        synchronized (checking) {
-            if (check.finding() != DurableSchemaCheck.Finding.UNCHECKED) {
-                return;
-            }
-            try {
-                connections.run(check::run);
-            } catch (SQLException | RuntimeException e) {
-                LOG.fine(() -> "durable events: the schema could not be checked yet: " + e);
-            }
+        if (check.finding() != DurableSchemaCheck.Finding.UNCHECKED) {
+            return;
+        }
+        try {
+            connections.run(check::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.fine(() -> "durable events: the schema could not be checked yet: " + e);
         }
     }
 

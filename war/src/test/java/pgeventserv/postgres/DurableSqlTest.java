@@ -28,7 +28,7 @@ class DurableSqlTest {
 
     @Test
     void theServerReadsTheVersionTheInstallScriptEndsAt() throws Exception {
-        String script = Files.readString(Path.of("../sql/pg_eventserv.sql"), StandardCharsets.UTF_8);
+        String script = Files.readString(Path.of("sql/pg_eventserv.sql"), StandardCharsets.UTF_8);
         assertTrue(script.contains("script constant integer := " + DurableSql.VERSION + ";"), "the script's own check");
         assertTrue(script.contains("INSERT INTO eventserv.installed (version) VALUES (" + DurableSql.VERSION + ");"), "its last step");
         assertFalse(script.contains("VALUES (" + (DurableSql.VERSION + 1) + ")"), "no step after it");

@@ -21,6 +21,8 @@ class OutboxTest {
         final List<Farewell> closes = new ArrayList<>();
         boolean writable = true;
         boolean fails;
+        /** Each write stays outstanding (not writable) until the test says. */
+        boolean busyAfterEachWrite;
 
         @Override
         public boolean writable() {
@@ -33,6 +35,9 @@ class OutboxTest {
                 throw new IOException("broken pipe");
             }
             writes.add(messages.frames().stream().map(Frame::text).toList());
+            if (busyAfterEachWrite) {
+                writable = false;
+            }
         }
 
         @Override
@@ -157,13 +162,8 @@ class OutboxTest {
     @Test
     void aWriterThatStopsTakingMidBacklogIsWaitedFor() {
         Subscriptions roomy = subscriptions(new Limits(100, 1 << 24));
-        Writes writer = new Writes() {
-            @Override
-            public void write(Messages messages) throws IOException {
-                super.write(messages);
-                writable = false;
-            }
-        };
+        Writes writer = new Writes();
+        writer.busyAfterEachWrite = true;
         Subscriber s = open(roomy, writer);
         writer.writable = false;
         String half = "h".repeat(Outbox.MAX_WRITE_BYTES / 2);

@@ -372,4 +372,77 @@ class OutboxTest {
         assertEquals(List.of(), writer.writes, "what was queued is dropped");
         assertEquals(List.of(why), writer.closes);
     }
+    @Test
+    void aDeliveryToAClientWithABacklogWritesTheBacklogOnceTheWriterHasRoom() {
+        Writes writer = new Writes();
+        Subscriber s = open(subscriptions, writer);
+        writer.writable = false;
+        s.outbox().deliver(messages("a"));
+        writer.writable = true;
+        s.outbox().deliver(messages("b"));
+        assertEquals(List.of("a", "b"), writer.all());
+        assertTrue(s.outbox().written());
+    }
+
+    @Test
+    void aClientTooSlowHalfwayThroughADeliveryHasWhatWasQueuedAndTheRestCountedAsDropped() {
+        Writes writer = new Writes();
+        Subscriber s = open(subscriptions, writer);
+        writer.writable = false;
+        s.outbox().deliver(messages("1", "2"));
+        s.outbox().deliver(messages("3", "4", "5"));
+        assertEquals(Subscriber.State.CLOSING, s.state());
+        assertEquals(5, subscriptions.counters().dropped(), "three queued, two refused");
+    }
+
+    @Test
+    void aClientThatKeepsUpIsNeverTooSlowHoweverMuchGoesThroughItsQueue() {
+        Subscriptions small = subscriptions(new Limits(2, 10));
+        Writes writer = new Writes();
+        Subscriber s = open(small, writer);
+        for (int i = 0; i < 10; i++) {
+            writer.writable = false;
+            s.outbox().deliver(messages("1234", "5678"));
+            writer.writable = true;
+            s.writable();
+        }
+        assertEquals(Subscriber.State.OPEN, s.state());
+        assertEquals(20, writer.all().size());
+    }
+
+    @Test
+    void aReplayWrittenOutLeavesNoAllowanceForBytes() {
+        Subscriptions small = subscriptions(new Limits(100, 4));
+        Writes writer = new Writes();
+        Subscriber s = open(small, writer);
+        writer.writable = false;
+        s.outbox().replay(replayed("replayed-1", "replayed-2"));
+        writer.writable = true;
+        s.writable();
+        writer.writable = false;
+        s.outbox().offer(Frame.of("12345"));
+        assertEquals(Subscriber.State.CLOSING, s.state(), "five bytes past a bound of four");
+    }
+
+    @Test
+    void aClosedClientsQueueIsDropped() {
+        Writes writer = new Writes();
+        Subscriber s = open(subscriptions, writer);
+        writer.writable = false;
+        s.outbox().deliver(messages("a", "b"));
+        assertFalse(s.outbox().written());
+        s.end();
+        assertTrue(s.outbox().written(), "nothing waits any more");
+    }
+
+    @Test
+    void aClosingClientsQueueIsDroppedWhileItsCloseWaits() {
+        Writes writer = new Writes();
+        Subscriber s = open(subscriptions, writer);
+        writer.writable = false;
+        s.outbox().deliver(messages("a", "b"));
+        s.close(new Farewell(Farewell.POLICY_VIOLATION, "bye"));
+        assertEquals(Subscriber.State.CLOSING, s.state());
+        assertTrue(s.outbox().written());
+    }
 }

@@ -316,12 +316,13 @@ class DurableReadsTest {
     }
 
     @Test
-    void aRoundOverAnEmptyTableReadsNoBatch() {
+    void aRoundOverAnEmptyTableReadsNoBatchAndIsNoRetentionGap() {
         ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
         DurableResume round = resume(join("x", "a"), 0, 0, 100, completed);
         round.run();
         assertEquals(List.of(), round.rows());
         assertEquals(0, table.batchReads);
+        assertNull(round.durableGap(), "a client with nothing durable missed nothing durable");
     }
 
     @Test

@@ -233,4 +233,20 @@ class DurableSequencerTest {
         assertEquals(List.of("env:one", "env:two"), c.received());
         assertFalse(durable.reading());
     }
+
+    @Test
+    void aCatchUpRaisesTheWatermarkToItsSnapshotThoughTheNewestRowIsAnotherChannels() {
+        FakeWriter c = member("c");
+        channels.get("c").durableSince(0);
+        table.insert(1, "c", "caught up");
+        table.commit();
+        table.insert(2, "not here", "other");
+        table.commit();
+        durable.outage();
+        reads.poll().run();
+        durable.releaseDone(System.nanoTime());
+        live.deliver();
+        assertEquals(List.of("env:caught up"), c.received());
+        assertEquals(2, durable.watermark(), "every row up to the snapshot is accounted for");
+    }
 }

@@ -104,4 +104,58 @@ class FanoutPhasesTest {
         assertEquals(1, subscriptions.counters().referencesIgnored());
         assertFalse(fanout.reading());
     }
+
+    @Test
+    void eachPollsEventsCarryThatPollsTime() {
+        listen.complete(null);
+        Fanout fanout = new Fanout(subscriptions, ids);
+        open(fanout, "c", null);
+        fanout.deliver(Notification.plain("c", "1"));
+        fanout.deliver(Notification.plain("c", "2"));
+        fanout.pollEnded();
+        long before = System.nanoTime();
+        while (System.nanoTime() == before) {
+            Thread.onSpinWait();
+        }
+        fanout.deliver(Notification.plain("c", "3"));
+        fanout.pollEnded();
+        List<Event> held = subscriptions.channels().get("c").history.since(0, System.nanoTime()).events();
+        assertEquals(held.get(0).receivedNanos(), held.get(1).receivedNanos());
+        assertTrue(held.get(2).receivedNanos() > held.get(1).receivedNanos());
+    }
+
+    @Test
+    void anIdleChannelsHistoryIsEvictedByAgeAtTheFirstPollAfterASecond() throws Exception {
+        listen.complete(null);
+        Subscriptions shortLived = new Subscriptions(new Limits(100, 1 << 20),
+                new HistoryLimits(100, 1 << 20, Duration.ofMillis(10)), 100, 100, c -> listen, c -> { },
+                Duration.ofMinutes(1).toNanos());
+        Fanout fanout = new Fanout(shortLived, ids);
+        FakeWriter writer = new FakeWriter(TestFormat.IDS, false);
+        shortLived.subscribe(List.of("c"), TestFormat.IDS, false, null).attach(writer);
+        fanout.pollEnded();
+        fanout.deliver(Notification.plain("c", "1"));
+        fanout.pollEnded();
+        assertEquals(1, shortLived.historyMessages());
+        Thread.sleep(1_100);
+        fanout.pollEnded();
+        assertEquals(0, shortLived.historyMessages(), "evicted though nothing new arrived");
+    }
+
+    @Test
+    void theFanoutIsReadingWhileADurableReadIsOut() {
+        listen.complete(null);
+        FakeTable table = new FakeTable();
+        ArrayDeque<Runnable> reads = new ArrayDeque<>();
+        Fanout fanout = new Fanout(subscriptions, ids, table, reads::add, table, reads::add, 0);
+        open(fanout, "c", null);
+        reads.clear();
+        table.insert(1, "c", "d");
+        table.commit();
+        fanout.deliver(Notification.durable("c", 1, 1, FakeTable.PUBLISHER));
+        assertTrue(fanout.reading());
+        reads.poll().run();
+        fanout.pollEnded();
+        assertFalse(fanout.reading());
+    }
 }

@@ -137,9 +137,11 @@ class SubscriberTest {
         s.attach(writer);
         s.send(Frame.of("outstanding"));
         s.send(Frame.of("queued"));
+        assertFalse(s.outbox().written());
         s.shutdown();
         assertEquals(List.of(Farewell.SHUTTING_DOWN), writer.closes);
         assertEquals(Subscriber.State.CLOSED, s.state());
+        assertTrue(s.outbox().written(), "nothing waits any more");
         writer.take();
         s.writable();
         assertEquals(List.of("outstanding"), writer.received(), "what was queued is dropped");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -176,5 +177,68 @@ class TableResumesTest {
         h.readAndPoll();
         assertEquals(List.of("durable 1"), DurableHarness.payloads(live));
         assertEquals(List.of("gap:unknown:c", "durable 1"), DurableHarness.payloads(back), "not twice");
+    }
+
+    @Test
+    void whatTheChannelsGotWhileTheResumeWasReadFollowsInDeliveryOrder() {
+        h.open(List.of("a", "b"), null);
+        h.table.insert(1, "a", "stored");
+        h.table.commit();
+        FakeWriter back = new FakeWriter(TestFormat.IDS, false);
+        h.subscriptions.subscribe(List.of("a", "b"), TestFormat.IDS, true, "elsewhere.3.0").attach(back);
+        h.fanout.pollEnded();
+        h.plain("b", "b1");
+        h.plain("a", "a2");
+        h.plain("b", "b3");
+        h.fanout.pollEnded();
+        h.settle();
+        assertEquals(List.of("gap:unknown:a", "gap:unknown:b", "stored", "b1", "a2", "b3"),
+                DurableHarness.payloads(back));
+    }
+
+    @Test
+    void anOutageBeforeTheResumeIsToldWithItsTimes() {
+        List<GapNotice> told = new ArrayList<>();
+        Format recording = TestFormat.IDS;
+        Format format = new Format() {
+            @Override
+            public String message(Event event) {
+                return recording.message(event);
+            }
+
+            @Override
+            public String gap(GapNotice gap) {
+                told.add(gap);
+                return recording.gap(gap);
+            }
+
+            @Override
+            public int framedLength(Frame message) {
+                return recording.framedLength(message);
+            }
+
+            @Override
+            public void frame(Frame message, java.nio.ByteBuffer out) {
+                recording.frame(message, out);
+            }
+        };
+        FakeWriter first = h.open(List.of("c"), null);
+        h.plain("c", "seen");
+        h.fanout.pollEnded();
+        String seen = DurableHarness.idsOf(first).get(0);
+        Instant since = Instant.EPOCH;
+        Instant until = Instant.EPOCH.plusSeconds(3);
+        h.fanout.outage(new Outage(since, until));
+        h.settle();
+        FakeWriter back = new FakeWriter(format, false);
+        h.subscriptions.subscribe(List.of("c"), format, false, seen).attach(back);
+        h.fanout.pollEnded();
+        h.settle();
+        assertEquals(1, h.subscriptions.counters().resumeReads(), "the outage: history cannot vouch, the table is read");
+        GapNotice gap = told.get(told.size() - 1);
+        assertEquals(GapNotice.OUTAGE, gap.reason());
+        assertEquals(since, gap.since());
+        assertEquals(until, gap.until());
+        assertEquals(seen, gap.lastEventId());
     }
 }

@@ -19,5 +19,5 @@ $ASADMIN --interactive=false add-library "$DRIVER_JAR"
 "$(dirname "$0")/create-pool.sh"
 $ASADMIN --interactive=false create-jdbc-resource --connectionpoolid "$POOL" jdbc/eventserv
 
-# Any key of the README's table is a MicroProfile Config property; a list (Channels) is comma separated.
+# Any key of docs/configuration.md's table is a MicroProfile Config property; a list (Channels) is comma separated.
 $ASADMIN --interactive=false set-config-property --source=domain --propertyName=Channels --propertyValue="${CHANNELS// /,}"

@@ -99,9 +99,24 @@ public final class PrivateCluster implements AutoCloseable {
     }
 
     public Connection connect() throws SQLException {
+        return connect(USER, "postgres");
+    }
+
+    /** A connection as another role, to another database of the cluster. */
+    public Connection connect(String user, String database) throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", USER);
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
+        props.setProperty("user", user);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
+    }
+
+    /** The URL of a database of the cluster as a role: {@code postgresql://<user>@127.0.0.1:<port>/<database>}. */
+    public String url(String user, String database) {
+        return "postgresql://" + user + "@127.0.0.1:" + port + "/" + database;
+    }
+
+    /** The cluster's PostgreSQL client program of that name ({@code pg_dump}, {@code pg_restore}). */
+    public Path program(String name) {
+        return bin.resolve(name);
     }
 
     /** Terminates every other client backend: on this private cluster they all belong to the server under test. */

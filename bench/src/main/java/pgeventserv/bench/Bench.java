@@ -2,6 +2,8 @@ package pgeventserv.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -184,6 +186,12 @@ public final class Bench {
             }
             if (options.runs(BenchOptions.Phase.RESUME)) {
                 forEachSubject("resume " + BenchOptions.RESUME_CLIENTS + "x" + BenchOptions.RESUME_BEHIND, this::resume);
+            }
+            if (options.runs(BenchOptions.Phase.FILTERS) && subjects.get(0).name().equals(OURS)) {
+                // Ours alone: filters are not the original's.
+                Subject ours = subjects.get(0);
+                phase("filters: " + BenchOptions.FILTER_CLIENTS + " unfiltered", () -> filters(ours, false));
+                phase("filters: " + BenchOptions.FILTER_CLIENTS + " x distinct eq", () -> filters(ours, true));
             }
         } finally {
             subjects.forEach(s -> s.server().close());
@@ -429,6 +437,76 @@ public final class Bench {
             results.resume.add(ResumeTally.tally(subject.name(), clients, behind, RESUME_FIRST, start, streams,
                     again.closedByServer() + again.failed(), note(note, again.lastError())));
         }
+    }
+
+    /**
+     * Half of the filters phase, on JSON payloads whose tenant takes turns over {@link BenchOptions#FILTER_CLIENTS}
+     * values: that many WebSocket clients, each filtering {@code tenant=eq.<its own>} (so each notification reaches
+     * one client, found through the channel's index) or unfiltered (each reaches all). Flat out, with the listener
+     * thread's allocation per notification; then the latency at {@code --latency-rate}. The two halves' time per
+     * notification is the figure: a filtered channel should cost no more than an unfiltered one.
+     */
+    private void filters(Subject subject, boolean filtered) throws Exception {
+        int clients = BenchOptions.FILTER_CLIENTS;
+        String channel = channelPrefix + (filtered ? "_filters_eq" : "_filters_all");
+        String path = listenPath(subject, channel);
+        List<String> paths = new ArrayList<>(clients);
+        for (int i = 0; i < clients; i++) {
+            paths.add(filtered ? path + "?filter=" + URLEncoder.encode("tenant=eq." + i, StandardCharsets.UTF_8) : path);
+        }
+        // A filtered client gets one notification in `clients`: backlogs and counts are per client as for channels.
+        int receivers = filtered ? 1 : clients;
+        long backlog = filtered ? Backlog.FLOOR : maxBacklog(clients);
+        Producer.Run flat;
+        long missing;
+        int errors;
+        String note;
+        CpuMeter.Share cpuShare;
+        GcMeter.Collections gcDuring;
+        long allocated;
+        try (LoadClient load = new LoadClient(LoadClient.Transport.WEBSOCKET, options.clientThreads(), false, 0)) {
+            load.open(server.address(), paths, 1, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            CpuMeter cpu = new CpuMeter(server, load, () -> { });
+            GcMeter gc = new GcMeter(server);
+            AllocationMeter allocation = new AllocationMeter(server);
+            try (Producer producer = Producer.json(connect(), channel, clients, filtered, options.payloadBytes())) {
+                flat = producer.flatOut(load, receivers, backlog, options.warmupNanos(), options.measureNanos(),
+                        options.maxNotifications(), all(cpu, gc, allocation));
+                missing = filtered ? Producer.drain(load, flat.sent() / clients, flat.sent(), DRAIN_NANOS)
+                        : Producer.drain(load, clients, flat.sent(), DRAIN_NANOS);
+            }
+            errors = load.closedByServer() + load.failed();
+            note = note(flat.stalled(), load.lastError());
+            cpuShare = cpu.share();
+            gcDuring = gc.during();
+            allocated = allocation.during();
+        }
+        double notifications = flat.notificationsInWindow();
+        double perNotification = allocated < 0 || notifications <= 0 ? -1 : allocated / notifications;
+        LoadClient timed = new LoadClient(options.clientThreads(), true, latencyCapacity(filtered ? 1 : clients,
+                options.clientThreads()));
+        Producer.Run run;
+        long late;
+        try (Producer producer = Producer.json(connect(), channel + "_latency", clients, filtered, options.payloadBytes())) {
+            String latencyPath = listenPath(subject, channel + "_latency");
+            List<String> latencyPaths = paths.stream().map(p -> latencyPath + p.substring(path.length())).toList();
+            timed.open(server.address(), latencyPaths, 1, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
+            run = producer.atRate(timed, receivers, options.latencyRate(), options.warmupNanos(), options.measureNanos(),
+                    start -> {
+                        if (start) {
+                            timed.recordFrom(EpochMicros.now());
+                        }
+                    });
+            late = filtered ? Producer.drain(timed, run.sent() / clients, run.sent(), DRAIN_NANOS)
+                    : Producer.drain(timed, clients, run.sent(), DRAIN_NANOS);
+        } finally {
+            timed.close();
+        }
+        Latencies samples = timed.latencies();
+        results.filters.add(new Results.Filters(filtered ? "each on its own tenant" : "unfiltered", filtered, clients,
+                flat.notificationsPerSecond(), flat.deliveriesPerSecond(), missing + late,
+                errors + timed.closedByServer() + timed.failed(), note(note(note, behind(late)), overflow(samples)),
+                cpuShare, gcDuring, perNotification, options.latencyRate(), samples.summary()));
     }
 
     /** The id every stream of a closed client received last: the one they all resume from. */

@@ -21,10 +21,12 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
     /** The resume phase: this many event streams reconnect at once, each this many notifications behind. */
     static final int RESUME_CLIENTS = 100;
     static final int RESUME_BEHIND = 500;
+    /** The filters phase: this many WebSocket clients, each filtering on a tenant of its own, against as many unfiltered. */
+    static final int FILTER_CLIENTS = 1000;
 
     /** The phases, in the order they run; {@code --phases} picks some. */
     enum Phase {
-        IDLE, CEILING, FANOUT, SSE, LATENCY, CROWD, CHANNELS, RESUME;
+        IDLE, CEILING, FANOUT, SSE, LATENCY, CROWD, CHANNELS, RESUME, FILTERS;
 
         String flag() {
             return name().toLowerCase(Locale.ROOT);
@@ -67,11 +69,12 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                 Starts pg_eventserv on a free loopback port (or uses --target) and measures it against a plain pgjdbc
                 LISTEN client (the ceiling) in the same run: fan-out throughput, NOTIFY-to-client latency, memory per
                 idle session, 10,000 clients on one channel, many channels on one LISTEN connection, the same fan-out
-                over server-sent events, and %d event streams resuming at once, %d notifications behind.
+                over server-sent events, %d event streams resuming at once, %d notifications behind, and server-side
+                filters (1,000 clients each on its own tenant against 1,000 unfiltered, on JSON payloads).
                 Writes a table to stdout and bench.json, bench.png and server.log under target/bench/.
 
                   --phases P,P,...       which phases run (default all): idle, ceiling, fanout, sse, latency, crowd,
-                                         channels, resume
+                                         channels, resume, filters
                   --target URL           measure a server already running (ws://host:port, the relay's /listen/{channel}
                                          endpoint), e.g. the original Go pg_eventserv; it must LISTEN on --database
                   --target-pid PID       that server's process, on this machine: its CPU and RSS are read too
@@ -252,6 +255,9 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
     /** The most sessions open at the server at once: its MaxSessions must allow them. */
     int mostSessions() {
         int most = idleSessionsToOpen();
+        if (runs(Phase.FILTERS)) {
+            most = Math.max(most, FILTER_CLIENTS);
+        }
         if (runs(Phase.LATENCY)) {
             for (int n : latencyClients) {
                 most = Math.max(most, n);

@@ -26,7 +26,7 @@ import pgeventserv.config.DatabaseUrl;
 
 /**
  * {@code scripts/bench --durable-delivery}: deliveries per second to 100 raw WebSocket clients of one channel, of
- * durable events ({@code pg_eventserv.publish}) against plain {@code pg_notify}, in the same run, on one server. A
+ * durable events ({@code eventserv.publish}) against plain {@code pg_notify}, in the same run, on one server. A
  * throwaway database gets the schema (a superuser is needed, as for the install) and is dropped after. Each phase
  * publishes the same number of events, as fast as one connection can, one a transaction, 100 a transaction or all
  * in one, and ends when every client has every event; phases alternate, plain first. Plain NOTIFY is published bare
@@ -50,8 +50,8 @@ public final class DurableDelivery {
                  r AS (INSERT INTO bench_rows (channel, payload) SELECT p.channel, p.prefix || i FROM p, generate_series(1, p.n) i
                        RETURNING channel, payload)
             SELECT count(pg_notify(channel, payload)) FROM r""", null);
-    private static final Kind DURABLE = new Kind("pg_eventserv.publish",
-            "SELECT count(pg_eventserv.publish(?, ? || i)) FROM generate_series(1, ?) i", PLAIN_ROW.name());
+    private static final Kind DURABLE = new Kind("eventserv.publish",
+            "SELECT count(eventserv.publish(?, ? || i)) FROM generate_series(1, ?) i", PLAIN_ROW.name());
 
     /**
      * {@code publishSeconds}: from the first statement to the last commit; {@code seconds}: to the last delivery. What
@@ -109,8 +109,10 @@ public final class DurableDelivery {
         ConnectionSettings scratch = new ConnectionSettings(server.host(), server.port(), database, server.user(),
                 server.password(), server.options());
         boolean roleExisted;
+        boolean publisherExisted;
         try (Connection admin = DurablePublish.connect(server); Statement s = admin.createStatement()) {
             roleExisted = DurablePublish.exists(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'eventserv_relay'");
+            publisherExisted = DurablePublish.exists(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'eventserv_publisher'");
             s.execute("CREATE DATABASE " + database);
         }
         Path out = root.resolve("target/bench");
@@ -154,6 +156,9 @@ public final class DurableDelivery {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
                 if (!roleExisted) {
                     s.execute("DROP ROLE IF EXISTS eventserv_relay");
+                }
+                if (!publisherExisted) {
+                    s.execute("DROP ROLE IF EXISTS eventserv_publisher");
                 }
             }
         }

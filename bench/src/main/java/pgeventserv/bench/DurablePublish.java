@@ -21,11 +21,11 @@ import pgeventserv.config.ConnectionSettings;
 import pgeventserv.config.DatabaseUrl;
 
 /**
- * {@code scripts/bench --durable-publish}: publishes per second through {@code pg_eventserv.publish} against plain
+ * {@code scripts/bench --durable-publish}: publishes per second through {@code eventserv.publish} against plain
  * {@code pg_notify}, in the same run, on the same server; no pg_eventserv server needed. The schema goes into a
- * throwaway database created for the run and dropped after it (with the role {@code eventserv_relay} when the run
- * created it), so the bench needs a superuser, as the install does. Each kind runs with 1 and 4 publishing
- * connections, one and 10 events a transaction. Plain NOTIFY is measured bare (the ceiling: no row, so no WAL
+ * throwaway database created for the run and dropped after it (with the roles {@code eventserv_relay} and
+ * {@code eventserv_publisher} when the run created them), so the bench needs a role that may create databases and
+ * roles. Each kind runs with 1 and 4 publishing connections, one and 10 events a transaction. Plain NOTIFY is measured bare (the ceiling: no row, so no WAL
  * flush at commit) and published the same way as a durable event, a row and a notification an event in one
  * transaction (the fair comparison: what an application that NOTIFYs beside its own row pays). Kinds alternate,
  * bare pg_notify first and last, so a machine whose load changes shows it as two different plain figures.
@@ -54,9 +54,9 @@ public final class DurablePublish {
     private static final Kind NOTIFY = new Kind("pg_notify", "SELECT pg_notify(?, ?)", 1, null);
     private static final Kind NOTIFY_ROW = new Kind("pg_notify + a row", rowAndNotify(1), 1, null);
     private static final Kind NOTIFY_ROW_10 = new Kind("pg_notify + a row, 10 a tx", rowAndNotify(10), 10, null);
-    private static final Kind PUBLISH = new Kind("publish", "SELECT pg_eventserv.publish(?, ?)", 1, NOTIFY_ROW.name());
+    private static final Kind PUBLISH = new Kind("publish", "SELECT eventserv.publish(?, ?)", 1, NOTIFY_ROW.name());
     private static final Kind PUBLISH_10 = new Kind("publish, 10 a tx",
-            "SELECT count(pg_eventserv.publish(?, ? || i)) FROM generate_series(1, 10) i", 10, NOTIFY_ROW_10.name());
+            "SELECT count(eventserv.publish(?, ? || i)) FROM generate_series(1, 10) i", 10, NOTIFY_ROW_10.name());
 
     private record Measured(String kind, int connections, long events, double seconds) {
         double perSecond() {
@@ -77,7 +77,7 @@ public final class DurablePublish {
                 case "-h", "--help" -> {
                     System.out.println("""
                             scripts/bench --durable-publish [--duration S] [--async-commit]
-                              publishes/s through pg_eventserv.publish against pg_notify, on DATABASE_URL's server
+                              publishes/s through eventserv.publish against pg_notify, on DATABASE_URL's server
                               (a superuser: a throwaway database with the schema is created and dropped)
                               --duration S      seconds per measurement (default 5)
                               --async-commit    synchronous_commit = off for every publisher (default: the server's)""");
@@ -96,8 +96,10 @@ public final class DurablePublish {
         ConnectionSettings scratch = new ConnectionSettings(server.host(), server.port(), database, server.user(),
                 server.password(), server.options());
         boolean roleExisted;
+        boolean publisherExisted;
         try (Connection admin = connect(server); Statement s = admin.createStatement()) {
             roleExisted = exists(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'eventserv_relay'");
+            publisherExisted = exists(admin, "SELECT count(*) FROM pg_roles WHERE rolname = 'eventserv_publisher'");
             s.execute("CREATE DATABASE " + database);
         }
         try {
@@ -115,6 +117,9 @@ public final class DurablePublish {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
                 if (!roleExisted) {
                     s.execute("DROP ROLE IF EXISTS eventserv_relay");
+                }
+                if (!publisherExisted) {
+                    s.execute("DROP ROLE IF EXISTS eventserv_publisher");
                 }
             }
         }

@@ -43,6 +43,9 @@ final class FrameParser {
     private long timestamp;
     private boolean inDigits;
     private boolean digitsDone;
+    /** Non-digits skipped before the send time ({@code {"at":} of a JSON payload), at most {@link #MAX_PREFIX}. */
+    private int prefixSkipped;
+    private static final int MAX_PREFIX = 8;
 
     private final byte[] control = new byte[125];
     private int controlLength;
@@ -124,6 +127,7 @@ final class FrameParser {
             timestamp = 0;
             inDigits = readTimestamps && opcode == OP_TEXT;
             digitsDone = !inDigits;
+            prefixSkipped = 0;
         }
         state = PAYLOAD;
         if (payloadLeft == 0) {
@@ -141,6 +145,11 @@ final class FrameParser {
             int i = in.position();
             while (i < end) {
                 int d = in.get(i) - '0';
+                if ((d < 0 || d > 9) && timestamp == 0 && prefixSkipped < MAX_PREFIX) {
+                    prefixSkipped++;
+                    i++;
+                    continue;
+                }
                 if (d < 0 || d > 9) {
                     digitsDone = true;
                     break;

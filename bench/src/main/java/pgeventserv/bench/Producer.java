@@ -15,6 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Over several channels ({@link #channelName}), notification {@code i} goes to channel {@code i % channels}: the
  * channels take turns, so after {@code sent} notifications every channel has had at least {@code sent / channels}.
+ *
+ * <p>With tenants ({@link #json}), payloads are JSON objects, {@code {"at":<send time>,"tenant":<i % tenants>,
+ * "s":"<i>xx…"}}, for the filters phase: the send time still comes first among the digits, where the clients read
+ * it; when each tenant has its own receiver (a filter), the tenants take turns as channels do.
  */
 final class Producer implements AutoCloseable {
 
@@ -44,7 +48,8 @@ final class Producer implements AutoCloseable {
     private final Connection connection;
     private final PreparedStatement batch;
     private final String channel;
-    private final int channels;
+    /** Receivers that take turns: each gets {@code sent / shares} (channels, or tenants each with its own filter). */
+    private final int shares;
     private final int payloadBytes;
 
     Producer(Connection connection, String channel, int payloadBytes) throws SQLException {
@@ -53,19 +58,35 @@ final class Producer implements AutoCloseable {
 
     /** With {@code channels > 1}, sends to {@link #channelName}{@code (channel, channels, 0 .. channels - 1)}. */
     Producer(Connection connection, String channel, int channels, int payloadBytes) throws SQLException {
+        this(connection, channel, channels, payloadBytes, 0, channels);
+    }
+
+    /**
+     * JSON payloads on one channel, tenant {@code i % tenants}; {@code filtered}: each receiver takes one tenant's
+     * (every receiver gets {@code sent / tenants}), else every receiver gets every notification.
+     */
+    static Producer json(Connection connection, String channel, int tenants, boolean filtered, int payloadBytes)
+            throws SQLException {
+        return new Producer(connection, channel, 1, payloadBytes, tenants, filtered ? tenants : 1);
+    }
+
+    private Producer(Connection connection, String channel, int channels, int payloadBytes, int tenants, int shares)
+            throws SQLException {
         if (payloadBytes < MIN_PAYLOAD) {
             throw new IllegalArgumentException("payloads need at least " + MIN_PAYLOAD + " bytes for the send time and sequence");
         }
         this.connection = connection;
         this.channel = channel;
-        this.channels = channels;
+        this.shares = shares;
         this.payloadBytes = payloadBytes;
         try (Statement s = connection.createStatement()) {
             // A NOTIFY transaction has an xid: without this every batch would wait for a WAL flush.
             s.execute("SET synchronous_commit = off");
         }
         String target = channels == 1 ? "?::text" : "?::text || '_' || (i % " + channels + ")";
-        batch = connection.prepareStatement("SELECT count(*) FROM (SELECT pg_notify(" + target + ", rpad(? || ' ' || i, ?, 'x'))"
+        String payload = tenants == 0 ? "rpad(? || ' ' || i, ?, 'x')"
+                : "'{\"at\":' || ? || ',\"tenant\":' || (i % " + tenants + ") || ',\"s\":\"' || rpad(i::text, ?, 'x') || '\"}'";
+        batch = connection.prepareStatement("SELECT count(*) FROM (SELECT pg_notify(" + target + ", " + payload + ")"
                 + " FROM generate_series(?::bigint, ?::bigint) AS i) AS sent");
     }
 
@@ -124,8 +145,8 @@ final class Producer implements AutoCloseable {
                 break;
             }
             backlog.observe(now, min);
-            int count = (int) Math.min(batchSize(backlog.batch(), channels), maxNotifications - sent);
-            if (perReceiver(sent + count, channels) - min <= backlog.window()) {
+            int count = (int) Math.min(batchSize(backlog.batch(), shares), maxNotifications - sent);
+            if (perReceiver(sent + count, shares) - min <= backlog.window()) {
                 send(sent, count);
                 sent += count;
             } else {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The run's results as a table for people and as JSON for tools; every figure beside the ceiling's. */
 final class Report {
@@ -64,6 +65,7 @@ final class Report {
             }
         }
         resume(t);
+        filters(t);
         for (Results.Memory m : results.memory) {
             t.append(String.format("%nMemory per idle session, %s, %s sessions open on one channel (no ceiling figure: the%n"
                     + "pgjdbc client holds no sessions)%n", m.name(), count(m.sessions())));
@@ -301,6 +303,46 @@ final class Report {
         return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024);
     }
 
+    /**
+     * The filters phase: both halves' flat-out figures, server time and listener allocation per notification, and
+     * latency; then the issue's target, the filtered channel's time per notification within 1.5x the unfiltered's.
+     */
+    private void filters(StringBuilder t) {
+        if (results.filters.isEmpty()) {
+            return;
+        }
+        t.append(String.format("%nFilters: %d WebSocket clients on one channel, JSON payloads, tenant taking turns; flat out, then"
+                + " latency at a steady rate%n", results.filters.get(0).clients()));
+        t.append(String.format("%-24s %12s %13s %9s %11s %7s %8s %8s %7s %6s | %6s %7s %8s %6s %7s | %s%n", "", "notif/s",
+                "deliveries/s", "us/notif", "alloc/notif", "rate/s", "p50", "p99", "missing", "errors", "server",
+                "clients", "busiest", "bench", "machine", "server GC"));
+        for (Results.Filters f : results.filters) {
+            Latencies.Summary s = f.latency();
+            t.append(String.format(Locale.ROOT, "%-24s %12s %13s %9.2f %11s %7s %8s %8s %7d %6d | %s | %s%n", f.name(),
+                    count(f.notificationsPerSecond()), count(f.deliveriesPerSecond()), f.microsPerNotification(),
+                    f.allocatedPerNotification() < 0 ? "-" : String.format(Locale.ROOT, "%.0f B", f.allocatedPerNotification()),
+                    count(f.rate()), millis(s.p50()), millis(s.p99()), f.missing(), f.errors(), cpu(f.cpu()),
+                    GcMeter.describe(f.gc())));
+            if (f.note() != null) {
+                t.append("    note: ").append(f.note()).append('\n');
+            }
+        }
+        filtersTarget().ifPresent(line -> t.append(line).append('\n'));
+    }
+
+    /** Filtered time per notification within 1.5x the unfiltered's, when both halves ran. */
+    Optional<String> filtersTarget() {
+        var plain = results.filters.stream().filter(f -> !f.filtered()).findFirst();
+        var filtered = results.filters.stream().filter(Results.Filters::filtered).findFirst();
+        if (plain.isEmpty() || filtered.isEmpty()) {
+            return Optional.empty();
+        }
+        double ratio = filtered.get().microsPerNotification() / plain.get().microsPerNotification();
+        return Optional.of(target("filtered time per notification <= 1.5 x unfiltered", ratio <= 1.5,
+                String.format(Locale.ROOT, "%.2f us against %.2f us: %.2fx", filtered.get().microsPerNotification(),
+                        plain.get().microsPerNotification(), ratio)));
+    }
+
     String json() {
         JsonObjectBuilder root = Json.createObjectBuilder()
                 .add("label", results.label == null ? "" : results.label)
@@ -325,6 +367,21 @@ final class Report {
             throughput.add(o);
         }
         root.add("throughput", throughput);
+        JsonArrayBuilder filters = Json.createArrayBuilder();
+        for (Results.Filters f : results.filters) {
+            JsonObjectBuilder o = Json.createObjectBuilder()
+                    .add("name", f.name()).add("filtered", f.filtered()).add("clients", f.clients())
+                    .add("notificationsPerSecond", Math.round(f.notificationsPerSecond()))
+                    .add("deliveriesPerSecond", Math.round(f.deliveriesPerSecond()))
+                    .add("microsPerNotification", round3(f.microsPerNotification()))
+                    .add("listenerBytesPerNotification", Math.round(f.allocatedPerNotification()))
+                    .add("latencyRate", f.rate()).add("p50Micros", f.latency().p50()).add("p99Micros", f.latency().p99())
+                    .add("missing", f.missing()).add("errors", f.errors())
+                    .add("cpuPercentOfOneCore", cpuJson(f.cpu())).add("serverGc", gcJson(f.gc()));
+            addNote(o, f.note());
+            filters.add(o);
+        }
+        root.add("filters", filters);
         JsonArrayBuilder latency = Json.createArrayBuilder();
         for (Results.Latency r : results.latency) {
             Latencies.Summary s = r.summary();

@@ -45,6 +45,22 @@ final class Results {
     }
 
     /** A phase that could not run at all, and why. */
+    /**
+     * One half of the filters phase: {@code clients} WebSocket clients on JSON payloads, each filtering on a tenant of
+     * its own (each notification reaches one client) or none (each reaches all); flat out, then at {@code rate}.
+     * {@code allocatedPerNotification}: bytes the server's listener thread allocated per notification, flat out (-1:
+     * not known).
+     */
+    record Filters(String name, boolean filtered, int clients, double notificationsPerSecond, double deliveriesPerSecond,
+                   long missing, int errors, String note, CpuMeter.Share cpu, GcMeter.Collections gc,
+                   double allocatedPerNotification, int rate, Latencies.Summary latency) {
+
+        /** Server time per notification flat out, microseconds. */
+        double microsPerNotification() {
+            return notificationsPerSecond > 0 ? 1e6 / notificationsPerSecond : Double.NaN;
+        }
+    }
+
     record Failure(String phase, String reason) {
     }
 
@@ -54,6 +70,7 @@ final class Results {
     final List<String> warnings = new ArrayList<>();
     final List<Memory> memory = new ArrayList<>();
     final List<Resume> resume = new ArrayList<>();
+    final List<Filters> filters = new ArrayList<>();
     String startedAt;
     String label;
     String loadAtStart;

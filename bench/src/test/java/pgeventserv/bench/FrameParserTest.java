@@ -165,4 +165,12 @@ class FrameParserTest {
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, decoded);
         assertEquals(0, frame.remaining());
     }
+
+    @Test
+    void theSendTimeOfAJsonPayloadIsReadAfterItsKey() throws Exception {
+        FrameParser parser = parser(true);
+        parser.feed(ByteBuffer.wrap(concat(text("{\"at\":1733500000123456,\"tenant\":7,\"s\":\"5xx\"}"),
+                text("1733500000999999 6xx"))));
+        assertEquals(List.of(1733500000123456L, 1733500000999999L), timestamps);
+    }
 }

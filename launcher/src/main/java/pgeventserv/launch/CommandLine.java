@@ -57,9 +57,10 @@ record CommandLine(Optional<String> config, boolean debug, boolean help, boolean
                   -d, --debug         log every LISTEN, UNLISTEN, connect, disconnect and refusal
                   -h, --help          show this help and exit
                   -v, --version       show the version and exit
-                      --print-sql     print sql/pg_eventserv.sql (durable events: schema pg_eventserv) and exit
+                      --print-sql     print sql/pg_eventserv.sql (durable events: schema eventserv, or
+                                      DurableSchema) and exit
                       --install-sql   install or upgrade that schema in the configured database and exit
-                                      (needs a superuser; re-running it changes nothing)
+                                      (as the database owner, no superuser; re-running it changes nothing)
 
                 The database: DATABASE_URL (postgresql://user:pass@host:port/db or libpq key=value),
                 else DbConnection, else the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE

@@ -56,20 +56,14 @@ public final class Main {
             out.println("pg_eventserv " + Version.current());
             return 0;
         }
-        if (command.printSql()) {
-            try {
-                out.print(DurableSchema.script());
-                return 0;
-            } catch (IOException e) {
-                err.println("pg_eventserv: " + e.getMessage());
-                return 1;
-            }
-        }
         ServerProcess server;
         try {
             Optional<Path> file = ConfigFile.locate(
                     command.config().or(() -> Optional.ofNullable(systemProperties.get(ConfigFile.PROPERTY))), ConfigFile.SEARCH);
             SettingValues settings = SettingValues.resolve(command.debug(), env, systemProperties, file);
+            if (command.printSql()) {
+                return printSql(schema(settings), out, err);
+            }
             if (command.installSql()) {
                 return installSql(settings, env, out, err);
             }
@@ -91,13 +85,27 @@ public final class Main {
         }
     }
 
+    private static int printSql(String schema, PrintStream out, PrintStream err) {
+        try {
+            out.print(DurableSchema.script(schema));
+            return 0;
+        } catch (IOException e) {
+            err.println("pg_eventserv: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String schema(SettingValues settings) {
+        return settings.get(Setting.DURABLE_SCHEMA).orElse(DurableSchema.DEFAULT_SCHEMA);
+    }
+
     private static int installSql(SettingValues settings, Map<String, String> env, PrintStream out, PrintStream err) {
         ConnectionSettings database = database(settings, env);
         OptionalLong maxPayloadBytes = settings.source(Setting.DURABLE_MAX_PAYLOAD_BYTES).equals("default")
                 ? OptionalLong.empty() : OptionalLong.of(settings.number(Setting.DURABLE_MAX_PAYLOAD_BYTES));
         try {
             out.println("pg_eventserv: " + DurableSchema.install(database, NestedRuntime.driver(NestedRuntime.cacheDirectory(env)),
-                    maxPayloadBytes));
+                    schema(settings), maxPayloadBytes, warning -> err.println("pg_eventserv: warning: " + warning.replaceFirst("^pg_eventserv: ", ""))));
             return 0;
         } catch (IOException e) {
             err.println("pg_eventserv: --install-sql: " + e.getMessage());

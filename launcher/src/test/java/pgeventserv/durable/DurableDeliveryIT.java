@@ -32,7 +32,7 @@ import pgeventserv.WebSocketClient;
 
 /**
  * Durable events end to end: a server on a private cluster with sql/pg_eventserv.sql installed, clients over
- * server-sent events and raw WebSocket, publishers through {@code pg_eventserv.publish}.
+ * server-sent events and raw WebSocket, publishers through {@code eventserv.publish}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DurableDeliveryIT {
@@ -120,7 +120,7 @@ class DurableDeliveryIT {
 
     private static long newestPosition() throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT max(position) FROM pg_eventserv.events")) {
+                ResultSet r = s.executeQuery("SELECT max(position) FROM eventserv.events")) {
             r.next();
             return r.getLong(1);
         }
@@ -133,7 +133,7 @@ class DurableDeliveryIT {
                 CREATE TABLE it_documents (body text);
                 CREATE FUNCTION it_documents_publish() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                  PERFORM pg_eventserv.publish('it_large', NEW.body);
+                  PERFORM eventserv.publish('it_large', NEW.body);
                   RETURN NEW;
                 END $$;
                 CREATE TRIGGER it_documents_publish AFTER INSERT ON it_documents
@@ -163,7 +163,7 @@ class DurableDeliveryIT {
                 CREATE TABLE it_pages (body text);
                 CREATE FUNCTION it_pages_publish() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                  PERFORM pg_eventserv.publish('it_browser', NEW.body);
+                  PERFORM eventserv.publish('it_browser', NEW.body);
                   RETURN NEW;
                 END $$;
                 CREATE TRIGGER it_pages_publish AFTER INSERT ON it_pages
@@ -279,13 +279,13 @@ class DurableDeliveryIT {
         }
         List<Long> positions = new ArrayList<>();
         try (Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT position FROM pg_eventserv.events WHERE channel = 'it_retention' ORDER BY position")) {
+                ResultSet r = s.executeQuery("SELECT position FROM eventserv.events WHERE channel = 'it_retention' ORDER BY position")) {
             while (r.next()) {
                 positions.add(r.getLong(1));
             }
         }
         // What the retention does when the rows are older than DurableRetention.
-        db.execute("DELETE FROM pg_eventserv.events WHERE position <= " + positions.get(1));
+        db.execute("DELETE FROM eventserv.events WHERE position <= " + positions.get(1));
         try (EventStreamClient sse = stream("it_retention", "Last-Event-ID: d" + positions.get(0))) {
             Event gap = sse.next(WAIT);
             assertEquals("gap", gap.type(), gap.toString());
@@ -300,7 +300,7 @@ class DurableDeliveryIT {
     @Order(5)
     void aTableDroppedWhileRunningIsOneLogLineAndPlainNotifyGoesOn() throws Exception {
         try (EventStreamClient sse = stream("it_dropped")) {
-            db.execute("DROP SCHEMA pg_eventserv CASCADE");
+            db.execute("DROP SCHEMA eventserv CASCADE");
             notify("it_dropped", "\u001Epg_eventserv durable 999-999");
             notify("it_dropped", "\u001Epg_eventserv durable 1000-1000");
             notify("it_dropped", "plain still works");
@@ -314,12 +314,12 @@ class DurableDeliveryIT {
             assertTrue(got.size() <= 3 && got.subList(0, got.size() - 1).stream().allMatch(e -> e.type().equals("gap")
                     && e.data().contains("\"reason\":\"unknown\"")), got.toString());
             Eventually.within(WAIT, "the missing table logged",
-                    () -> server.logLines(Pattern.compile("table pg_eventserv.events is gone")) == 1);
+                    () -> server.logLines(Pattern.compile("table eventserv.events is gone")) == 1);
             // The table is known to be gone now: a hint is not even read, and nothing waits for it.
             notify("it_dropped", "\u001Epg_eventserv durable 1001-1001");
             notify("it_dropped", "and again");
             assertEquals("and again", sse.next(WAIT).data());
-            assertEquals(1, server.logLines(Pattern.compile("table pg_eventserv.events is gone")), "logged once");
+            assertEquals(1, server.logLines(Pattern.compile("table eventserv.events is gone")), "logged once");
         } finally {
             db.installFresh();
         }

@@ -151,7 +151,7 @@ class DurableOperationsIT {
     @Test
     @Order(3)
     void aTableDroppedWhileServingShowsAsAReadFailureAndUnreachable() throws Exception {
-        db.execute("DROP SCHEMA pg_eventserv CASCADE");
+        db.execute("DROP SCHEMA eventserv CASCADE");
         try (EventStreamClient client = stream("it_dropped")) {
             // What publish would have sent: the reference of a row the server can no longer read.
             notify("it_dropped", "\u001Epg_eventserv durable 1000-1000");

@@ -1,6 +1,7 @@
 package pgeventserv.launch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,20 +62,28 @@ class DurableSchemaIT {
 
     @Test
     void installSqlInstallsOnceAndReRunningChangesNothing() throws Exception {
-        db.execute("DROP SCHEMA pg_eventserv CASCADE");
+        db.execute("DROP SCHEMA eventserv CASCADE");
         Run first = installSql(Map.of());
         assertEquals(0, first.exit(), first.output());
-        assertEquals("pg_eventserv: schema pg_eventserv installed at version 3 in postgres@127.0.0.1:" + port() + "/postgres",
-                first.output().trim());
+        assertEquals("pg_eventserv: schema eventserv installed at version 4 in postgres@127.0.0.1:" + port() + "/postgres",
+                first.result());
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "kept", "an event");
         }
         String before = fingerprint();
         Run again = installSql(Map.of());
         assertEquals(0, again.exit(), again.output());
-        assertEquals("pg_eventserv: schema pg_eventserv is up to date (version 3) in postgres@127.0.0.1:" + port() + "/postgres",
-                again.output().trim());
+        assertEquals("pg_eventserv: schema eventserv is up to date (version 4) in postgres@127.0.0.1:" + port() + "/postgres",
+                again.result());
         assertEquals(before, fingerprint());
+    }
+
+    @Test
+    void anInstallByASuperuserWarnsThatTheSuperuserOwnsTheFunctions() throws Exception {
+        Run install = installSql(Map.of());
+        assertEquals(0, install.exit(), install.output());
+        assertTrue(install.output().contains("pg_eventserv: warning: installed by the superuser postgres, who owns the schema"
+                + " eventserv and runs its SECURITY DEFINER functions"), install.output());
     }
 
     @Test
@@ -82,40 +91,108 @@ class DurableSchemaIT {
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "kept", "from version 1");
         }
-        db.execute("DROP INDEX pg_eventserv.events_channel; ALTER TABLE pg_eventserv.events DROP COLUMN sender;"
-                + " DELETE FROM pg_eventserv.installed WHERE version >= 2");
+        db.execute("DROP INDEX eventserv.events_channel; ALTER TABLE eventserv.events DROP COLUMN sender;"
+                + " ALTER TABLE eventserv.events DROP COLUMN key; DELETE FROM eventserv.installed WHERE version >= 2");
         Run upgrade = installSql(Map.of());
         assertEquals(0, upgrade.exit(), upgrade.output());
-        assertTrue(upgrade.output().contains("upgraded from version 1 to version 3"), upgrade.output());
-        assertEquals("1", query("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'pg_eventserv'"
-                + " AND table_name = 'events' AND column_name = 'sender'"));
-        assertEquals("1", query("SELECT count(*) FROM pg_indexes WHERE schemaname = 'pg_eventserv' AND indexname = 'events_channel'"));
-        assertEquals("from version 1", query("SELECT payload FROM pg_eventserv.events WHERE channel = 'kept'"));
+        assertTrue(upgrade.output().contains("upgraded from version 1 to version 4"), upgrade.output());
+        assertEquals("2", query("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'eventserv'"
+                + " AND table_name = 'events' AND column_name IN ('sender', 'key')"));
+        assertEquals("2", query("SELECT count(*) FROM pg_indexes WHERE schemaname = 'eventserv' AND indexname IN ('events_channel', 'events_key')"));
+        assertEquals("from version 1", query("SELECT payload FROM eventserv.events WHERE channel = 'kept'"));
+    }
+
+    /** The previous release's script, as it was: schema pg_eventserv at version 3, installed by a superuser. */
+    @Test
+    void anEarlierReleasesSchemaIsRenamedKeepingItsEventsAndPositions() throws Exception {
+        db.execute("DROP SCHEMA eventserv CASCADE");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute(earlierScript());
+            c.commit();
+            c.setAutoCommit(true);
+            s.execute("SELECT pg_eventserv.publish('kept', 'before the upgrade')");
+            s.execute("SELECT pg_eventserv.publish('kept', 'also before')");
+        }
+        Run upgrade = installSql(Map.of());
+        assertEquals(0, upgrade.exit(), upgrade.output());
+        assertTrue(upgrade.output().contains("schema eventserv upgraded from version 3 (schema pg_eventserv) to version 4"),
+                upgrade.output());
+        assertEquals("0", query("SELECT count(*) FROM pg_namespace WHERE nspname = 'pg_eventserv'"));
+        try (Connection c = db.connect()) {
+            DurableDatabase.publish(c, "kept", "after the upgrade");
+        }
+        assertEquals(List.of("before the upgrade", "also before", "after the upgrade"), payloadsByPosition("kept"));
+        assertEquals(List.of(1L, 2L, 3L), positions("kept"));
+        assertEquals("f", query("SELECT has_function_privilege('public', 'eventserv.publish(text, text)', 'EXECUTE')"));
+        assertEquals("f", query("SELECT has_schema_privilege('public', 'eventserv', 'USAGE')"));
     }
 
     @Test
     void aNewerVersionInTheDatabaseIsRefusedAndNothingChanges() throws Exception {
-        db.execute("INSERT INTO pg_eventserv.installed (version) VALUES (99)");
+        db.execute("INSERT INTO eventserv.installed (version) VALUES (99)");
         Run refused = installSql(Map.of());
         assertEquals(1, refused.exit());
-        assertTrue(refused.output().contains("version 99 of the schema pg_eventserv"), refused.output());
+        assertTrue(refused.output().contains("version 99 of the schema eventserv"), refused.output());
+    }
+
+    /** Managed PostgreSQL's database owner: no superuser, CREATEDB and CREATEROLE. Nothing but the owner's rights. */
+    @Test
+    void theDatabaseOwnerWithoutSuperuserInstallsAndOwnsEverything() throws Exception {
+        String database = "owned_" + Long.toHexString(System.nanoTime());
+        db.execute("DROP ROLE IF EXISTS owner_role; CREATE ROLE owner_role LOGIN NOSUPERUSER CREATEDB CREATEROLE");
+        try (Connection owner = db.cluster().connect("owner_role", "postgres")) {
+            execute(owner, "CREATE DATABASE " + database);
+        }
+        try {
+            Run install = runJar(Map.of("DATABASE_URL", db.cluster().url("owner_role", database)), "--install-sql");
+            assertEquals(0, install.exit(), install.output());
+            assertEquals("pg_eventserv: schema eventserv installed at version 4 in owner_role@127.0.0.1:" + port() + "/" + database,
+                    install.output().trim(), "one line, no warning");
+            try (Connection owner = db.cluster().connect("owner_role", database); Statement s = owner.createStatement();
+                 ResultSet r = s.executeQuery("""
+                         SELECT count(*) FILTER (WHERE pg_get_userbyid(owner) <> 'owner_role') FROM (
+                           SELECT nspowner AS owner FROM pg_namespace WHERE nspname = 'eventserv'
+                           UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'eventserv'::regnamespace
+                           UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'eventserv'::regnamespace) o""")) {
+                r.next();
+                assertEquals(0, r.getInt(1), "everything owned by the database owner");
+            }
+        } finally {
+            db.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE); DROP ROLE owner_role");
+        }
     }
 
     @Test
-    void anInstallByARoleThatIsNotSuperuserIsRefusedSayingSo() throws Exception {
-        db.execute("DROP SCHEMA pg_eventserv CASCADE; DROP ROLE IF EXISTS installer; CREATE ROLE installer LOGIN CREATEROLE");
-        db.execute("GRANT CREATE ON DATABASE postgres TO installer");
-        Run refused = runJar(Map.of("DATABASE_URL", db.url().replace("postgres@", "installer@")), "--install-sql");
+    void aSchemaNamedByDurableSchemaIsPrintedAndInstalledUnderThatName() throws Exception {
+        Run print = runJar(Map.of("ES_DURABLESCHEMA", "events_alt"), "--print-sql");
+        assertEquals(0, print.exit());
+        assertTrue(print.output().contains("CREATE SCHEMA IF NOT EXISTS events_alt;"), print.output());
+        assertFalse(print.output().matches("(?s).*\\beventserv\\..*"), "no other schema named");
+        assertTrue(print.output().contains("GRANT eventserv_relay TO"), "the roles keep their names");
+        Run install = installSql(Map.of("ES_DURABLESCHEMA", "events_alt"));
+        assertEquals(0, install.exit(), install.output());
+        assertTrue(install.output().contains("schema events_alt installed at version 4"), install.output());
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT events_alt.publish('alt', 'here')");
+        }
+        assertEquals("here", query("SELECT payload FROM events_alt.events"));
+        db.execute("DROP SCHEMA events_alt CASCADE");
+    }
+
+    @Test
+    void aReservedPgSchemaNameIsRefusedAtStartSayingWhy() throws Exception {
+        Run refused = runJar(Map.of("ES_DURABLESCHEMA", "pg_eventserv"), "--install-sql");
         assertEquals(1, refused.exit());
-        assertTrue(refused.output().contains("installing the schema pg_eventserv needs a superuser, not installer"), refused.output());
-        assertEquals("0", query("SELECT count(*) FROM pg_namespace WHERE nspname = 'pg_eventserv'"));
+        assertTrue(refused.output().contains("DurableSchema must be a schema name not beginning with pg_ (PostgreSQL reserves pg_"),
+                refused.output());
     }
 
     @Test
     void aConfiguredMaxPayloadIsWrittenToTheSettingsTable() throws Exception {
         Run install = installSql(Map.of("ES_DURABLEMAXPAYLOADBYTES", "2048"));
         assertEquals(0, install.exit(), install.output());
-        assertEquals("2048", query("SELECT value FROM pg_eventserv.settings WHERE name = 'DurableMaxPayloadBytes'"));
+        assertEquals("2048", query("SELECT value FROM eventserv.settings WHERE name = 'DurableMaxPayloadBytes'"));
     }
 
     @Test
@@ -132,6 +209,8 @@ class DurableSchemaIT {
         Run print = runJar(Map.of(), "--print-sql");
         assertEquals(0, print.exit());
         assertEquals(Files.readString(DurableDatabase.SCRIPT, StandardCharsets.UTF_8), print.output());
+        assertFalse(print.output().matches("(?s).*pg_eventserv\\.(events|publish|settings|installed|positions|assign_positions).*"),
+                "the earlier release's schema is only renamed");
     }
 
     /** Each round, the transaction that published first commits last: its event must come after the other's. */
@@ -223,13 +302,13 @@ class DurableSchemaIT {
         String large = "é€😀".repeat(100_000 / 9) + "end";
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "large", large);
-            try (PreparedStatement s = c.prepareStatement("SELECT pg_eventserv.publish('json', ?::jsonb)")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT eventserv.publish('json', ?::jsonb)")) {
                 s.setString(1, "{\"b\": [1, 2], \"a\": \"x\"}");
                 s.execute();
             }
         }
-        assertEquals(large, query("SELECT payload FROM pg_eventserv.events WHERE channel = 'large'"));
-        assertEquals("{\"a\": \"x\", \"b\": [1, 2]}", query("SELECT payload FROM pg_eventserv.events WHERE channel = 'json'"));
+        assertEquals(large, query("SELECT payload FROM eventserv.events WHERE channel = 'large'"));
+        assertEquals("{\"a\": \"x\", \"b\": [1, 2]}", query("SELECT payload FROM eventserv.events WHERE channel = 'json'"));
     }
 
     @Test
@@ -239,7 +318,7 @@ class DurableSchemaIT {
                 CREATE TABLE notes (id int, body text);
                 CREATE FUNCTION notes_changed() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    PERFORM pg_eventserv.publish(TG_TABLE_NAME, to_jsonb(NEW));
+                    PERFORM eventserv.publish(TG_TABLE_NAME, to_jsonb(NEW));
                     RETURN NEW;
                 END $$;
                 CREATE TRIGGER notes_changed AFTER INSERT ON notes FOR EACH ROW EXECUTE FUNCTION notes_changed();
@@ -253,39 +332,105 @@ class DurableSchemaIT {
         db.execute("DROP TABLE notes; DROP FUNCTION notes_changed()");
     }
 
-    /** The relay's role reads and deletes, nothing more; any role may publish without rights on the table. */
+    /** The relay's role reads and deletes, nothing more; only the publisher's role may publish, PUBLIC nothing. */
     @Test
-    void theRelayRoleMayReadAndDeleteOnlyAndAnyRoleMayPublish() throws Exception {
-        db.execute("DROP ROLE IF EXISTS relay; DROP ROLE IF EXISTS app;"
-                + " CREATE ROLE relay LOGIN IN ROLE eventserv_relay; CREATE ROLE app LOGIN");
+    void theRelayRoleMayReadAndDeleteOnlyAndOnlyThePublisherRoleMayPublish() throws Exception {
+        db.execute("DROP ROLE IF EXISTS relay; DROP ROLE IF EXISTS app; DROP ROLE IF EXISTS stranger;"
+                + " CREATE ROLE relay LOGIN IN ROLE eventserv_relay; CREATE ROLE app LOGIN IN ROLE eventserv_publisher;"
+                + " CREATE ROLE stranger LOGIN");
         try (Connection app = connectAs("app")) {
-            DurableDatabase.publish(app, "rights", "from an ordinary role");
-            assertEquals("42501", assertThrows(SQLException.class, () -> execute(app, "SELECT * FROM pg_eventserv.events")).getSQLState());
+            DurableDatabase.publish(app, "rights", "from the publisher's role");
+            assertEquals("42501", assertThrows(SQLException.class, () -> execute(app, "SELECT * FROM eventserv.events")).getSQLState());
+        }
+        try (Connection stranger = connectAs("stranger")) {
+            assertEquals("42501", assertThrows(SQLException.class,
+                    () -> DurableDatabase.publish(stranger, "rights", "from anyone")).getSQLState());
         }
         try (Connection relay = connectAs("relay")) {
-            execute(relay, "SELECT position, channel, payload, time FROM pg_eventserv.events");
-            execute(relay, "SELECT value FROM pg_eventserv.settings");
-            for (String refused : List.of("INSERT INTO pg_eventserv.events (channel, payload) VALUES ('x', 'y')",
-                    "UPDATE pg_eventserv.events SET payload = 'changed'", "UPDATE pg_eventserv.settings SET value = '1'",
-                    "TRUNCATE pg_eventserv.events")) {
+            execute(relay, "SELECT position, channel, payload, time FROM eventserv.events");
+            execute(relay, "SELECT value FROM eventserv.settings");
+            for (String refused : List.of("INSERT INTO eventserv.events (channel, payload) VALUES ('x', 'y')",
+                    "UPDATE eventserv.events SET payload = 'changed'", "UPDATE eventserv.settings SET value = '1'",
+                    "TRUNCATE eventserv.events", "SELECT eventserv.publish('rights', 'from the relay')")) {
                 assertEquals("42501", assertThrows(SQLException.class, () -> execute(relay, refused)).getSQLState(), refused);
             }
-            execute(relay, "DELETE FROM pg_eventserv.events WHERE channel = 'rights'");
+            execute(relay, "DELETE FROM eventserv.events WHERE channel = 'rights'");
         }
         assertEquals(List.of(), payloadsByPosition("rights"));
-        db.execute("DROP OWNED BY relay, app; DROP ROLE relay; DROP ROLE app");
+        db.execute("DROP OWNED BY relay, app, stranger; DROP ROLE relay; DROP ROLE app; DROP ROLE stranger");
+    }
+
+    @Test
+    void aSecondPublishWithTheSameKeyReturnsTheFirstPositionAndStoresNothing() throws Exception {
+        try (Connection c = db.connect(); Connection listener = db.connect()) {
+            listen(listener, "keyed");
+            assertEquals(null, DurableDatabase.publish(c, "keyed", "first", "order-42"));
+            long first = positions("keyed").get(0);
+            assertEquals(first, DurableDatabase.publish(c, "keyed", "retried", "order-42"));
+            assertEquals(null, DurableDatabase.publish(c, "elsewhere", "same key, another channel", "order-42"));
+            DurableDatabase.publish(c, "keyed", "no key");
+            assertEquals(List.of("first", "no key"), payloadsByPosition("keyed"));
+            assertEquals(2, notifications(listener, 2).size());
+        }
+    }
+
+    /** At-least-once producers retry at once: two sessions publish the same key together, one event is stored and sent. */
+    @Test
+    void twoSessionsPublishingTheSameKeyAtOnceDeliverOneEvent() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            int round = i;
+            String key = "together-" + round;
+            try (Connection a = db.connect(); Connection b = db.connect(); Connection listener = db.connect()) {
+                listen(listener, "together");
+                a.setAutoCommit(false);
+                b.setAutoCommit(false);
+                ExecutorService pool = Executors.newFixedThreadPool(2);
+                try {
+                    Future<Long> fromA = pool.submit(() -> DurableDatabase.publish(a, "together", "a " + round, key));
+                    Future<Long> fromB = pool.submit(() -> DurableDatabase.publish(b, "together", "b " + round, key));
+                    // One of them inserted; the other waits for it to commit, then finds its event.
+                    Long first = null;
+                    Long second = null;
+                    while (first == null && second == null) {
+                        if (fromA.isDone()) {
+                            first = commit(a, fromA);
+                            second = commit(b, fromB);
+                        } else if (fromB.isDone()) {
+                            first = commit(b, fromB);
+                            second = commit(a, fromA);
+                        } else {
+                            Thread.sleep(1);
+                        }
+                    }
+                    assertEquals(-1L, first, "the first stored the event");
+                    assertEquals(positions("together").get(round), second, "the second got its position");
+                } finally {
+                    pool.shutdownNow();
+                }
+                assertEquals(1, notifications(listener, 1).size());
+            }
+        }
+        assertEquals(20, positions("together").size());
+        assertEquals("t", query("SELECT count(DISTINCT key) = count(*) FROM eventserv.events WHERE channel = 'together'"));
+    }
+
+    /** Commits the session once its publish returned; -1 for a publish that stored the event. */
+    private static Long commit(Connection c, Future<Long> published) throws Exception {
+        Long position = published.get(30, TimeUnit.SECONDS);
+        c.commit();
+        return position == null ? -1L : position;
     }
 
     @Test
     void aPayloadOverTheLimitIsRefusedNamingTheLimit() throws Exception {
-        db.execute("UPDATE pg_eventserv.settings SET value = '1000' WHERE name = 'DurableMaxPayloadBytes'");
+        db.execute("UPDATE eventserv.settings SET value = '1000' WHERE name = 'DurableMaxPayloadBytes'");
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "limit", "é".repeat(500));
             SQLException e = assertThrows(SQLException.class, () -> DurableDatabase.publish(c, "limit", "é".repeat(500) + "x"));
             assertEquals("54000", e.getSQLState());
             assertTrue(e.getMessage().contains("payload of 1001 bytes on channel \"limit\" is over the limit of 1000 bytes"), e.getMessage());
         }
-        assertEquals("1", query("SELECT count(*) FROM pg_eventserv.events"));
+        assertEquals("1", query("SELECT count(*) FROM eventserv.events"));
     }
 
     @Test
@@ -302,7 +447,7 @@ class DurableSchemaIT {
         try (Connection c = db.connect()) {
             SQLException e = assertThrows(SQLException.class, () -> DurableDatabase.publish(c, null, "x"));
             assertEquals("22004", e.getSQLState());
-            assertTrue(e.getMessage().contains("pg_eventserv.publish: channel is NULL"), e.getMessage());
+            assertTrue(e.getMessage().contains("eventserv.publish: channel is NULL"), e.getMessage());
         }
     }
 
@@ -377,7 +522,7 @@ class DurableSchemaIT {
     private static List<String> payloadsByPosition(String channel) throws SQLException {
         List<String> payloads = new ArrayList<>();
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT payload FROM pg_eventserv.events WHERE channel = ? ORDER BY position")) {
+             PreparedStatement s = c.prepareStatement("SELECT payload FROM eventserv.events WHERE channel = ? ORDER BY position")) {
             s.setString(1, channel);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -391,7 +536,7 @@ class DurableSchemaIT {
     private static List<Long> positions(String channel) throws SQLException {
         List<Long> positions = new ArrayList<>();
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT position FROM pg_eventserv.events WHERE channel = ? ORDER BY position")) {
+             PreparedStatement s = c.prepareStatement("SELECT position FROM eventserv.events WHERE channel = ? ORDER BY position")) {
             s.setString(1, channel);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
@@ -414,12 +559,12 @@ class DurableSchemaIT {
         return query("""
                 SELECT string_agg(item, E'\\n' ORDER BY item) FROM (
                   SELECT 'rel ' || c.relname || ' ' || c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                   WHERE n.nspname = 'pg_eventserv'
+                   WHERE n.nspname = 'eventserv'
                   UNION ALL SELECT 'fn ' || p.oid || ' ' || pg_get_functiondef(p.oid) FROM pg_proc p
-                   JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'pg_eventserv'
-                  UNION ALL SELECT 'installed ' || version || ' ' || time FROM pg_eventserv.installed
-                  UNION ALL SELECT 'setting ' || name || ' ' || value FROM pg_eventserv.settings
-                  UNION ALL SELECT 'event ' || position || ' ' || payload FROM pg_eventserv.events) items(item)
+                   JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'eventserv'
+                  UNION ALL SELECT 'installed ' || version || ' ' || time FROM eventserv.installed
+                  UNION ALL SELECT 'setting ' || name || ' ' || value FROM eventserv.settings
+                  UNION ALL SELECT 'event ' || position || ' ' || payload FROM eventserv.events) items(item)
                 """);
     }
 
@@ -434,6 +579,17 @@ class DurableSchemaIT {
     }
 
     private record Run(int exit, String output) {
+
+        /** The output without the database's warnings. */
+        String result() {
+            return output.lines().filter(line -> !line.startsWith("pg_eventserv: warning: ")).reduce("", String::concat);
+        }
+    }
+
+    private static String earlierScript() throws java.io.IOException {
+        try (var in = DurableSchemaIT.class.getResourceAsStream("/earlier/pg_eventserv-3.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static Run runJar(Map<String, String> environment, String... args) throws Exception {

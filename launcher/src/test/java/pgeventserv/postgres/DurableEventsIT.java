@@ -73,7 +73,7 @@ class DurableEventsIT {
     @BeforeEach
     void fresh() throws Exception {
         db.installFresh();
-        table = new DurableTable();
+        table = new DurableTable(new DurableSql(DurableSql.DEFAULT_SCHEMA));
         tableLog.addHandler(capture);
         tableLog.setLevel(Level.ALL);
     }
@@ -147,7 +147,7 @@ class DurableEventsIT {
         int count = 2 * DurableEvents.BATCH_ROWS + 10;
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             sender = pid(c);
-            s.execute("SELECT pg_eventserv.publish('many', i::text) FROM generate_series(1, " + count + ") i");
+            s.execute("SELECT eventserv.publish('many', i::text) FROM generate_series(1, " + count + ") i");
         }
         DurableReader reader = reader(150);
         assertEquals(DurableEvents.BATCH_ROWS, reader(1 << 20).batch(List.of(new Floor("many", 0)), 0, count).size());
@@ -163,7 +163,7 @@ class DurableEventsIT {
             sender = pid(c);
             DurableDatabase.publish(c, "holes", "before");
             // Positions taken by commits that failed after taking them: a hole of three batches' width.
-            s.execute("SELECT setval('pg_eventserv.positions', " + (3 * DurableEvents.BATCH_ROWS) + ")");
+            s.execute("SELECT setval('eventserv.positions', " + (3 * DurableEvents.BATCH_ROWS) + ")");
             DurableDatabase.publish(c, "holes", "after");
         }
         long last = 3L * DurableEvents.BATCH_ROWS + 1;
@@ -212,7 +212,7 @@ class DurableEventsIT {
                 DurableDatabase.publish(c, "aging", "event " + i);
             }
         }
-        db.execute("UPDATE pg_eventserv.events SET time = now() - interval '2 hours' WHERE position <= 3");
+        db.execute("UPDATE eventserv.events SET time = now() - interval '2 hours' WHERE position <= 3");
         Retention retention = new Retention(new DurableConnections(dataSource, 4), table);
         assertEquals(OptionalLong.of(3), retention.deleteOlderThan(Duration.ofHours(1)));
         assertEquals(OptionalLong.of(0), retention.deleteOlderThan(Duration.ofHours(1)));
@@ -225,7 +225,7 @@ class DurableEventsIT {
             sender = pid(c);
             DurableDatabase.publish(c, "aging", "old");
         }
-        db.execute("UPDATE pg_eventserv.events SET time = now() - interval '2 hours'");
+        db.execute("UPDATE eventserv.events SET time = now() - interval '2 hours'");
         try (Connection other = db.connect(); Statement s = other.createStatement()) {
             other.setAutoCommit(false);
             s.execute("SELECT pg_advisory_xact_lock(1885697651, 2)");
@@ -239,7 +239,7 @@ class DurableEventsIT {
     void aDroppedTableFailsEachReadButIsLoggedOnceAndReadsResumeAfterAReinstall() throws Exception {
         DurableReader reader = reader(1 << 20);
         assertEquals(OptionalLong.empty(), reader.newestPosition());
-        db.execute("DROP SCHEMA pg_eventserv CASCADE");
+        db.execute("DROP SCHEMA eventserv CASCADE");
         for (int i = 0; i < 3; i++) {
             SQLException e = assertThrows(SQLException.class, () -> reader.batch(List.of(new Floor("gone", 0)), 0, 10));
             assertEquals("42P01", e.getSQLState());
@@ -259,7 +259,7 @@ class DurableEventsIT {
 
     @Test
     void aSchemaNeverInstalledIsOnlyADebugLine() throws Exception {
-        db.execute("DROP SCHEMA pg_eventserv CASCADE");
+        db.execute("DROP SCHEMA eventserv CASCADE");
         DurableReader reader = reader(1 << 20);
         assertThrows(SQLException.class, () -> reader.newestPosition());
         assertThrows(SQLException.class, () -> reader.newestPosition());

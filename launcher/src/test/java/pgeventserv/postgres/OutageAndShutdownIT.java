@@ -101,7 +101,7 @@ class OutageAndShutdownIT {
         int back = server.logLines(BACK);
         double reconnects = Scrape.metric(server.base(), "pg_eventserv_reconnects");
 
-        // The LISTEN connection, and the pool's idle one if the server has asked for pg_eventserv.events (it does once
+        // The LISTEN connection, and the pool's idle one if the server has asked for eventserv.events (it does once
         // a channel is LISTENed, to know where the channel's durable events begin; here it finds no schema).
         assertTrue(cluster.terminateOtherBackends() >= 1, "the LISTEN connection is among the server's connections");
         Eventually.within(WAIT, "the listener reconnects",

@@ -193,6 +193,27 @@ class ViewerBrowserIT {
     }
 
     @Test
+    void aChannelsServerFilterShowsOnlyTheRowsItMatchesAndABadOneIsRefusedWithTheReason() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_vfilter");
+        ViewerPage viewer = openListeningTo(channel);
+        WebElement filter = viewer.socket(channel).findElement(By.className("channel-filter"));
+        filter.sendKeys("tenant=zz.7", Keys.ENTER);
+        WebElement refused = viewer.awaitState(channel, "refused");
+        assertTrue(ViewerPage.detail(refused).startsWith("400: filter 'tenant=zz.7'"), ViewerPage.detail(refused));
+
+        filter.sendKeys(Keys.chord(Keys.CONTROL, "a"), "tenant=in.(7,9)&op=eq.INSERT", Keys.ENTER);
+        browser.await(ViewerPage.WAIT, d -> "tenant=in.(7,9)&op=eq.INSERT".equals(
+                viewer.socket(channel).getDomAttribute("data-filter"))
+                && "open".equals(viewer.socket(channel).getDomAttribute("data-state")));
+        db.notify(channel, "{\"tenant\":8,\"op\":\"INSERT\"}");
+        db.notify(channel, "{\"tenant\":7,\"op\":\"DELETE\"}");
+        db.notify(channel, "{\"tenant\":7,\"op\":\"INSERT\",\"n\":1}");
+        List<Message> shown = viewer.awaitMessages(1);
+        assertEquals(1, shown.size(), shown.toString());
+        assertTrue(shown.get(0).payload().contains("\"n\": 1"), shown.toString());
+    }
+
+    @Test
     void keepsOnlyTheLast500Messages() throws Exception {
         String channel = TestDatabase.uniqueChannel("it_bound");
         ViewerPage viewer = openListeningTo(channel);

@@ -38,9 +38,12 @@ public enum Setting {
     HISTORY_BYTES("HistoryBytes", Kind.COUNT, "8388608", "payload bytes kept per channel for resuming clients"),
     HISTORY_AGE("HistoryAge", Kind.DURATION, "5m", "how long notifications are kept for resuming clients; a channel stays LISTENed this long after its last client"),
     MAX_CHANNELS_PER_SESSION("MaxChannelsPerSession", Kind.COUNT, "100", "channels one multiplexed session may subscribe to"),
+    MAX_FILTERS_PER_SUBSCRIBER("MaxFiltersPerSubscriber", Kind.COUNT, "10", "conditions one filter list may have (a client's, a token's claim, an AuthorizeFunction's answer)"),
     MAX_CHANNELS("MaxChannels", Kind.COUNT, "10000", "channels LISTENed at once across all sessions; a new channel beyond it is refused (503) until one is released"),
     DURABLE_MAX_PAYLOAD_BYTES("DurableMaxPayloadBytes", Kind.COUNT, "1048576",
-            "largest payload pg_eventserv.publish takes (--install-sql writes it to pg_eventserv.settings); bounds a read batch"),
+            "largest payload publish() takes (--install-sql writes it to the schema's settings table); bounds a read batch"),
+    DURABLE_SCHEMA("DurableSchema", Kind.SCHEMA, null,
+            "schema of the durable events (unset: eventserv); setting it makes a missing schema a warning at start"),
     DURABLE_RETENTION("DurableRetention", Kind.DURATION, "24h", "durable events older than this are deleted (by one instance at a time)"),
     JWT_SECRET("JwtSecret", Kind.TEXT, null, "shared secret of HS256/384/512 tokens; setting it (or JwtPublicKeyFile) turns authentication on"),
     JWT_PUBLIC_KEY_FILE("JwtPublicKeyFile", Kind.TEXT, null,
@@ -53,7 +56,7 @@ public enum Setting {
     AUTH_REQUIRED("AuthRequired", Kind.FLAG, null,
             "refuse clients without a token (default: true when a key is set); false gives them the rights of Channels"),
     AUTHORIZE_FUNCTION("AuthorizeFunction", Kind.TEXT, null,
-            "SQL function (claims jsonb, channel text) returns boolean that must also allow each channel of a token"),
+            "SQL function (claims jsonb, channel text) returns boolean (or text[]: a filter, null refuses) that must also allow each channel of a token"),
     DATA_SOURCE("DataSource", Kind.TEXT, "java:comp/env/jdbc/eventserv", "JNDI name of the server's PostgreSQL DataSource"),
     LOG_FORMAT("LogFormat", Kind.TEXT, "plain", "log lines: plain (time level message) or json (one object a line)"),
     LOG_FILE("LogFile", Kind.TEXT, null,
@@ -61,7 +64,7 @@ public enum Setting {
 
     /** What a value must look like; {@link #check} explains a bad one in words an operator understands. */
     public enum Kind {
-        TEXT, HOST, PORT, COUNT, COUNT_OR_OFF, FLAG, DURATION, LIST, URL, PATH
+        TEXT, HOST, PORT, COUNT, COUNT_OR_OFF, FLAG, DURATION, LIST, URL, PATH, SCHEMA
     }
 
     private final String key;
@@ -124,7 +127,8 @@ public enum Setting {
      * A number, flag, duration or list cannot be empty.
      */
     public Optional<String> read(String value) {
-        boolean text = kind == Kind.TEXT || kind == Kind.HOST || kind == Kind.URL || kind == Kind.PATH;
+        boolean text = kind == Kind.TEXT || kind == Kind.HOST || kind == Kind.URL || kind == Kind.PATH
+                || kind == Kind.SCHEMA;
         return text && value.isBlank() ? Optional.empty() : Optional.of(check(value));
     }
 
@@ -180,6 +184,15 @@ public enum Setting {
                     }
                 } catch (URISyntaxException e) {
                     throw invalid(value, "an absolute http(s):// or ws(s):// URL");
+                }
+            }
+            case SCHEMA -> {
+                if (v.startsWith("pg_")) {
+                    throw invalid(value, "a schema name not beginning with pg_ (PostgreSQL reserves pg_ for its own schemas:"
+                            + " only a superuser may create one, and pg_dump leaves it out), such as eventserv");
+                }
+                if (!v.matches("[a-z_][a-z0-9_]{0,62}")) {
+                    throw invalid(value, "a schema name of lowercase letters, digits and _ (63 at most), such as eventserv");
                 }
             }
             case PATH -> {

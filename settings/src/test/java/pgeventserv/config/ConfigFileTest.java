@@ -50,8 +50,10 @@ class ConfigFileTest {
                 HistoryBytes = 1024
                 HistoryAge = "1m"
                 MaxChannelsPerSession = 5
+                MaxFiltersPerSubscriber = 3
                 DurableMaxPayloadBytes = 2097152
                 DurableRetention = "1h"
+                DurableSchema = "events_here"
                 JwtSecret = "a-secret-of-at-least-thirty-two-bytes!"
                 JwtPublicKeyFile = "/keys/public.pem"
                 JwtIssuer = "https://issuer.example"

@@ -57,6 +57,16 @@ class SettingTest {
     }
 
     @Test
+    void aDurableSchemaIsAPlainLowercaseNameNeverAReservedPgName() {
+        assertEquals("events_2", Setting.DURABLE_SCHEMA.check(" events_2 "));
+        assertRefused(Setting.DURABLE_SCHEMA, "pg_eventserv", "not beginning with pg_ (PostgreSQL reserves");
+        assertRefused(Setting.DURABLE_SCHEMA, "Events", "lowercase letters");
+        assertRefused(Setting.DURABLE_SCHEMA, "a.b", "lowercase letters");
+        assertRefused(Setting.DURABLE_SCHEMA, "x".repeat(64), "63 at most");
+        assertEquals(Optional.empty(), Setting.DURABLE_SCHEMA.read(""));
+    }
+
+    @Test
     void urlBaseMustBeAnAbsoluteWebUrl() {
         assertEquals("https://example.com/events/", Setting.URL_BASE.check("https://example.com/events/"));
         assertRefused(Setting.URL_BASE, "/events", "absolute");

@@ -30,6 +30,7 @@ class SettingValuesTest {
             case URL -> "https://" + source + ".example/";
             case PATH -> "/" + source;
             case LIST, TEXT, HOST -> source + "-value";
+            case SCHEMA -> source + "_schema";
         };
     }
 

@@ -24,6 +24,7 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.filter.Filter;
 
 /**
  * Who may listen to what, when {@code JwtSecret} or {@code JwtPublicKeyFile} is set: a token becomes a
@@ -77,6 +78,10 @@ public class Authorizer {
     @ConfigProperty(name = "DataSource")
     String dataSourceName;
 
+    @Inject
+    @ConfigProperty(name = "MaxFiltersPerSubscriber")
+    int maxFilters;
+
     @Resource
     ManagedScheduledExecutorService managedScheduler;
 
@@ -125,12 +130,12 @@ public class Authorizer {
             LOG.severe("JwtSecret is shorter than " + TrustedKeys.MIN_SECRET_BYTES
                     + " bytes: HS256 needs at least that much, so every token will be refused");
         }
-        verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim);
+        verifier = new Verifier(keys, issuer.orElse(null), audience.orElse(null), channelsClaim, maxFilters);
         required = authRequired.orElse(true);
         if (functionName.isPresent()) {
             try {
                 function = new AuthorizeFunction((DataSource) new InitialContext().lookup(dataSourceName),
-                        functionName.get());
+                        functionName.get(), maxFilters);
             } catch (NamingException e) {
                 throw new IllegalStateException("AuthorizeFunction needs the DataSource " + dataSourceName, e);
             }
@@ -180,19 +185,22 @@ public class Authorizer {
     }
 
     /**
-     * Whether the grant covers the channel: its claim, then the {@code AuthorizeFunction} (for a token, not for
-     * anonymous clients). The allow-list {@code Channels} is the caller's to check, as without a key.
+     * Whether the grant covers the channel, and what of it: its claim, then the {@code AuthorizeFunction} (for a
+     * token, not for anonymous clients). The allow-list {@code Channels} is the caller's to check, as without a key.
      *
+     * @return the filter every notification of the channel must match for this token: its {@code filter} claim
+     *         and what the function returned ({@link Filter#NONE}: all of it). A client's own filter can only narrow
+     *         it ({@link Filter#and}).
      * @throws Rejected 403 not covered or refused by the function, 503 the function failed
      */
-    public void authorize(Grant grant, String channel) throws Rejected {
+    public Filter authorize(Grant grant, String channel) throws Rejected {
         if (!grant.covers(channel)) {
             throw refused(new Rejected(Denial.CHANNEL, "the token does not cover channel '" + channel + "'"), channel);
         }
         if (function == null || grant.anonymous()) {
-            return;
+            return grant.filter();
         }
-        boolean allowed;
+        Optional<Filter> allowed;
         try {
             allowed = function.allows(grant, channel);
         } catch (SQLException e) {
@@ -200,10 +208,11 @@ public class Authorizer {
             throw refused(new Rejected(Denial.FUNCTION_FAILED, "authorization is not available: try again later"),
                     channel);
         }
-        if (!allowed) {
+        if (allowed.isEmpty()) {
             throw refused(new Rejected(Denial.FUNCTION, "channel '" + channel + "' is not allowed for this token"),
                     channel);
         }
+        return grant.filter().and(allowed.get());
     }
 
     /** Counts a refusal decided elsewhere (a session that never sent its {@code auth}). */

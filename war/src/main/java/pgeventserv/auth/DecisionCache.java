@@ -4,17 +4,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The {@code AuthorizeFunction}'s answers per token and channel, each kept for at most {@code ttlNanos}, so a storm
+ * The {@code AuthorizeFunction}'s answers (of type {@code T}, never null) per token and channel, each kept for at most {@code ttlNanos}, so a storm
  * of handshakes with one token asks the database once. Concurrent askers of one key wait for the one call in
  * flight instead of making their own. A failure is not kept: the next asker tries again. At most
  * {@code maxEntries} answers are kept; when full, the expired go, and if that is not enough, all.
  */
-final class DecisionCache {
+final class DecisionCache<T> {
 
     /** Asks the database; throws when it cannot answer. */
     @FunctionalInterface
-    interface Question {
-        boolean ask() throws Exception;
+    interface Question<T> {
+        T ask() throws Exception;
     }
 
     private record Key(String token, String channel) {
@@ -22,9 +22,9 @@ final class DecisionCache {
 
     private final class Entry {
         private final long expiresAt = clock.getAsLong() + ttlNanos;
-        private Boolean answer;
+        private T answer;
 
-        synchronized boolean answer(Question question) throws Exception {
+        synchronized T answer(Question<T> question) throws Exception {
             if (answer == null) {
                 answer = question.ask();
             }
@@ -47,7 +47,7 @@ final class DecisionCache {
         this.clock = clock;
     }
 
-    boolean allows(String tokenKey, String channel, Question question) throws Exception {
+    T answer(String tokenKey, String channel, Question<T> question) throws Exception {
         Key key = new Key(tokenKey, channel);
         Entry entry = entries.get(key);
         if (entry != null && entry.expired(clock.getAsLong())) {

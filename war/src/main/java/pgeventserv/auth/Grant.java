@@ -3,17 +3,19 @@ package pgeventserv.auth;
 import java.security.Principal;
 import java.util.List;
 import pgeventserv.access.Glob;
+import pgeventserv.fanout.filter.Filter;
 
 /**
- * What a verified token allows: the channels its claim lists (glob patterns in the {@code Channels} syntax), until
- * when, and its claims as JSON for the {@code AuthorizeFunction}. It travels from the front door to the transport
+ * What a verified token allows: the channels its claim lists (glob patterns in the {@code Channels} syntax), what
+ * of them (its {@code filter} claim: every notification it gets must match it; {@link Filter#NONE} without one),
+ * until when, and its claims as JSON for the {@code AuthorizeFunction}. It travels from the front door to the transport
  * as the request's {@link Principal} (the one thing both a servlet and a WebSocket handshake can read) and as the
  * request attribute {@value #ATTRIBUTE}.
  *
  * <p>{@code cacheKey} names the token in the function's cache without keeping the token itself: a digest.
  */
-public record Grant(String subject, List<Glob> channels, long expiresAtMillis, String claimsJson, String cacheKey)
-        implements Principal {
+public record Grant(String subject, List<Glob> channels, Filter filter, long expiresAtMillis, String claimsJson,
+        String cacheKey) implements Principal {
 
     /** The request attribute holding the grant the front door admitted the request with. */
     public static final String ATTRIBUTE = "pgeventserv.auth.grant";
@@ -21,7 +23,7 @@ public record Grant(String subject, List<Glob> channels, long expiresAtMillis, S
     public static final long NEVER = Long.MAX_VALUE;
 
     /** No token, where none is required: the rights of {@code Channels} alone. */
-    public static final Grant ANONYMOUS = new Grant("anonymous", List.of(), NEVER, null, null);
+    public static final Grant ANONYMOUS = new Grant("anonymous", List.of(), Filter.NONE, NEVER, null, null);
 
     public Grant {
         channels = List.copyOf(channels);

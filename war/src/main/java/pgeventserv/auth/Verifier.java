@@ -16,6 +16,8 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import pgeventserv.access.Glob;
+import pgeventserv.fanout.filter.Filter;
+import pgeventserv.fanout.filter.FilterException;
 
 /**
  * Turns a token into a {@link Grant}, or refuses it: signature by a {@link TrustedKeys trusted key} with one of
@@ -28,11 +30,20 @@ import pgeventserv.access.Glob;
 public final class Verifier {
 
     public static final int LEEWAY_SECONDS = 30;
+    /** The claim that limits what of its channels a token gets (DESIGN §13). */
+    public static final String FILTER_CLAIM = "filter";
 
     private final JwtConsumer consumer;
     private final String channelsClaim;
+    private final int maxFilters;
 
+    /** With at most 10 conditions in a {@code filter} claim, {@code MaxFiltersPerSubscriber}'s default. */
     public Verifier(TrustedKeys keys, String issuer, String audience, String channelsClaim) {
+        this(keys, issuer, audience, channelsClaim, 10);
+    }
+
+    /** @param maxFilters the most conditions the {@code filter} claim may have ({@code MaxFiltersPerSubscriber}) */
+    public Verifier(TrustedKeys keys, String issuer, String audience, String channelsClaim, int maxFilters) {
         JwtConsumerBuilder builder = new JwtConsumerBuilder()
                 .setVerificationKeyResolver(keys.resolver())
                 .setJwsAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
@@ -48,6 +59,7 @@ public final class Verifier {
         }
         this.consumer = builder.build();
         this.channelsClaim = channelsClaim;
+        this.maxFilters = maxFilters;
     }
 
     /** @throws Rejected {@link Denial#INVALID} or {@link Denial#EXPIRED} */
@@ -63,7 +75,7 @@ public final class Verifier {
             long expiresAt = exp == null ? Grant.NEVER : exp.getValueInMillis() + LEEWAY_SECONDS * 1000L;
             String subject = claims.getSubject();
             return new Grant(subject == null ? "token" : subject, patterns(claims.getClaimValue(channelsClaim)),
-                    expiresAt, claims.toJson(), digest(token));
+                    filter(claims.getClaimValue(FILTER_CLAIM)), expiresAt, claims.toJson(), digest(token));
         } catch (MalformedClaimException e) {
             throw new Rejected(Denial.INVALID, "token has a malformed claim");
         }
@@ -89,6 +101,29 @@ public final class Verifier {
             globs.add(new Glob(pattern));
         } catch (IllegalArgumentException e) {
             // not a pattern: matches nothing
+        }
+    }
+
+    /**
+     * The {@code filter} claim: a list of conditions (or one as a string). One that cannot be read makes the token
+     * invalid: a filter set for security is never dropped.
+     */
+    private Filter filter(Object claim) throws Rejected {
+        if (claim == null) {
+            return Filter.NONE;
+        }
+        List<String> conditions = new ArrayList<>();
+        if (claim instanceof String s) {
+            conditions.add(s);
+        } else if (claim instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            list.forEach(item -> conditions.add((String) item));
+        } else {
+            throw new Rejected(Denial.INVALID, "token's filter claim must be a list of conditions");
+        }
+        try {
+            return Filter.parse(conditions, maxFilters);
+        } catch (FilterException e) {
+            throw new Rejected(Denial.INVALID, "token's filter claim cannot be read: " + e.getMessage());
         }
     }
 

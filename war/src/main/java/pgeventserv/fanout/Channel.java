@@ -2,14 +2,16 @@ package pgeventserv.fanout;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import pgeventserv.fanout.filter.ChannelFilters;
 
 /**
- * One channel: its name, its LISTEN, its members, its history and the current poll's batch.
+ * One channel: its name, its LISTEN, its members (those without a filter apart), its filtered members' index, its
+ * history and the current poll's batch.
  *
- * <p>Threads. The member array and the count of subscribers on their way in change only under the
- * {@link Channels} lock (copy-on-write); the listener thread reads the array without it. The LISTEN future is set
- * once, before the channel is published. History, batch and where its durable continuity starts are the listener
- * thread's alone.
+ * <p>Threads. The member arrays and the count of subscribers on their way in change only under the
+ * {@link Channels} lock (copy-on-write); the listener thread reads the arrays without it. The LISTEN future is set
+ * once, before the channel is published. History, batch, the filter index and where its durable continuity starts
+ * are the listener thread's alone.
  */
 final class Channel {
 
@@ -20,6 +22,10 @@ final class Channel {
     final Batch batch = new Batch();
     private final CompletableFuture<Void> listening;
     private volatile Subscriber[] members = NONE;
+    /** The members without a filter on this channel: they get the batch as it is. */
+    private volatile Subscriber[] plain = NONE;
+    /** Listener thread: the members with a filter on this channel (and, until their leaving is told, some gone). */
+    final ChannelFilters<Subscriber> filters = new ChannelFilters<>();
     /** Under the {@link Channels} lock: subscribers on their way in; the channel is not UNLISTENed while there are any. */
     private int joining;
     /** Under the {@link Channels} lock: when it last became unused (no member, nobody joining); 0 while used. */
@@ -49,6 +55,11 @@ final class Channel {
         return members;
     }
 
+    /** The members without a filter on this channel. */
+    Subscriber[] plainMembers() {
+        return plain;
+    }
+
     // Under the Channels lock.
 
     void joining() {
@@ -56,11 +67,17 @@ final class Channel {
         unusedSinceNanos = 0;
     }
 
-    /** A subscriber on its way in arrived, as a member or not (it left meanwhile). */
-    void arrived(Subscriber subscriber, boolean member, long nowNanos) {
+    /**
+     * A subscriber on its way in arrived, as a member or not (it left meanwhile); a filtered one is not among the
+     * plain members (the caller files it in {@link #filters}).
+     */
+    void arrived(Subscriber subscriber, boolean member, boolean filtered, long nowNanos) {
         joining--;
         if (member) {
             members = with(members, subscriber);
+            if (!filtered) {
+                plain = with(plain, subscriber);
+            }
         }
         markIfUnused(nowNanos);
     }
@@ -72,11 +89,20 @@ final class Channel {
         if (i < 0) {
             return false;
         }
-        Subscriber[] fewer = Arrays.copyOf(m, m.length - 1);
-        System.arraycopy(m, i + 1, fewer, i, m.length - i - 1);
-        members = fewer;
+        members = without(m, i);
+        Subscriber[] p = plain;
+        int j = Arrays.asList(p).indexOf(subscriber);
+        if (j >= 0) {
+            plain = without(p, j);
+        }
         markIfUnused(nowNanos);
         return true;
+    }
+
+    private static Subscriber[] without(Subscriber[] array, int i) {
+        Subscriber[] fewer = Arrays.copyOf(array, array.length - 1);
+        System.arraycopy(array, i + 1, fewer, i, array.length - i - 1);
+        return fewer;
     }
 
     boolean unused() {

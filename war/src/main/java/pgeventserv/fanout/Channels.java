@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import pgeventserv.fanout.filter.Filter;
 
 /**
  * The channels with subscribers (or within their grace after the last one left): the first subscriber of a channel
@@ -32,6 +33,8 @@ final class Channels {
     private final Object lock = new Object();
     /** Made and not yet known to the listener thread as LISTENed. */
     private final Queue<Channel> created = new ConcurrentLinkedQueue<>();
+    /** Filtered subscribers that left every channel, for the listener thread to take out of the filter indexes. */
+    private final Queue<Subscriber> departing = new ConcurrentLinkedQueue<>();
 
     /**
      * @param listen   asks for a channel's LISTEN; the future completes once it is in effect
@@ -78,34 +81,46 @@ final class Channels {
 
     /**
      * Listener thread: the subscriber arrives in the channels it reserved, as a member unless it is gone (then the
-     * places it reserved are given back); false when it is gone.
+     * places it reserved are given back), filed in the filter index of each channel the move filters; false when
+     * it is gone.
      */
-    boolean arrive(Subscriber subscriber, List<String> names, long nowNanos) {
+    boolean arrive(Subscriber subscriber, Move move, long nowNanos) {
         synchronized (lock) {
             boolean gone = subscriber.gone();
-            for (String name : names) {
+            for (String name : move.channels()) {
                 Channel channel = channels.get(name);
                 boolean member = !gone && !subscriber.in(name);
-                channel.arrived(subscriber, member, nowNanos);
+                Filter filter = move.filter(name);
+                channel.arrived(subscriber, member, !filter.isEmpty(), nowNanos);
                 if (member) {
                     subscriber.joined(name);
+                    if (!filter.isEmpty()) {
+                        channel.filters.add(subscriber, filter);
+                        subscriber.filteredIn(channel);
+                    }
                 }
             }
             return !gone;
         }
     }
 
-    /** Takes the subscriber off one channel. */
+    /** Listener thread: takes the subscriber off one channel. */
     void remove(Subscriber subscriber, String name, long nowNanos) {
         synchronized (lock) {
             Channel channel = channels.get(name);
             if (channel != null && channel.remove(subscriber, nowNanos)) {
                 subscriber.left(name);
+                if (channel.filters.remove(subscriber)) {
+                    subscriber.unfilteredIn(channel);
+                }
             }
         }
     }
 
-    /** Takes the subscriber off every channel; a second call does nothing. */
+    /**
+     * Takes the subscriber off every channel; a second call does nothing. Any thread: the filter indexes it is in
+     * are the listener thread's, which is told ({@link #takeDepartures}).
+     */
     void removeEverywhere(Subscriber subscriber, long nowNanos) {
         synchronized (lock) {
             for (String name : subscriber.channelNames()) {
@@ -115,6 +130,19 @@ final class Channels {
                 }
             }
             subscriber.leftAll();
+            if (subscriber.departsFiltered()) {
+                departing.add(subscriber);
+            }
+        }
+    }
+
+    /** Listener thread: the filtered subscribers that left leave the filter indexes too. */
+    void takeDepartures() {
+        for (Subscriber s; (s = departing.poll()) != null; ) {
+            for (Channel channel : s.filteredChannels()) {
+                channel.filters.remove(s);
+                s.unfilteredIn(channel);
+            }
         }
     }
 

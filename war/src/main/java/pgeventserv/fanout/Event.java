@@ -2,7 +2,7 @@ package pgeventserv.fanout;
 
 /**
  * One notification as the fan-out delivers it: its channel, its payload exactly as NOTIFY sent it (or, for a
- * durable event, as {@code pg_eventserv.publish} stored it), and its position in this server's delivery order
+ * durable event, as {@code publish} stored it), and its position in this server's delivery order
  * (every channel shares one sequence). A durable event also has its global position in the table; a plain one the
  * durable watermark when it was delivered. Made once on the listener thread, shared by every client and kept in
  * the channel's {@link History}; never changed.
@@ -25,7 +25,7 @@ public final class Event {
     }
 
     /**
-     * @param durablePosition the event's position in {@code pg_eventserv.events}; 0 for a plain notification
+     * @param durablePosition the event's position in the durable events' table; 0 for a plain notification
      * @param watermark       for a plain one, the durable watermark at its delivery; negative when durable events are off
      */
     Event(long position, String channel, String payload, long receivedNanos, EventIds ids, long durablePosition,
@@ -61,7 +61,7 @@ public final class Event {
         return position;
     }
 
-    /** Its position in {@code pg_eventserv.events}; 0 for a plain notification. */
+    /** Its position in the durable events' table; 0 for a plain notification. */
     public long durablePosition() {
         return durablePosition;
     }

@@ -8,7 +8,7 @@ import java.security.SecureRandom;
  * (every durable event of the channel at or below W had been delivered before it). The prefix is what makes an
  * id from another server, an earlier run of this one, or garbage unmistakable for a position in this run's
  * history: only ids with this run's prefix have a position, everything else is unknown. A durable event's id is
- * {@code d<position>}, its global position in {@code pg_eventserv.events}: the same on every instance and after
+ * {@code d<position>}, its global position in the durable events' table: the same on every instance and after
  * restarts. Either kind tells any server the durable watermark to resume from. Clients treat ids as opaque and
  * never compare them.
  */

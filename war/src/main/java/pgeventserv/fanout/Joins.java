@@ -10,7 +10,9 @@ import java.util.List;
  * member of its channels, sends its reply, then, when it resumes, a gap for each channel whose continuity cannot be
  * proven and every event history holds after its id, in delivery order (or hands it to {@link TableResumes} when
  * only the table can serve it); its live events follow from this poll on, so nothing is missed or doubled at the
- * seam. A leave takes it off a channel after that channel's last event for it; a reply is sent in its turn.
+ * seam. A filtered channel's replay holds only the events its filter lets through; gaps are about the channel and
+ * are told whatever the filter. A leave takes it off a channel after that channel's last event for it; a reply is
+ * sent in its turn. Filtered subscribers that left everything leave the filter indexes first.
  *
  * <p>Listener thread only.
  */
@@ -31,6 +33,7 @@ final class Joins {
 
     /** Every move that can be carried out now, in the order asked. */
     void run() {
+        channels.takeDepartures();
         moves.take(ready, move -> channels.listened(move.channels()), resumes::busy);
         for (Move m; (m = ready.poll()) != null; ) {
             switch (m.kind()) {
@@ -82,7 +85,7 @@ final class Joins {
                 return;
             }
         }
-        if (!channels.arrive(subscriber, move.channels(), System.nanoTime())) {
+        if (!channels.arrive(subscriber, move, System.nanoTime())) {
             return;
         }
         offer(subscriber, move.reply());
@@ -100,7 +103,11 @@ final class Joins {
                 GapNotices.tell(subscriber, new GapNotice(move.channels().get(i), r.gapReason(), move.lastEventId(),
                         r.outageSince(), r.outageUntil()));
             }
-            events.addAll(r.events());
+            for (Event event : r.events()) {
+                if (move.wants(event)) {
+                    events.add(event);
+                }
+            }
         }
         if (events.isEmpty()) {
             return;

@@ -1,9 +1,12 @@
 package pgeventserv.fanout;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import pgeventserv.fanout.filter.Filter;
 
 /**
  * One client on its channels (one, or several on a multi-channel stream or a multiplexed session), as its transport
@@ -34,6 +37,7 @@ public final class Subscriber {
     }
 
     private static final String[] NO_CHANNELS = {};
+    private static final Channel[] NOT_FILTERED = {};
 
     private final Format format;
     /** Several channels: each poll's events come merged in delivery order, not channel by channel. */
@@ -62,6 +66,17 @@ public final class Subscriber {
      * server's watermark has passed it.
      */
     private long durableFloor;
+    /**
+     * Under the {@link Channels} lock: a filter index took it since it last left everything, so its leaving is to be
+     * told to the listener thread.
+     */
+    private boolean filtered;
+    /** Listener thread: the channels whose filter index holds it. */
+    private Channel[] filteredIn = NOT_FILTERED;
+    /** Listener thread: the poll whose matches {@link #matched} holds. */
+    private long matchedInPoll = -1;
+    /** Listener thread: this poll's events of its filtered channels that match, in delivery order per channel. */
+    private ArrayList<Event> matched;
 
     Subscriber(Format format, boolean multi, Limits limits, Subscriptions subscriptions) {
         this.format = format;
@@ -103,7 +118,12 @@ public final class Subscriber {
      * False, and nothing asked, when the channel is new and {@code MaxChannels} channels exist.
      */
     public boolean join(String channel, String lastEventId, Frame announce) {
-        return subscriptions.join(this, List.of(channel), lastEventId, announce);
+        return join(channel, lastEventId, announce, Filter.NONE);
+    }
+
+    /** As {@link #join(String, String, Frame)}, the channel's events filtered (DESIGN §13). */
+    public boolean join(String channel, String lastEventId, Frame announce, Filter filter) {
+        return subscriptions.join(this, List.of(channel), lastEventId, announce, Map.of(channel, filter));
     }
 
     /** Leaves one channel; {@code reply} is queued after its last event. */
@@ -285,6 +305,75 @@ public final class Subscriber {
     /** Listener thread: the resume gave it every durable event up to {@code floor}. */
     void durableFloor(long floor) {
         durableFloor = floor;
+    }
+
+    /** Under the {@link Channels} lock, as it leaves every channel: whether a filter index took it since it last did. */
+    boolean departsFiltered() {
+        boolean was = filtered;
+        filtered = false;
+        return was;
+    }
+
+    /** Under the {@link Channels} lock, listener thread: a channel's filter index holds it now. */
+    void filteredIn(Channel channel) {
+        filtered = true;
+        filteredIn = Arrays.copyOf(filteredIn, filteredIn.length + 1);
+        filteredIn[filteredIn.length - 1] = channel;
+    }
+
+    /** Listener thread: the channel's filter index no longer holds it. */
+    void unfilteredIn(Channel channel) {
+        Channel[] c = filteredIn;
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] == channel) {
+                Channel[] fewer = Arrays.copyOf(c, c.length - 1);
+                System.arraycopy(c, i + 1, fewer, i, c.length - i - 1);
+                filteredIn = fewer;
+                return;
+            }
+        }
+    }
+
+    /** Listener thread: whether its events of this channel are filtered. */
+    boolean filteredOn(Channel channel) {
+        for (Channel c : filteredIn) {
+            if (c == channel) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Listener thread: the channels whose filter index holds it, to leave them all. */
+    Channel[] filteredChannels() {
+        return filteredIn;
+    }
+
+    /**
+     * Listener thread: this poll's matches so far, emptied on the poll's first match; true when this is that first
+     * one (the caller then collects the subscriber for delivery).
+     */
+    boolean firstMatchIn(long pollNumber) {
+        if (matchedInPoll == pollNumber) {
+            return false;
+        }
+        matchedInPoll = pollNumber;
+        if (matched == null) {
+            matched = new ArrayList<>();
+        } else {
+            matched.clear();
+        }
+        return true;
+    }
+
+    /** Listener thread: this poll's matched events (valid after {@link #firstMatchIn} in this poll). */
+    ArrayList<Event> matched() {
+        return matched;
+    }
+
+    /** Listener thread: whether it has matches in this poll. */
+    boolean matchedIn(long pollNumber) {
+        return matchedInPoll == pollNumber;
     }
 
     String[] channelNames() {

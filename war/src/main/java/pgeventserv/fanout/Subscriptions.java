@@ -1,12 +1,15 @@
 package pgeventserv.fanout;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import pgeventserv.fanout.filter.Filter;
 
 /**
  * The transports' way in: a client becomes a {@link Subscriber} of its channels here, within {@code MaxSessions}
@@ -49,12 +52,21 @@ public final class Subscriptions {
      * @param multi whether the client takes several channels on one connection (even if it names one now)
      */
     public Subscriber subscribe(List<String> channelNames, Format format, boolean multi, String lastEventId) {
+        return subscribe(channelNames, format, multi, lastEventId, Map.of());
+    }
+
+    /**
+     * As {@link #subscribe(List, Format, boolean, String)}, each channel named in {@code filters} filtered
+     * (DESIGN §13): its live events, history replays and resumes reach the subscriber only when they match.
+     */
+    public Subscriber subscribe(List<String> channelNames, Format format, boolean multi, String lastEventId,
+            Map<String, Filter> filters) {
         Subscriber subscriber = new Subscriber(format, multi, limits, this);
         if (!sessions.admit(subscriber)) {
             return Subscriber.refused(format, limits, this, new Farewell(Farewell.TRY_AGAIN_LATER,
                     "server full: " + sessions.max() + " sessions open"));
         }
-        if (!channelNames.isEmpty() && !join(subscriber, channelNames, lastEventId, null)) {
+        if (!channelNames.isEmpty() && !join(subscriber, channelNames, lastEventId, null, filters)) {
             sessions.release(subscriber);
             return Subscriber.refused(format, limits, this, tooManyChannels());
         }
@@ -66,12 +78,27 @@ public final class Subscriptions {
         return new Farewell(Farewell.TRY_AGAIN_LATER, "too many channels: " + maxChannels + " are listened to");
     }
 
-    boolean join(Subscriber subscriber, List<String> names, String lastEventId, Frame announce) {
+    boolean join(Subscriber subscriber, List<String> names, String lastEventId, Frame announce,
+            Map<String, Filter> filters) {
         if (!channels.reserve(names)) {
             return false;
         }
-        moves.add(Move.join(subscriber, names, lastEventId, announce));
+        moves.add(Move.join(subscriber, names, lastEventId, announce, nonEmpty(filters)));
         return true;
+    }
+
+    /** Only the filters that filter: a channel without one costs its subscriber nothing on delivery. */
+    private static Map<String, Filter> nonEmpty(Map<String, Filter> filters) {
+        if (filters.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Filter> some = new HashMap<>();
+        filters.forEach((channel, filter) -> {
+            if (!filter.isEmpty()) {
+                some.put(channel, filter);
+            }
+        });
+        return some.isEmpty() ? Map.of() : Map.copyOf(some);
     }
 
     /** The subscriber leaves every channel and gives its place back. */

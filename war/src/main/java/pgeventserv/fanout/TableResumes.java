@@ -16,7 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
  * bounded rounds ({@link DurableResume}) on an executor of their own, so they never hold up the reads of live hints.
  * It joins once every hint at or below what the round read has been released here: those this server heard are then
  * in history, where the resume skips them, and those it never heard come from the table only. The client gets a gap
- * for each channel, the rows, what history got meanwhile without those rows, then its live events.
+ * for each channel, the rows, what history got meanwhile without those rows, then its live events; of a filtered
+ * channel, only the rows and events its filter lets through (gaps are about the channel and told whatever it is).
  *
  * <p>Listener thread; rounds are read on the executor and hand over through a queue.
  */
@@ -145,7 +146,10 @@ final class TableResumes {
         Format format = subscriber.format();
         ArrayList<Frame> frames = new ArrayList<>(resume.rows().size());
         for (DurableRow row : resume.rows()) {
-            frames.add(Batch.replayFrame(format, sequence.stored(row)));
+            Event event = sequence.stored(row);
+            if (move.wants(event)) {
+                frames.add(Batch.replayFrame(format, event));
+            }
         }
         if (!resume.failed() && (resume.more() || overtaken)) {
             if (!frames.isEmpty()) {
@@ -155,7 +159,7 @@ final class TableResumes {
             return;
         }
         busy.remove(subscriber);
-        if (!channels.arrive(subscriber, move.channels(), now)) {
+        if (!channels.arrive(subscriber, move, now)) {
             return;
         }
         List<Event> later = new ArrayList<>();
@@ -170,7 +174,9 @@ final class TableResumes {
         }
         later.sort(LiveDelivery.DELIVERY_ORDER);
         for (Event event : later) {
-            frames.add(Batch.replayFrame(format, event));
+            if (move.wants(event)) {
+                frames.add(Batch.replayFrame(format, event));
+            }
         }
         if (!frames.isEmpty()) {
             subscriber.outbox().replay(frames);
@@ -183,7 +189,7 @@ final class TableResumes {
             return false;
         }
         busy.remove(move.subscriber());
-        channels.arrive(move.subscriber(), move.channels(), System.nanoTime());
+        channels.arrive(move.subscriber(), move, System.nanoTime());
         return true;
     }
 

@@ -22,7 +22,8 @@
  *   <li>{@link pgeventserv.fanout.Joins}: carries out moves (admission, reply, gap, replay from history); listener
  *       thread.</li>
  *   <li>{@link pgeventserv.fanout.LiveDelivery}: a poll's batches to members, once per format, and into history;
- *       listener thread.</li>
+ *       listener thread; filtered members through their channel's
+ *       {@link pgeventserv.fanout.filter.ChannelFilters}, each payload read once for all of them.</li>
  *   <li>{@link pgeventserv.fanout.Sequence}: delivery positions and event ids; listener thread.</li>
  *   <li>{@link pgeventserv.fanout.DurableSequencer}: where a durable hint becomes delivered events: reads asked,
  *       checked, released in order, the watermark, catch-ups after an outage; listener thread (reads elsewhere).</li>

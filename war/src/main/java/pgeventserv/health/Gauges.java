@@ -9,6 +9,7 @@ import org.eclipse.microprofile.metrics.annotation.Gauge;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Denial;
 import pgeventserv.postgres.DurableEvents;
+import pgeventserv.postgres.DurableSchemaCheck;
 import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.websocket.SendPath;
@@ -113,6 +114,12 @@ public class Gauges {
         return listener.handOffSeconds();
     }
 
+    @Gauge(name = "pg_eventserv_listener_allocated", absolute = true, unit = MetricUnits.BYTES,
+            description = "bytes the listener thread allocated since it started (monotonic; -1 when not counted)")
+    public long listenerAllocatedBytes() {
+        return listener.listenerAllocatedBytes();
+    }
+
     @Gauge(name = "pg_eventserv_canary_round_trip", absolute = true, unit = MetricUnits.SECONDS,
             description = "round trip of the last canary notification the server sent itself")
     public double canaryRoundTrip() {
@@ -168,35 +175,35 @@ public class Gauges {
     }
 
     @Gauge(name = "pg_eventserv_durable_events_delivered", absolute = true, unit = MetricUnits.NONE,
-            description = "durable events read from pg_eventserv.events and delivered to their channel's clients,"
+            description = "durable events read from the durable events' table and delivered to their channel's clients,"
                     + " each once however many clients (monotonic)")
     public long durableEventsDelivered() {
         return relay.counters().durableReleased();
     }
 
     @Gauge(name = "pg_eventserv_durable_table_reads", absolute = true, unit = MetricUnits.NONE,
-            description = "queries reading pg_eventserv.events since start (monotonic)")
+            description = "queries reading the durable events' table since start (monotonic)")
     public long durableTableReads() {
         DurableEvents events = durableStore.events();
         return events == null ? 0 : events.reads();
     }
 
     @Gauge(name = "pg_eventserv_durable_table_read_failures", absolute = true, unit = MetricUnits.NONE,
-            description = "queries reading pg_eventserv.events that failed since start; clients got a gap instead (monotonic)")
+            description = "queries reading the durable events' table that failed since start; clients got a gap instead (monotonic)")
     public long durableTableReadFailures() {
         DurableEvents events = durableStore.events();
         return events == null ? 0 : events.readFailures();
     }
 
     @Gauge(name = "pg_eventserv_durable_rows_read", absolute = true, unit = MetricUnits.NONE,
-            description = "rows read from pg_eventserv.events since start, for delivery and resumes (monotonic)")
+            description = "rows read from the durable events' table since start, for delivery and resumes (monotonic)")
     public long durableRowsRead() {
         DurableEvents events = durableStore.events();
         return events == null ? 0 : events.rowsRead();
     }
 
     @Gauge(name = "pg_eventserv_durable_resume_reads", absolute = true, unit = MetricUnits.NONE,
-            description = "resumes that read their durable events from pg_eventserv.events, history not reaching back (monotonic)")
+            description = "resumes that read their durable events from the durable events' table, history not reaching back (monotonic)")
     public long durableResumeReads() {
         return relay.counters().resumeReads();
     }
@@ -217,9 +224,17 @@ public class Gauges {
     }
 
     @Gauge(name = "pg_eventserv_durable_table_reachable", absolute = true, unit = MetricUnits.NONE,
-            description = "1 when the last query on pg_eventserv.events (a read or the retention's delete) worked;"
+            description = "1 when the last query on the durable events' table (a read or the retention's delete) worked;"
                     + " 0 when it failed, the schema is not installed, or none ran yet")
     public long durableTableReachable() {
         return durableStore.table().reachable() ? 1 : 0;
+    }
+
+    @Gauge(name = "pg_eventserv_durable_schema_ready", absolute = true, unit = MetricUnits.NONE,
+            description = "1 when the check at start found the durable events' schema installed at this server's version,"
+                    + " its events readable and deletable by the server's role; 0 when it is missing, of another version,"
+                    + " out of reach of the role, or not checked yet (the log says what to run)")
+    public long durableSchemaReady() {
+        return durableStore.schemaFinding() == DurableSchemaCheck.Finding.READY ? 1 : 0;
     }
 }

@@ -8,6 +8,8 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelPolicy;
 import pgeventserv.access.OriginPolicy;
@@ -16,12 +18,14 @@ import pgeventserv.auth.Denial;
 import pgeventserv.auth.Grant;
 import pgeventserv.auth.Rejected;
 import pgeventserv.auth.Tokens;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.wiring.Relay;
 
 /**
  * The front door of {@code /listen/{channel}} and {@code /listen}: every check a client must pass, whatever way it
  * connects, answered as plain HTTP before any upgrade or stream, so a refusal is something the client can read.
- * 400 for a name PostgreSQL cannot take (or a resume id this server never gives), 403 for a page whose
+ * 400 for a name PostgreSQL cannot take, a resume id this server never gives, or a filter that cannot be read
+ * (naming the condition), 403 for a page whose
  * {@code Origin} {@code CORSOrigins} does not allow and for a channel the allow-list refuses (the original's
  * wording), 503 when {@code MaxSessions} sessions are open, 426 for a request that neither upgrades to a WebSocket
  * nor asks for an event stream. What passes goes on to its transport.
@@ -54,7 +58,7 @@ public class ListenFilter extends HttpFilter {
             throws IOException, ServletException {
         ListenRequest listen;
         try {
-            listen = ListenRequest.of(request);
+            listen = ListenRequest.of(request, relay.maxFiltersPerSubscriber());
         } catch (IllegalArgumentException e) {
             Refusal.BAD_REQUEST.send(response, e.getMessage());
             return;
@@ -86,10 +90,14 @@ public class ListenFilter extends HttpFilter {
             return;
         }
         HttpServletRequest admitted = request;
+        Map<String, Filter> filters = new HashMap<>();
+        for (String channel : listen.channels()) {
+            filters.put(channel, listen.filter());
+        }
         if (authorizer.enabled()) {
             Grant grant;
             try {
-                grant = grant(listen, request);
+                grant = grant(listen, request, filters);
             } catch (Rejected e) {
                 refuse(response, e);
                 return;
@@ -99,20 +107,34 @@ public class ListenFilter extends HttpFilter {
                 admitted = new GrantedRequest(request, grant);
             }
         }
+        request.setAttribute(ListenRequest.FILTERS, Map.copyOf(filters));
         LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
         chain.doFilter(admitted, response);
     }
 
-    /** The request's grant, every channel it names checked; null for a multiplexed session yet to authenticate. */
-    private Grant grant(ListenRequest listen, HttpServletRequest request) throws Rejected {
+    /**
+     * The request's grant, every channel it names checked and its filter narrowed to the token's for that channel
+     * ({@code filters}: the client's in, both out); null for a multiplexed session yet to authenticate. For
+     * {@code /listen/{channel}} the grant's own filter becomes the token's for that channel: the WebSocket
+     * handshake reads it there (it sees the principal, not request attributes).
+     */
+    private Grant grant(ListenRequest listen, HttpServletRequest request, Map<String, Filter> filters)
+            throws Rejected {
         String token = Tokens.from(request, authorizer.queryParameter());
         boolean multiplexed = listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().isEmpty();
         if (token == null && multiplexed && authorizer.required()) {
             return null;
         }
         Grant grant = authorizer.authenticate(token);
+        Filter only = null;
         for (String channel : listen.channels()) {
-            authorizer.authorize(grant, channel);
+            Filter tokens = authorizer.authorize(grant, channel);
+            filters.put(channel, tokens.and(filters.get(channel)));
+            only = tokens;
+        }
+        if (listen.channels().size() == 1 && !grant.anonymous()) {
+            grant = new Grant(grant.subject(), grant.channels(), only, grant.expiresAtMillis(), grant.claimsJson(),
+                    grant.cacheKey());
         }
         return grant;
     }

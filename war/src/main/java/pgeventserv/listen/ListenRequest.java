@@ -6,14 +6,24 @@ import java.util.List;
 import java.util.Locale;
 import pgeventserv.access.ChannelName;
 import pgeventserv.fanout.EventIds;
+import pgeventserv.fanout.filter.Filter;
 
 /**
- * What a request to {@code /listen/{channel}} or {@code /listen} asks for: which channels, how it connects, and
- * where it resumes. {@code /listen/{channel}} names one channel in its path; {@code /listen} names them with
+ * What a request to {@code /listen/{channel}} or {@code /listen} asks for: which channels, how it connects, where
+ * it resumes, and what of the channels it wants (repeated {@code filter} parameters, DESIGN §13; the same filter
+ * for each channel). {@code /listen/{channel}} names one channel in its path; {@code /listen} names them with
  * repeated {@code channel} parameters (an event stream), or none at all (a multiplexed WebSocket session that
- * subscribes by command).
+ * subscribes, and filters, by command).
  */
-public record ListenRequest(String path, Kind kind, List<String> channels, String lastEventId) {
+public record ListenRequest(String path, Kind kind, List<String> channels, String lastEventId, Filter filter) {
+
+    /**
+     * The request attribute holding, per channel, the filter the front door admitted it with (the token's and the
+     * client's together): what the event stream subscribes with.
+     */
+    public static final String FILTERS = "pgeventserv.listen.filters";
+    /** The query parameter a condition comes in, once per condition. */
+    public static final String FILTER_PARAMETER = "filter";
 
     /** The envelope subprotocol, which a multiplexed session must offer: its commands and replies are JSON. */
     public static final String ENVELOPE_PROTOCOL = "pg_eventserv.envelope.v1";
@@ -28,9 +38,11 @@ public record ListenRequest(String path, Kind kind, List<String> channels, Strin
     /**
      * The request's listen target, or null when the path is not one (a deeper path: not found).
      *
-     * @throws IllegalArgumentException with a message for the client when the request cannot be served
+     * @param maxFilters the most conditions its filter may have ({@code MaxFiltersPerSubscriber})
+     * @throws IllegalArgumentException with a message for the client when the request cannot be served (a bad
+     *                                  filter: naming the condition)
      */
-    public static ListenRequest of(HttpServletRequest request) {
+    public static ListenRequest of(HttpServletRequest request, int maxFilters) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         Kind kind = kind(request);
         List<String> channels;
@@ -41,7 +53,21 @@ public record ListenRequest(String path, Kind kind, List<String> channels, Strin
         } else {
             return null;
         }
-        return new ListenRequest(path, kind, channels, lastEventId(request, kind));
+        String[] conditions = request.getParameterValues(FILTER_PARAMETER);
+        if (conditions != null && kind == Kind.WEBSOCKET && channels.isEmpty()) {
+            throw new IllegalArgumentException("a multiplexed session filters in its subscribe commands:"
+                    + " {\"type\":\"subscribe\",\"channel\":\"...\",\"filter\":[\"path=op.value\"]}");
+        }
+        return new ListenRequest(path, kind, channels, lastEventId(request, kind), filter(conditions, maxFilters));
+    }
+
+    /**
+     * The client's filter from its {@code filter} parameters' values (null: none).
+     *
+     * @throws IllegalArgumentException naming the bad condition, or saying there are too many
+     */
+    public static Filter filter(String[] conditions, int maxFilters) {
+        return conditions == null ? Filter.NONE : Filter.parse(Arrays.asList(conditions), maxFilters);
     }
 
     private static Kind kind(HttpServletRequest request) {

@@ -17,7 +17,7 @@ import pgeventserv.fanout.DurableRow;
 import pgeventserv.fanout.Floor;
 
 /**
- * Reads {@code pg_eventserv.events} for the fan-out ({@link DurableReader}), in position order, in bounded
+ * Reads the table {@code events} of the durable events' schema ({@link DurableSql}) for the fan-out ({@link DurableReader}), in position order, in bounded
  * batches, each query on a connection borrowed from the pool for it: never the LISTEN connection, never on the
  * listener thread. Two readers share the table, one per lane of {@link DurableConnections}: {@link #live()} for
  * hints, catch-ups and continuity, {@link #resumes()} for resumes.
@@ -36,52 +36,10 @@ public final class DurableEvents {
 
     static final int BATCH_ROWS = 500;
 
-    // The running byte count stops the page early; octet_length of a stored (toasted) payload does not read it.
-    private static final String PAGE = """
-            SELECT position, channel, payload, time FROM (
-              SELECT position, channel, payload, time,
-                     sum(octet_length(payload)) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) - octet_length(payload) AS bytes_before
-                FROM pg_eventserv.events
-               WHERE position >= ? AND position <= ?
-               ORDER BY position
-               LIMIT ?) page
-             WHERE bytes_before < ?
-             ORDER BY position""";
-
-    // The first page of a hint's range, only when both its ends are its channel's rows of one transaction committed
-    // by the session that sent the hint (rows stored before the sender was recorded pass on the rest).
-    private static final String HINTED = """
-            WITH ends AS (
-              SELECT count(*) AS n, count(DISTINCT xid) AS transactions,
-                     bool_and(channel = ? AND coalesce(sender = ?, true)) AS own
-                FROM pg_eventserv.events WHERE position = ? OR position = ?)
-            SELECT first.position, first.channel, first.payload, first.time FROM ends, LATERAL (%s) first
-             WHERE ends.n = ? AND ends.transactions = 1 AND ends.own
-             ORDER BY first.position""".formatted(PAGE);
-
-    // Channels, each above its own floor.
-    private static final String FLOORS = "unnest(?::text[], ?::bigint[]) AS f(channel, after)";
-
-    private static final String PAGE_OF_CHANNELS = """
-            SELECT position, channel, payload, time FROM (
-              SELECT e.position, e.channel, e.payload, e.time,
-                     sum(octet_length(e.payload)) OVER (ORDER BY e.position ROWS UNBOUNDED PRECEDING) - octet_length(e.payload) AS bytes_before
-                FROM pg_eventserv.events e JOIN %s ON e.channel = f.channel AND e.position > f.after
-               WHERE e.position > ? AND e.position <= ?
-               ORDER BY e.position
-               LIMIT ?) page
-             WHERE bytes_before < ?
-             ORDER BY position""".formatted(FLOORS);
-
-    private static final String WAITING = """
-            SELECT f.channel FROM %s
-             WHERE EXISTS (SELECT FROM pg_eventserv.events e
-                            WHERE e.channel = f.channel AND e.position > f.after AND e.position <= ?)"""
-            .formatted(FLOORS);
-
     private final DurableConnections connections;
     private final long batchBytes;
     private final DurableTable table;
+    private final DurableSql sql;
     private final LongAdder reads = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder rows = new LongAdder();
@@ -98,6 +56,7 @@ public final class DurableEvents {
         this.connections = connections;
         this.batchBytes = batchBytes;
         this.table = table;
+        this.sql = table.sql();
         this.liveLanes = Math.min(2, DurableConnections.slotsFor(poolSize));
         this.resumeLanes = DurableConnections.resumeSlotsFor(poolSize);
     }
@@ -133,7 +92,7 @@ public final class DurableEvents {
         @Override
         public List<DurableRow> transaction(String channel, long first, long last, int sender) throws SQLException {
             List<DurableRow> all = query(lane, c -> {
-                try (PreparedStatement s = c.prepareStatement(HINTED)) {
+                try (PreparedStatement s = c.prepareStatement(sql.hinted())) {
                     int i = 1;
                     s.setString(i++, channel);
                     s.setInt(i++, sender);
@@ -167,7 +126,7 @@ public final class DurableEvents {
                 return List.of();
             }
             return query(lane, c -> {
-                try (PreparedStatement s = c.prepareStatement(PAGE_OF_CHANNELS)) {
+                try (PreparedStatement s = c.prepareStatement(sql.pageOfChannels())) {
                     int i = floors(c, s, channels);
                     s.setLong(i++, after);
                     s.setLong(i++, upTo);
@@ -184,7 +143,7 @@ public final class DurableEvents {
                 return Set.of();
             }
             return query(lane, c -> {
-                try (PreparedStatement s = c.prepareStatement(WAITING)) {
+                try (PreparedStatement s = c.prepareStatement(sql.waiting())) {
                     s.setLong(floors(c, s, channels), upTo);
                     Set<String> waiting = new HashSet<>();
                     try (ResultSet r = s.executeQuery()) {
@@ -199,12 +158,12 @@ public final class DurableEvents {
 
         @Override
         public OptionalLong newestPosition() throws SQLException {
-            return position(lane, "SELECT max(position) FROM pg_eventserv.events");
+            return position(lane, sql.newestPosition());
         }
 
         @Override
         public OptionalLong oldestPosition() throws SQLException {
-            return position(lane, "SELECT min(position) FROM pg_eventserv.events");
+            return position(lane, sql.oldestPosition());
         }
 
         @Override
@@ -221,7 +180,7 @@ public final class DurableEvents {
      */
     private List<DurableRow> page(DurableConnections.Lane lane, long from, long to) throws SQLException {
         return query(lane, c -> {
-            try (PreparedStatement s = c.prepareStatement(PAGE)) {
+            try (PreparedStatement s = c.prepareStatement(sql.page())) {
                 s.setLong(1, from);
                 s.setLong(2, to);
                 s.setInt(3, BATCH_ROWS);
@@ -231,7 +190,7 @@ public final class DurableEvents {
         });
     }
 
-    /** Binds the channels and their floors as the two arrays of {@link #FLOORS}; the next parameter's index. */
+    /** Binds the channels and their floors as the two arrays of {@code FLOORS} of {@link DurableSql}; the next parameter's index. */
     private static int floors(Connection c, PreparedStatement s, List<Floor> channels) throws SQLException {
         String[] names = new String[channels.size()];
         Long[] afters = new Long[channels.size()];

@@ -13,6 +13,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The durable events in the application: {@link DurableEvents} on the server's DataSource for the fan-out, and
- * {@link Retention} run on the server's scheduler. Bean-managed transactions keep the container from enlisting
+ * {@link Retention} run on the server's scheduler, after the {@link DurableSchemaCheck} (again each round until the
+ * database could be asked). Bean-managed transactions keep the container from enlisting
  * the pooled connections: each read is one autocommit query, each delete batch its own transaction.
  */
 @Startup
@@ -57,12 +59,26 @@ public class DurableStore {
     @ConfigProperty(name = "DbPoolMaxConns")
     int poolMaxConnections;
 
-    private final DurableTable table = new DurableTable();
+    @Inject
+    @ConfigProperty(name = "DurableSchema")
+    Optional<String> schema;
+
+    private DurableTable table = new DurableTable(new DurableSql(DurableSql.DEFAULT_SCHEMA));
+    private DurableSchemaCheck check;
     private DurableEvents events;
     private ScheduledFuture<?> retentionRuns;
 
     @PostConstruct
     void start() {
+        DurableSql sql;
+        try {
+            sql = new DurableSql(schema.orElse(DurableSql.DEFAULT_SCHEMA));
+        } catch (IllegalArgumentException e) {
+            LOG.severe("durable events off: " + e.getMessage());
+            return;
+        }
+        table = new DurableTable(sql);
+        check = new DurableSchemaCheck(sql, schema.isPresent());
         DataSource dataSource;
         try {
             dataSource = (DataSource) new InitialContext().lookup(dataSourceName);
@@ -75,9 +91,13 @@ public class DurableStore {
         events = new DurableEvents(connections, maxPayloadBytes, table, poolMaxConnections);
         Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
-        // The first round soon after start: it also finds out whether the table is there (/metrics shows it).
+        // The check at once; the first round soon after start: it also finds out whether the table is there (/metrics shows it).
+        scheduler.execute(() -> check(connections));
         long first = Math.min(interval, FIRST_RETENTION_DELAY.toMillis());
-        retentionRuns = scheduler.scheduleWithFixedDelay(() -> deleteExpired(deletes), first, interval, TimeUnit.MILLISECONDS);
+        retentionRuns = scheduler.scheduleWithFixedDelay(() -> {
+            check(connections);
+            deleteExpired(deletes);
+        }, first, interval, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -96,11 +116,28 @@ public class DurableStore {
         return table;
     }
 
+    /** What the check at start found; {@code UNCHECKED} until the database could be asked. */
+    public DurableSchemaCheck.Finding schemaFinding() {
+        return check == null ? DurableSchemaCheck.Finding.UNCHECKED : check.finding();
+    }
+
     /** A tenth of the retention, between a second and a minute: old rows go soon after they expire, without busy polling. */
     static Duration retentionInterval(Duration retention) {
         Duration tenth = retention.dividedBy(10);
         return tenth.compareTo(MIN_RETENTION_INTERVAL) < 0 ? MIN_RETENTION_INTERVAL
                 : tenth.compareTo(MAX_RETENTION_INTERVAL) > 0 ? MAX_RETENTION_INTERVAL : tenth;
+    }
+
+    /** Once: until it could ask the database, each round asks again. */
+    private void check(DurableConnections connections) {
+        if (check.finding() != DurableSchemaCheck.Finding.UNCHECKED) {
+            return;
+        }
+        try {
+            connections.run(check::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.fine(() -> "durable events: the schema could not be checked yet: " + e);
+        }
     }
 
     private void deleteExpired(Retention deletes) {

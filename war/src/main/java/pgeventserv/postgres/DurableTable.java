@@ -6,7 +6,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the server knows of {@code pg_eventserv.events}, shared by the reader and the retention: it logs once per
+ * What the server knows of the durable events' table ({@link DurableSql#events()}), shared by the reader and the retention: it logs once per
  * change (found, gone, failing, working again), never once per query. Durable events are opt-in, so a schema that
  * was never installed is only a debug line; one that disappears while the server runs is a warning. Plain
  * NOTIFY does not depend on the table and keeps working either way.
@@ -22,14 +22,24 @@ public final class DurableTable {
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private final AtomicReference<State> state = new AtomicReference<>(State.UNKNOWN);
+    private final DurableSql sql;
+
+    public DurableTable(DurableSql sql) {
+        this.sql = sql;
+    }
+
+    /** The SQL of the schema the table is in. */
+    public DurableSql sql() {
+        return sql;
+    }
 
     /** A query on the table worked. */
     void worked() {
         State previous = state.getAndSet(State.PRESENT);
         switch (previous) {
-            case UNKNOWN -> LOG.fine("durable events: table pg_eventserv.events found");
-            case MISSING -> LOG.info("durable events: table pg_eventserv.events found; durable events are delivered again");
-            case FAILING -> LOG.info("durable events: reading pg_eventserv.events works again");
+            case UNKNOWN -> LOG.fine(() -> "durable events: table " + sql.events() + " found");
+            case MISSING -> LOG.info("durable events: table " + sql.events() + " found; durable events are delivered again");
+            case FAILING -> LOG.info("durable events: reading " + sql.events() + " works again");
             case PRESENT -> {
             }
         }
@@ -40,13 +50,13 @@ public final class DurableTable {
         boolean missing = isMissing(e);
         State previous = state.getAndSet(missing ? State.MISSING : State.FAILING);
         if (missing && previous == State.UNKNOWN) {
-            LOG.fine("durable events off: schema pg_eventserv is not installed (pg_eventserv --install-sql installs it)");
+            LOG.fine(() -> "durable events off: schema " + sql.schema() + " is not installed (pg_eventserv --install-sql installs it)");
         } else if (missing && previous != State.MISSING) {
-            LOG.warning("durable events: table pg_eventserv.events is gone (" + e.getMessage()
+            LOG.warning("durable events: table " + sql.events() + " is gone (" + e.getMessage()
                     + "); durable events are not delivered until it is installed again, plain NOTIFY keeps working");
         } else if (!missing && previous != State.FAILING) {
             String hint = INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) ? " (GRANT eventserv_relay TO the server's database user)" : "";
-            LOG.log(Level.WARNING, "durable events: reading pg_eventserv.events failed: " + e.getMessage() + hint
+            LOG.log(Level.WARNING, "durable events: reading " + sql.events() + " failed: " + e.getMessage() + hint
                     + "; plain NOTIFY keeps working");
         }
     }

@@ -73,9 +73,6 @@ final class ListenConnection {
                     statement.executeBatch();
                 }
             }
-            if (LOG.isLoggable(Level.FINE)) {
-                part.forEach(LOG::fine);
-            }
         }
     }
 

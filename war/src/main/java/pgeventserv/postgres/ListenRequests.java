@@ -8,6 +8,8 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The channels wanted on the LISTEN connection, and the requests that change them. Any thread asks
@@ -17,6 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * else when the next connection has LISTENed every wanted channel.
  */
 final class ListenRequests {
+
+    private static final Logger LOG = Logger.getLogger(ListenRequests.class.getName());
 
     /** Runs statements on the current connection, all in one round trip. */
     @FunctionalInterface
@@ -53,17 +57,21 @@ final class ListenRequests {
         }
         List<Request> taken = new ArrayList<>();
         List<String> sql = new ArrayList<>();
+        List<String> logged = new ArrayList<>();
         for (Request r; (r = requests.poll()) != null; ) {
             taken.add(r);
             if (r.listen && wanted.add(r.channel)) {
                 sql.add(ChannelIdentifier.listen(r.channel));
+                logged.add("LISTEN " + r.channel);
             } else if (!r.listen && wanted.remove(r.channel)) {
                 sql.add(ChannelIdentifier.unlisten(r.channel));
+                logged.add("UNLISTEN " + r.channel);
             }
         }
         try {
             if (!sql.isEmpty()) {
                 connection.execute(sql);
+                logDone(logged);
             }
         } catch (SQLException | RuntimeException e) {
             for (Request r : taken) {
@@ -100,9 +108,19 @@ final class ListenRequests {
         }
         if (!sql.isEmpty()) {
             connection.execute(sql);
+            if (LOG.isLoggable(Level.FINE)) {
+                wanted.forEach(channel -> LOG.fine("LISTEN " + channel));
+            }
         }
         awaitingConnection.forEach(f -> f.complete(null));
         awaitingConnection.clear();
+    }
+
+    /** --debug shows every LISTEN and UNLISTEN by the channel's name, as the original does, once it is in effect. */
+    private static void logDone(List<String> lines) {
+        if (LOG.isLoggable(Level.FINE)) {
+            lines.forEach(LOG::fine);
+        }
     }
 
     /** Whether subscribers asked for channels before the connection could LISTEN them (they may have missed some). */

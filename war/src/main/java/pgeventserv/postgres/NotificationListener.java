@@ -1,5 +1,6 @@
 package pgeventserv.postgres;
 
+import com.sun.management.ThreadMXBean;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -12,6 +13,7 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -154,6 +156,18 @@ public class NotificationListener {
     /** Seconds from those polls' return to the end of their writes to every client, in all (monotonic). */
     public double handOffSeconds() {
         return meter.handOffNanos() / 1e9;
+    }
+
+    /**
+     * Bytes the listener thread has allocated since it started (the delivery hot path: bench figures per
+     * notification come from this); -1 where the JVM does not count them.
+     */
+    public long listenerAllocatedBytes() {
+        Thread t = thread;
+        if (t == null || !(ManagementFactory.getThreadMXBean() instanceof ThreadMXBean mx) || !mx.isThreadAllocatedMemorySupported()) {
+            return -1;
+        }
+        return mx.getThreadAllocatedBytes(t.getId());
     }
 
     /** Times the LISTEN connection came back after being down. */

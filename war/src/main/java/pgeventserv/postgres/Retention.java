@@ -17,12 +17,6 @@ public final class Retention {
     static final int BATCH_ROWS = 10_000;
     static final int MAX_BATCHES = 100;
 
-    private static final String DELETE = """
-            DELETE FROM pg_eventserv.events WHERE entry IN (
-              SELECT entry FROM pg_eventserv.events
-               WHERE time < now() - make_interval(secs => ?) AND position IS NOT NULL
-               LIMIT ?)""";
-
     private final DurableConnections connections;
     private final DurableTable table;
 
@@ -49,7 +43,7 @@ public final class Retention {
 
     private OptionalLong deleteBatch(Duration age) throws SQLException {
         try {
-            OptionalLong deleted = connections.run(c -> deleteBatch(c, age));
+            OptionalLong deleted = connections.run(c -> deleteBatch(c, table.sql().retentionDelete(), age));
             table.worked();
             return deleted;
         } catch (SQLException e) {
@@ -58,7 +52,7 @@ public final class Retention {
         }
     }
 
-    private static OptionalLong deleteBatch(Connection c, Duration age) throws SQLException {
+    private static OptionalLong deleteBatch(Connection c, String delete, Duration age) throws SQLException {
         c.setAutoCommit(false);
         SQLException failure = null;
         try {
@@ -67,7 +61,7 @@ public final class Retention {
                 return OptionalLong.empty();
             }
             long deleted;
-            try (PreparedStatement s = c.prepareStatement(DELETE)) {
+            try (PreparedStatement s = c.prepareStatement(delete)) {
                 s.setDouble(1, age.toMillis() / 1000.0);
                 s.setInt(2, BATCH_ROWS);
                 deleted = s.executeUpdate();

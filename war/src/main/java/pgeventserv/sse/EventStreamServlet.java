@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -20,6 +21,7 @@ import java.util.logging.Logger;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.listen.ListenRequest;
 import pgeventserv.listen.Refusal;
 import pgeventserv.postgres.ListenerState;
@@ -54,12 +56,12 @@ public class EventStreamServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ListenRequest listen = ListenRequest.of(request);
+        ListenRequest listen = ListenRequest.of(request, relay.maxFiltersPerSubscriber());
         if (listen == null || listen.kind() != ListenRequest.Kind.EVENT_STREAM) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        Subscriber subscriber = subscribe(listen);
+        Subscriber subscriber = subscribe(listen, filters(request));
         if (subscriber.state() != Subscriber.State.HANDSHAKE) {
             // Lost the race for the last place after the filter let it in.
             subscriber.end();
@@ -128,11 +130,25 @@ public class EventStreamServlet extends HttpServlet {
     }
 
     /** {@code /listen/{channel}} carries payloads; {@code /listen?channel=...} the envelope JSON, which names the channel. */
-    private Subscriber subscribe(ListenRequest listen) {
+    private Subscriber subscribe(ListenRequest listen, Map<String, Filter> filters) {
         if (listen.path().startsWith("/listen/")) {
-            return relay.subscribe(listen.channels().get(0), EventStreamFormat.PAYLOAD, listen.lastEventId());
+            String channel = listen.channels().get(0);
+            return relay.subscribe(channel, EventStreamFormat.PAYLOAD, listen.lastEventId(),
+                    filters.getOrDefault(channel, Filter.NONE));
         }
-        return relay.subscribeMany(listen.channels(), EventStreamFormat.ENVELOPE, listen.lastEventId());
+        return relay.subscribeMany(listen.channels(), EventStreamFormat.ENVELOPE, listen.lastEventId(), filters);
+    }
+
+    /**
+     * Per channel, the token's filter and the client's together, as the front door admitted the request (it sees
+     * every request to these paths; without its word, a token's filter could be missed, so nothing is streamed).
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Filter> filters(HttpServletRequest request) {
+        if (request.getAttribute(ListenRequest.FILTERS) instanceof Map<?, ?> admitted) {
+            return (Map<String, Filter>) admitted;
+        }
+        throw new IllegalStateException("an event stream request that the front door did not admit");
     }
 
     /**

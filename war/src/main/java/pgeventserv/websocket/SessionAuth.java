@@ -1,5 +1,6 @@
 package pgeventserv.websocket;
 
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import pgeventserv.auth.Authorizer;
@@ -9,6 +10,7 @@ import pgeventserv.auth.Rejected;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Frame;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.filter.Filter;
 
 /**
  * The rights of one multiplexed session, when authentication is on. It starts with the grant the front door
@@ -54,9 +56,11 @@ final class SessionAuth {
      * The {@code auth} command. A bad token ends the session (an {@code error}, then close 1008): a client that
      * sends one is not going to get further.
      *
-     * @param leave called with each subscribed channel the new token does not cover, and why
+     * @param subscribed each subscribed channel with the token's filter it was subscribed under
+     * @param leave      called with each subscribed channel the new token does not cover, or filters otherwise
+     *                   (the client subscribes again to get what the new token allows), and why
      */
-    void authenticate(String token, Iterable<String> subscribed, ChannelLeaver leave) {
+    void authenticate(String token, Map<String, Filter> subscribed, ChannelLeaver leave) {
         Grant fresh;
         try {
             if (token == null || token.isEmpty()) {
@@ -72,26 +76,30 @@ final class SessionAuth {
         cancel(deadline);
         cancel(expiry);
         grant = fresh;
-        for (String channel : subscribed) {
+        subscribed.forEach((channel, filter) -> {
             try {
-                authorizer.authorize(fresh, channel);
+                if (!authorizer.authorize(fresh, channel).conditions().equals(filter.conditions())) {
+                    leave.leave(channel, new Rejected(Denial.CHANNEL, "the new token filters channel '" + channel
+                            + "' otherwise: subscribe again"));
+                }
             } catch (Rejected e) {
                 leave.leave(channel, e);
             }
-        }
+        });
         expiry = authorizer.endAtExpiry(fresh, subscriber);
     }
 
     /**
-     * Whether the session may subscribe to the channel.
+     * Whether the session may subscribe to the channel, and what of it.
      *
+     * @return the token's filter for the channel
      * @throws Rejected 401 before the session authenticated, else as {@link Authorizer#authorize}
      */
-    void authorize(String channel) throws Rejected {
+    Filter authorize(String channel) throws Rejected {
         if (grant == null) {
             throw new Rejected(Denial.MISSING, "authenticate first: {\"type\":\"auth\",\"token\":\"...\"}");
         }
-        authorizer.authorize(grant, channel);
+        return authorizer.authorize(grant, channel);
     }
 
     void closed() {

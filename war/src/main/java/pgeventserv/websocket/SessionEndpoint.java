@@ -2,6 +2,7 @@ package pgeventserv.websocket;
 
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -17,9 +18,8 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import pgeventserv.access.ChannelName;
@@ -31,11 +31,13 @@ import pgeventserv.fanout.EventIds;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Frame;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.wiring.Relay;
 
 /**
  * {@code ws://host:7700/listen} with the {@value Envelope#PROTOCOL} subprotocol: one connection, many channels.
- * The client sends commands, {@code {"type":"subscribe","channel":"people","lastEventId":"..."}} and
+ * The client sends commands, {@code {"type":"subscribe","channel":"people","lastEventId":"...","filter":[...]}}
+ * (the filter optional, DESIGN §13; within the token's) and
  * {@code {"type":"unsubscribe","channel":"people"}}; each is checked as a handshake is (name rules, allow-list,
  * {@code MaxChannelsPerSession}) and answered in order with everything else on the connection:
  * {@code subscribed} once the channel's LISTEN is in effect (so a NOTIFY committed after the client reads it is
@@ -59,7 +61,8 @@ public class SessionEndpoint {
     private final ChannelPolicy policy;
     private final Authorizer authorizer;
     private ClientMessageBudget budget;
-    private final Set<String> channels = new HashSet<>();
+    /** The channels asked for, each with the token's filter it was subscribed under ({@code NONE} without one). */
+    private final Map<String, Filter> channels = new HashMap<>();
     private Subscriber subscriber;
     private WebSocketConnection connection;
     private Relay relay;
@@ -174,7 +177,14 @@ public class SessionEndpoint {
             reply(Envelope.refused(channel, 403, "requested channel '" + channel + "' is not allowed"));
             return;
         }
-        if (channels.contains(channel)) {
+        Filter filter;
+        try {
+            filter = filter(command.get("filter"));
+        } catch (IllegalArgumentException e) {
+            reply(Envelope.refused(channel, 400, e.getMessage()));
+            return;
+        }
+        if (channels.containsKey(channel)) {
             reply(Envelope.refused(channel, 400, "already subscribed to '" + channel + "'"));
             return;
         }
@@ -182,25 +192,26 @@ public class SessionEndpoint {
             reply(Envelope.refused(channel, 400, "a session may subscribe to at most " + maxChannels + " channels"));
             return;
         }
+        Filter tokens = Filter.NONE;
         if (auth != null) {
             try {
-                auth.authorize(channel);
+                tokens = auth.authorize(channel);
             } catch (Rejected e) {
                 reply(Envelope.refused(channel, e.denial().status(), e.getMessage()));
                 return;
             }
         }
-        if (!subscriber.join(channel, lastEventId, Frame.of(Envelope.subscribed(channel)))) {
+        if (!subscriber.join(channel, lastEventId, Frame.of(Envelope.subscribed(channel)), tokens.and(filter))) {
             reply(Envelope.refused(channel, 503, relay.tooManyChannels().reason()));
             return;
         }
-        channels.add(channel);
+        channels.put(channel, tokens);
         LOG.fine(() -> "multiplexed session subscribes to " + channel);
     }
 
     private void unsubscribe(JsonObject command) {
         String channel = text(command, "channel");
-        if (channel == null || !channels.remove(channel)) {
+        if (channel == null || channels.remove(channel) == null) {
             reply(Envelope.error("not subscribed to '" + channel + "'"));
             return;
         }
@@ -213,7 +224,7 @@ public class SessionEndpoint {
             reply(Envelope.error("this server takes no tokens"));
             return;
         }
-        auth.authenticate(text(command, "token"), List.copyOf(channels), (channel, why) -> {
+        auth.authenticate(text(command, "token"), Map.copyOf(channels), (channel, why) -> {
             channels.remove(channel);
             subscriber.leave(channel, Frame.of(Envelope.refused(channel, why.denial().status(), why.getMessage())));
         });
@@ -222,6 +233,21 @@ public class SessionEndpoint {
     /** Answers go behind the answers to earlier commands (a {@code subscribed} waits for its LISTEN). */
     private void reply(String message) {
         subscriber.reply(Frame.of(message));
+    }
+
+    /**
+     * The command's {@code "filter"}: absent or null for none, else a list of conditions.
+     *
+     * @throws IllegalArgumentException naming what is wrong (the bad condition, or the shape)
+     */
+    private Filter filter(JsonValue value) {
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return Filter.NONE;
+        }
+        if (!(value instanceof JsonArray array) || !array.stream().allMatch(JsonString.class::isInstance)) {
+            throw new IllegalArgumentException("\"filter\" is a list of conditions: [\"path=op.value\", ...]");
+        }
+        return Filter.parse(array.getValuesAs(JsonString::getString), relay.maxFiltersPerSubscriber());
     }
 
     private static String text(JsonObject command, String field) {

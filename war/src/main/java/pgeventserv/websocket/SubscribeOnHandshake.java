@@ -5,6 +5,7 @@ import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,6 +14,8 @@ import pgeventserv.access.ChannelName;
 import pgeventserv.access.ChannelPolicy;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
+import pgeventserv.fanout.filter.Filter;
+import pgeventserv.listen.ListenRequest;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
@@ -38,8 +41,8 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     private volatile Authorizer authorizer;
 
     /**
-     * {@code /listen/{channel}}: subscribed to the channel, resuming after {@code lastEventId} for an envelope
-     * client (a raw client has no ids); {@code /listen}: a multiplexed session, subscribed to nothing until it asks.
+     * {@code /listen/{channel}}: subscribed to the channel with its filter, resuming after {@code lastEventId} for
+     * an envelope client (a raw client has no ids); {@code /listen}: a multiplexed session, subscribed to nothing until it asks.
      * The request was checked by {@link pgeventserv.listen.ListenFilter} before it got here.
      */
     @Override
@@ -50,7 +53,8 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
             config.getUserProperties().remove(GRANT);
         }
         if (config.getEndpointClass() == SessionEndpoint.class) {
-            config.getUserProperties().put(SUBSCRIBER, relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null));
+            config.getUserProperties().put(SUBSCRIBER,
+                    relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null, Map.of()));
             return;
         }
         String path = request.getRequestURI().getRawPath();
@@ -58,8 +62,19 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         boolean envelope = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL));
         String lastEventId = envelope ? first(request.getParameterMap().get("lastEventId")) : null;
         config.getUserProperties().put(SUBSCRIBER, relay().subscribe(channel,
-                envelope ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW, lastEventId));
+                envelope ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW, lastEventId, filter(request)));
         awaitListen(channel);
+    }
+
+    /**
+     * The client's {@code filter} parameters (the front door refused any it could not read) within the token's
+     * filter for the channel, which the front door left as the grant's.
+     */
+    private Filter filter(HandshakeRequest request) {
+        List<String> conditions = request.getParameterMap().get(ListenRequest.FILTER_PARAMETER);
+        Filter client = ListenRequest.filter(conditions == null ? null : conditions.toArray(String[]::new),
+                relay().maxFiltersPerSubscriber());
+        return request.getUserPrincipal() instanceof Grant grant ? grant.filter().and(client) : client;
     }
 
     private static String first(List<String> values) {

@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ import pgeventserv.fanout.Outage;
 import pgeventserv.fanout.PollEnd;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Subscriptions;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.NotificationListener;
@@ -93,6 +95,10 @@ public class Relay {
     @ConfigProperty(name = "MaxChannelsPerSession")
     int maxChannelsPerSession;
 
+    @Inject
+    @ConfigProperty(name = "MaxFiltersPerSubscriber")
+    int maxFiltersPerSubscriber;
+
     private Subscriptions subscriptions;
     private Fanout fanout;
     // Durable rows are read here, off the listener thread, on threads of their own rather than the server's managed
@@ -139,17 +145,27 @@ public class Relay {
         fanout.outage(outage);
     }
 
-    /** Registers a client of one channel, receiving in the format from now on; see {@link Subscriptions#subscribe}. */
-    public Subscriber subscribe(String channel, Format format, String lastEventId) {
-        return subscriptions.subscribe(List.of(channel), format, false, lastEventId);
+    /**
+     * Registers a client of one channel, receiving in the format from now on, only what the filter lets through;
+     * see {@link Subscriptions#subscribe}.
+     */
+    public Subscriber subscribe(String channel, Format format, String lastEventId, Filter filter) {
+        return subscriptions.subscribe(List.of(channel), format, false, lastEventId, Map.of(channel, filter));
     }
 
     /**
      * Registers a client of several channels on one connection (none yet for a multiplexed session, which joins
-     * them by command); its events come merged in delivery order. See {@link Subscriptions#subscribe}.
+     * them by command); its events come merged in delivery order, each channel's filtered by its filter in
+     * {@code filters} (if any). See {@link Subscriptions#subscribe}.
      */
-    public Subscriber subscribeMany(List<String> channels, Format format, String lastEventId) {
-        return subscriptions.subscribe(channels, format, true, lastEventId);
+    public Subscriber subscribeMany(List<String> channels, Format format, String lastEventId,
+            Map<String, Filter> filters) {
+        return subscriptions.subscribe(channels, format, true, lastEventId, filters);
+    }
+
+    /** How many conditions one filter list may have ({@code MaxFiltersPerSubscriber}). */
+    public int maxFiltersPerSubscriber() {
+        return maxFiltersPerSubscriber;
     }
 
     /** The most channels one multiplexed session may subscribe to. */

@@ -22,11 +22,11 @@ class DecisionCacheTest {
     private final AtomicLong now = new AtomicLong();
     private final AtomicInteger asked = new AtomicInteger();
 
-    private DecisionCache cache(int maxEntries) {
-        return new DecisionCache(10, maxEntries, now::get);
+    private DecisionCache<Boolean> cache(int maxEntries) {
+        return new DecisionCache<>(10, maxEntries, now::get);
     }
 
-    private DecisionCache.Question answering(boolean answer) {
+    private DecisionCache.Question<Boolean> answering(boolean answer) {
         return () -> {
             asked.incrementAndGet();
             return answer;
@@ -35,46 +35,46 @@ class DecisionCacheTest {
 
     @Test
     void anAnswerIsKeptPerTokenAndChannelUntilItExpires() throws Exception {
-        DecisionCache cache = cache(100);
-        assertTrue(cache.allows("t", "a", answering(true)));
-        assertTrue(cache.allows("t", "a", answering(false)));
+        DecisionCache<Boolean> cache = cache(100);
+        assertTrue(cache.answer("t", "a", answering(true)));
+        assertTrue(cache.answer("t", "a", answering(false)));
         assertEquals(1, asked.get());
-        assertFalse(cache.allows("t", "b", answering(false)));
-        assertFalse(cache.allows("u", "a", answering(false)));
+        assertFalse(cache.answer("t", "b", answering(false)));
+        assertFalse(cache.answer("u", "a", answering(false)));
         assertEquals(3, asked.get());
         now.addAndGet(10);
-        assertFalse(cache.allows("t", "a", answering(false)), "asked again once expired");
+        assertFalse(cache.answer("t", "a", answering(false)), "asked again once expired");
         assertEquals(4, asked.get());
     }
 
     @Test
     void aFailureIsNotKept() throws Exception {
-        DecisionCache cache = cache(100);
-        assertThrows(SQLException.class, () -> cache.allows("t", "a", () -> {
+        DecisionCache<Boolean> cache = cache(100);
+        assertThrows(SQLException.class, () -> cache.answer("t", "a", () -> {
             throw new SQLException("down");
         }));
-        assertTrue(cache.allows("t", "a", answering(true)));
+        assertTrue(cache.answer("t", "a", answering(true)));
         assertEquals(1, asked.get());
     }
 
     @Test
     void theCacheStaysWithinItsSize() throws Exception {
-        DecisionCache cache = cache(10);
+        DecisionCache<Boolean> cache = cache(10);
         for (int i = 0; i < 1000; i++) {
-            cache.allows("t" + i, "a", answering(true));
+            cache.answer("t" + i, "a", answering(true));
         }
         assertTrue(cache.size() <= 10, "size " + cache.size());
     }
 
     @Test
     void concurrentAskersOfOneKeyShareOneQuestion() throws Exception {
-        DecisionCache cache = cache(100);
+        DecisionCache<Boolean> cache = cache(100);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Boolean>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                answers.add(pool.submit(() -> cache.allows("t", "a", () -> {
+                answers.add(pool.submit(() -> cache.answer("t", "a", () -> {
                     asked.incrementAndGet();
                     release.await(10, TimeUnit.SECONDS);
                     return true;

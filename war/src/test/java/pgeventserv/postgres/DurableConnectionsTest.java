@@ -187,7 +187,7 @@ class DurableConnectionsTest {
     void aQueryTheServerRefusedIsNotRetriedAndItsConnectionIsFine() {
         DurableConnections connections = new DurableConnections(pool, 4, 1234);
         SQLException e = assertThrows(SQLException.class, () -> connections.run(c -> {
-            throw new SQLException("relation \"pg_eventserv.events\" does not exist", "42P01");
+            throw new SQLException("relation \"eventserv.events\" does not exist", "42P01");
         }));
         assertEquals("42P01", e.getSQLState());
         assertEquals(1, pool.handed.size());

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.HistoryLimits;
 import pgeventserv.fanout.Limits;
@@ -114,7 +115,7 @@ class AuthorizerSettingsTest {
         Authorizer a = new Authorizer(new Verifier(TestTokens.secret(), null, null, "channels"), true, null,
                 scheduler());
         long expires = System.currentTimeMillis() + 60_000;
-        Grant grant = new Grant("alice", List.of(), expires, "{}", "k");
+        Grant grant = new Grant("alice", List.of(), Filter.NONE, expires, "{}", "k");
         Subscriptions subscriptions = new Subscriptions(new Limits(10, 1 << 20),
                 new HistoryLimits(0, 0, Duration.ZERO), 10, 10, c -> CompletableFuture.completedFuture(null),
                 c -> { }, 0);
@@ -155,7 +156,7 @@ class AuthorizerSettingsTest {
                 scheduler());
         assertNull(a.endAtExpiry(Grant.ANONYMOUS, null));
         assertEquals(List.of(), scheduled);
-        a.endAtExpiry(new Grant("bob", List.of(), 1, "{}", "k"), null);
+        a.endAtExpiry(new Grant("bob", List.of(), Filter.NONE, 1, "{}", "k"), null);
         assertEquals(0, scheduled.get(0).delayMillis());
     }
 
@@ -177,7 +178,7 @@ class AuthorizerSettingsTest {
 
     @Test
     void aGrantNamesOnlyItsSubject() {
-        Grant grant = new Grant("alice", List.of(), Grant.NEVER, "{\"secret\":1}", "k");
+        Grant grant = new Grant("alice", List.of(), Filter.NONE, Grant.NEVER, "{\"secret\":1}", "k");
         assertEquals("alice", grant.getName());
         assertEquals("Grant[alice]", grant.toString());
         assertFalse(grant.expires());

@@ -11,10 +11,10 @@ class DecisionCacheEvictionTest {
 
     private final AtomicLong now = new AtomicLong();
     private final AtomicInteger asked = new AtomicInteger();
-    private final DecisionCache cache = new DecisionCache(10, 3, now::get);
+    private final DecisionCache<Boolean> cache = new DecisionCache<>(10, 3, now::get);
 
     private boolean allows(String token) throws Exception {
-        return cache.allows(token, "c", () -> {
+        return cache.answer(token, "c", () -> {
             asked.incrementAndGet();
             return true;
         });

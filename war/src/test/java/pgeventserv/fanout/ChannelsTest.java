@@ -66,12 +66,12 @@ class ChannelsTest {
     void aSubscriberArrivesAsAMemberOfWhatItReservedOnce() {
         Subscriber s = subscriber();
         channels.reserve(List.of("a", "b"));
-        assertTrue(channels.arrive(s, List.of("a", "b"), 5));
+        assertTrue(channels.arrive(s, Move.join(s, List.of("a", "b"), null, null, Map.of()), 5));
         assertEquals(List.of("a", "b"), s.channels());
         assertEquals(List.of(s), List.of(channels.get("a").members()));
 
         channels.reserve(List.of("a"));
-        assertTrue(channels.arrive(s, List.of("a"), 6));
+        assertTrue(channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 6));
         assertEquals(1, channels.get("a").members().length, "a member already");
         assertEquals(List.of("a", "b"), s.channels());
     }
@@ -81,7 +81,7 @@ class ChannelsTest {
         Subscriber s = subscriber();
         channels.reserve(List.of("a"));
         s.end();
-        assertFalse(channels.arrive(s, List.of("a"), 100));
+        assertFalse(channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 100));
         assertEquals(0, channels.get("a").members().length);
         channels.sweep(100 + GRACE);
         assertEquals(List.of("a"), unlistened);
@@ -100,8 +100,8 @@ class ChannelsTest {
         Subscriber t = subscriber();
         channels.reserve(List.of("a"));
         channels.reserve(List.of("a"));
-        channels.arrive(s, List.of("a"), 10);
-        channels.arrive(t, List.of("a"), 10);
+        channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 10);
+        channels.arrive(t, Move.join(t, List.of("a"), null, null, Map.of()), 10);
         channels.remove(s, "a", 20);
         assertEquals(List.of(), s.channels());
         assertEquals(List.of(t), List.of(channels.get("a").members()));
@@ -121,7 +121,7 @@ class ChannelsTest {
     void aChannelLeftAtTimeZeroIsStillUnlistenedAfterItsGrace() {
         Subscriber s = subscriber();
         channels.reserve(List.of("a"));
-        channels.arrive(s, List.of("a"), 0);
+        channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 0);
         channels.remove(s, "a", 0);
         channels.sweep(GRACE + 1);
         assertEquals(List.of("a"), unlistened);
@@ -131,11 +131,11 @@ class ChannelsTest {
     void aMemberBackWithinTheGraceKeepsTheChannel() {
         Subscriber s = subscriber();
         channels.reserve(List.of("a"));
-        channels.arrive(s, List.of("a"), 10);
+        channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 10);
         channels.remove(s, "a", 20);
         Subscriber t = subscriber();
         channels.reserve(List.of("a"));
-        channels.arrive(t, List.of("a"), 30);
+        channels.arrive(t, Move.join(t, List.of("a"), null, null, Map.of()), 30);
         channels.sweep(30 + 10 * GRACE);
         assertEquals(List.of(), unlistened);
         channels.remove(t, "a", 40);
@@ -148,7 +148,7 @@ class ChannelsTest {
         Subscriber s = subscriber();
         Subscriber other = subscriber();
         channels.reserve(List.of("a"));
-        channels.arrive(s, List.of("a"), 10);
+        channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 10);
         other.joined("a");
         channels.remove(other, "a", 20);
         assertEquals(List.of("a"), other.channels(), "it was no member of that channel");
@@ -162,7 +162,7 @@ class ChannelsTest {
     void removingEverywhereLeavesEveryChannel() {
         Subscriber s = subscriber();
         channels.reserve(List.of("a", "b"));
-        channels.arrive(s, List.of("a", "b"), 10);
+        channels.arrive(s, Move.join(s, List.of("a", "b"), null, null, Map.of()), 10);
         channels.removeEverywhere(s, 20);
         assertEquals(List.of(), s.channels());
         assertEquals(0, channels.get("a").members().length);
@@ -191,7 +191,7 @@ class ChannelsTest {
         Subscriber s = subscriber();
         channels.reserve(List.of("a"));
         s.end();
-        channels.arrive(s, List.of("a"), 0);
+        channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 0);
         channels.sweep(GRACE + 1);
         listens.get("a").complete(null);
         List<String> taken = new ArrayList<>();

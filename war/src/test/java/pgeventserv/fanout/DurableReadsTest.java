@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Each kind of durable read on its own, over a table in memory: what it asks, what it hands over. */
@@ -166,7 +167,7 @@ class DurableReadsTest {
 
     private Move join(String lastEventId, String... channels) {
         Subscriber s = subscriptions.subscribe(List.of(), TestFormat.IDS, true, null);
-        return Move.join(s, List.of(channels), lastEventId, null);
+        return Move.join(s, List.of(channels), lastEventId, null, Map.of());
     }
 
     private DurableResume resume(Move move, long after, long upTo, int maxRows,

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The durable sequencer on its own: which hints are read, what a catch-up asks, and what a failed read costs. */
@@ -39,7 +40,7 @@ class DurableSequencerTest {
         FakeWriter writer = new FakeWriter(TestFormat.ENVELOPE, false);
         s.attach(writer);
         channels.reserve(List.of(name));
-        channels.arrive(s, List.of(name), 1);
+        channels.arrive(s, Move.join(s, List.of(name), null, null, Map.of()), 1);
         return writer;
     }
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** One poll's events to the channels' members: once per client, merged for multi-channel clients, above floors. */
@@ -26,7 +27,7 @@ class LiveDeliveryTest {
         FakeWriter writer = FakeWriter.fast();
         s.attach(writer);
         channels.reserve(List.of(names));
-        channels.arrive(s, List.of(names), 1);
+        channels.arrive(s, Move.join(s, List.of(names), null, null, Map.of()), 1);
         return writer;
     }
 
@@ -173,7 +174,7 @@ class LiveDeliveryTest {
             }
         });
         channels.reserve(List.of("a"));
-        channels.arrive(s, List.of("a"), 1);
+        channels.arrive(s, Move.join(s, List.of("a"), null, null, Map.of()), 1);
         s.durableFloor(9);
         durable("a", 8);
         live.deliver();

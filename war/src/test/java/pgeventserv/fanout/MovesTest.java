@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Moves from the server's threads to the listener thread: in the order asked, each subscriber's behind its own. */
@@ -29,7 +30,7 @@ class MovesTest {
     @Test
     void movesThatCanGoGoInTheOrderAsked() {
         Move m1 = Move.reply(a, Frame.of("1"), null);
-        Move m2 = Move.join(b, List.of("x"), null, null);
+        Move m2 = Move.join(b, List.of("x"), null, null, Map.of());
         Move m3 = Move.leave(a, "x", null);
         moves.add(m1);
         moves.add(m2);
@@ -40,7 +41,7 @@ class MovesTest {
 
     @Test
     void aJoinWaitsForItsChannelsAndItsSubscribersLaterMovesWaitBehindIt() {
-        Move join = Move.join(a, List.of("x"), null, null);
+        Move join = Move.join(a, List.of("x"), null, null, Map.of());
         Move reply = Move.reply(a, Frame.of("after the join"), null);
         Move other = Move.reply(b, Frame.of("someone else"), null);
         moves.add(join);
@@ -63,7 +64,7 @@ class MovesTest {
 
     @Test
     void whatWaitedGoesBeforeWhatWasAskedSince() {
-        Move join = Move.join(a, List.of("x"), null, null);
+        Move join = Move.join(a, List.of("x"), null, null, Map.of());
         moves.add(join);
         take(Set.of(), Set.of());
         Move later = Move.reply(a, Frame.of("later"), null);
@@ -73,7 +74,7 @@ class MovesTest {
 
     @Test
     void aClosedSubscribersMovesGoAtOnceWhateverTheyWaitFor() {
-        Move join = Move.join(a, List.of("x"), null, null);
+        Move join = Move.join(a, List.of("x"), null, null, Map.of());
         moves.add(join);
         a.end();
         assertEquals(List.of(join), take(Set.of(), Set.of(a)));
@@ -81,7 +82,7 @@ class MovesTest {
 
     @Test
     void aClosingSubscribersJoinStillWaitsForItsChannels() {
-        Move join = Move.join(a, List.of("x"), null, null);
+        Move join = Move.join(a, List.of("x"), null, null, Map.of());
         moves.add(join);
         a.close(new Farewell(Farewell.POLICY_VIOLATION, "bye"));
         assertEquals(List.of(), take(Set.of(), Set.of()));
@@ -89,11 +90,11 @@ class MovesTest {
 
     @Test
     void theWaitingJoinsAreEveryJoinNotYetCarriedOutWithThoseJustAsked() {
-        Move waiting = Move.join(a, List.of("x"), null, null);
+        Move waiting = Move.join(a, List.of("x"), null, null, Map.of());
         moves.add(waiting);
         moves.add(Move.reply(b, Frame.of("r"), null));
         take(Set.of(), Set.of());
-        Move asked = Move.join(b, List.of("y"), "id", null);
+        Move asked = Move.join(b, List.of("y"), "id", null, Map.of());
         moves.add(asked);
         moves.add(Move.leave(b, "y", null));
         List<Move> joins = new ArrayList<>();

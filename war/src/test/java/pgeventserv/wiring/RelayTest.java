@@ -30,6 +30,7 @@ import pgeventserv.fanout.Outage;
 import pgeventserv.fanout.PollEnd;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Writer;
+import pgeventserv.fanout.filter.Filter;
 import pgeventserv.postgres.DurableStore;
 import pgeventserv.postgres.NotificationListener;
 
@@ -137,6 +138,7 @@ class RelayTest {
         relay.historyBytes = 1 << 20;
         relay.historyAge = historyAge;
         relay.maxChannelsPerSession = 7;
+        relay.maxFiltersPerSubscriber = 10;
         relay.init();
         relays.add(relay);
         return relay;
@@ -186,7 +188,7 @@ class RelayTest {
     void aClientsChannelIsListenedAndItsNotificationsReachItAtTheEndOfThePoll() {
         Relay relay = relay();
         Client client = new Client();
-        open(relay.subscribe("orders", FORMAT, null), client);
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), client);
         relay.pollEnded(PollEnd.INSTANCE);
         assertTrue(listener.listens.containsKey("orders"));
 
@@ -205,7 +207,7 @@ class RelayTest {
     void aClientOfSeveralChannelsGetsThemMergedInDeliveryOrder() {
         Relay relay = relay();
         Client client = new Client();
-        open(relay.subscribeMany(List.of("a", "b"), FORMAT, null), client);
+        open(relay.subscribeMany(List.of("a", "b"), FORMAT, null, Map.of()), client);
         relay.pollEnded(PollEnd.INSTANCE);
 
         relay.notification(Notification.plain("b", "1"));
@@ -221,7 +223,7 @@ class RelayTest {
     void anOutageIsAGapForEveryClientBeforeAnythingNewer() {
         Relay relay = relay();
         Client client = new Client();
-        open(relay.subscribe("orders", FORMAT, null), client);
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), client);
         relay.pollEnded(PollEnd.INSTANCE);
 
         relay.outage(new Outage(Instant.EPOCH, Instant.EPOCH.plusSeconds(5)));
@@ -234,7 +236,7 @@ class RelayTest {
     @Test
     void historyIsCountedOverEveryChannelAndANewClientGetsOnlyWhatComesAfterIt() {
         Relay relay = relay();
-        open(relay.subscribeMany(List.of("a", "b"), FORMAT, null), new Client());
+        open(relay.subscribeMany(List.of("a", "b"), FORMAT, null, Map.of()), new Client());
         relay.pollEnded(PollEnd.INSTANCE);
         relay.notification(Notification.plain("a", "one"));
         relay.notification(Notification.plain("b", "two"));
@@ -243,7 +245,7 @@ class RelayTest {
         assertEquals(6, relay.historyBytes());
 
         Client second = new Client();
-        open(relay.subscribe("a", FORMAT, null), second);
+        open(relay.subscribe("a", FORMAT, null, Filter.NONE), second);
         relay.pollEnded(PollEnd.INSTANCE);
         relay.notification(Notification.plain("a", "three"));
         relay.pollEnded(PollEnd.INSTANCE);
@@ -254,11 +256,11 @@ class RelayTest {
     void sessionsBeyondMaxSessionsAreRefusedAndTheRelaySaysItIsFull() {
         Relay relay = relay(100, Duration.ofMinutes(5), Duration.ZERO, 1, 10);
         assertFalse(relay.full());
-        open(relay.subscribe("a", FORMAT, null), new Client());
+        open(relay.subscribe("a", FORMAT, null, Filter.NONE), new Client());
         assertTrue(relay.full());
 
         Client refused = new Client();
-        Subscriber s = relay.subscribe("a", FORMAT, null);
+        Subscriber s = relay.subscribe("a", FORMAT, null, Filter.NONE);
         open(s, refused);
         assertEquals(Subscriber.State.CLOSED, s.state());
         assertEquals(Farewell.TRY_AGAIN_LATER, refused.closes.get(0).code());
@@ -268,7 +270,7 @@ class RelayTest {
     void aNewChannelBeyondMaxChannelsHasNoRoomAndIsExplained() {
         Relay relay = relay(100, Duration.ofMinutes(5), Duration.ZERO, 10, 1);
         assertTrue(relay.roomFor("a"));
-        open(relay.subscribe("a", FORMAT, null), new Client());
+        open(relay.subscribe("a", FORMAT, null, Filter.NONE), new Client());
         assertTrue(relay.roomFor("a"), "a channel listened to already");
         assertFalse(relay.roomFor("b"));
         assertEquals(new Farewell(Farewell.TRY_AGAIN_LATER, "too many channels: 1 are listened to"),
@@ -279,7 +281,7 @@ class RelayTest {
     void listeningCompletesOnceTheListenersListenIsInEffect() {
         listener.listenAtOnce = false;
         Relay relay = relay();
-        open(relay.subscribe("orders", FORMAT, null), new Client());
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), new Client());
         CompletableFuture<Void> listening = relay.listening("orders");
         assertFalse(listening.isDone());
         listener.listens.get("orders").complete(null);
@@ -302,7 +304,7 @@ class RelayTest {
         assertEquals(1_000, sweep.period());
 
         Client client = new Client();
-        Subscriber s = open(relay.subscribe("orders", FORMAT, null), client);
+        Subscriber s = open(relay.subscribe("orders", FORMAT, null, Filter.NONE), client);
         Farewell expired = new Farewell(Farewell.POLICY_VIOLATION, "token expired");
         s.endAt(System.currentTimeMillis() - 1, expired);
         sweep.task().run();
@@ -318,8 +320,8 @@ class RelayTest {
 
         Client alive = new Client();
         Client dead = new Client();
-        open(relay.subscribe("orders", FORMAT, null), alive);
-        open(relay.subscribe("orders", FORMAT, null), dead);
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), alive);
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), dead);
         dead.answers = false;
         pings.task().run();
         assertEquals(List.of(), alive.closes);
@@ -336,7 +338,7 @@ class RelayTest {
     void goingAwayStopsThePeriodicTasksAndClosesEveryClient() {
         Relay relay = relay();
         Client client = new Client();
-        open(relay.subscribe("orders", FORMAT, null), client);
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), client);
         relays.remove(relay);
         relay.goingAway();
         assertTrue(scheduled.stream().allMatch(s -> s.cancelled()[0]));
@@ -357,9 +359,9 @@ class RelayTest {
         Relay shortHistory = relay(100, Duration.ofMillis(10), Duration.ZERO, 10, 10);
         Relay without = relay(0, Duration.ofMinutes(5), Duration.ZERO, 10, 10);
         List<Runnable> sweeps = scheduled.stream().map(Scheduled::task).toList();
-        Subscriber a = withHistory.subscribe("kept", FORMAT, null);
-        Subscriber b = shortHistory.subscribe("short", FORMAT, null);
-        Subscriber c = without.subscribe("gone", FORMAT, null);
+        Subscriber a = withHistory.subscribe("kept", FORMAT, null, Filter.NONE);
+        Subscriber b = shortHistory.subscribe("short", FORMAT, null, Filter.NONE);
+        Subscriber c = without.subscribe("gone", FORMAT, null, Filter.NONE);
         for (Relay r : List.of(withHistory, shortHistory, without)) {
             r.pollEnded(PollEnd.INSTANCE);
         }
@@ -381,7 +383,7 @@ class RelayTest {
     void withoutADurableTableADurableHintIsIgnoredAndCounted() {
         Relay relay = relay();
         Client client = new Client();
-        open(relay.subscribe("orders", FORMAT, null), client);
+        open(relay.subscribe("orders", FORMAT, null, Filter.NONE), client);
         relay.pollEnded(PollEnd.INSTANCE);
         relay.notification(Notification.durable("orders", 1, 1, 42));
         relay.pollEnded(PollEnd.INSTANCE);

@@ -11,7 +11,7 @@ class DecisionCacheEvictionTest {
 
     private final AtomicLong now = new AtomicLong();
     private final AtomicInteger asked = new AtomicInteger();
-    private final DecisionCache<Boolean> cache = new DecisionCache<>(10, 3, now::get);
+    private final DecisionCache<Boolean> cache = new DecisionCache<>(10, 1_000_000_000L, 3, now::get);
 
     private boolean allows(String token) throws Exception {
         return cache.answer(token, "c", () -> {

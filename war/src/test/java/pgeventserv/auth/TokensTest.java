@@ -31,60 +31,60 @@ class TokensTest {
     @Test
     void aBearerHeaderGivesItsTokenWithoutTheSchemeOrSurroundingSpaces() {
         assertEquals("abc.def.ghi", Tokens.from(request(Map.of("Authorization", "Bearer  abc.def.ghi "), null, Map.of()),
-                null));
+                null, true));
     }
 
     @Test
     void theBearerSchemeIsMatchedWhateverItsCase() {
-        assertEquals("t", Tokens.from(request(Map.of("Authorization", "bEaReR t"), null, Map.of()), null));
+        assertEquals("t", Tokens.from(request(Map.of("Authorization", "bEaReR t"), null, Map.of()), null, true));
     }
 
     @Test
     void anotherAuthorizationSchemeIsNoTokenAndTheCookieIsUsed() {
         HttpServletRequest r = request(Map.of("Authorization", "Basic dXNlcjpwYXNz"),
                 new Cookie[] {cookie(Tokens.COOKIE, "from-cookie")}, Map.of());
-        assertEquals("from-cookie", Tokens.from(r, null));
+        assertEquals("from-cookie", Tokens.from(r, null, true));
     }
 
     @Test
     void theHeaderWinsOverTheCookieAndTheQueryParameter() {
         HttpServletRequest r = request(Map.of("Authorization", "Bearer from-header"),
                 new Cookie[] {cookie(Tokens.COOKIE, "from-cookie")}, Map.of("jwt", "from-query"));
-        assertEquals("from-header", Tokens.from(r, "jwt"));
+        assertEquals("from-header", Tokens.from(r, "jwt", true));
     }
 
     @Test
     void theCookieIsFoundAmongOthersAndWinsOverTheQueryParameter() {
         HttpServletRequest r = request(Map.of(),
                 new Cookie[] {cookie("session", "other"), cookie(Tokens.COOKIE, "from-cookie")}, Map.of("jwt", "from-query"));
-        assertEquals("from-cookie", Tokens.from(r, "jwt"));
+        assertEquals("from-cookie", Tokens.from(r, "jwt", true));
     }
 
     @Test
     void anEmptyCookieIsNoTokenAndTheQueryParameterIsUsed() {
         HttpServletRequest r = request(Map.of(), new Cookie[] {cookie(Tokens.COOKIE, "")}, Map.of("jwt", "from-query"));
-        assertEquals("from-query", Tokens.from(r, "jwt"));
+        assertEquals("from-query", Tokens.from(r, "jwt", true));
     }
 
     @Test
     void otherCookiesAreNoToken() {
-        assertNull(Tokens.from(request(Map.of(), new Cookie[] {cookie("session", "s")}, Map.of()), null));
+        assertNull(Tokens.from(request(Map.of(), new Cookie[] {cookie("session", "s")}, Map.of()), null, true));
     }
 
     @Test
     void theQueryParameterIsReadOnlyWhenOneIsNamed() {
         HttpServletRequest r = request(Map.of(), null, Map.of("jwt", "from-query"));
-        assertNull(Tokens.from(r, null));
-        assertEquals("from-query", Tokens.from(r, "jwt"));
+        assertNull(Tokens.from(r, null, true));
+        assertEquals("from-query", Tokens.from(r, "jwt", true));
     }
 
     @Test
     void anEmptyQueryParameterIsNoToken() {
-        assertNull(Tokens.from(request(Map.of(), null, Map.of("jwt", "")), "jwt"));
+        assertNull(Tokens.from(request(Map.of(), null, Map.of("jwt", "")), "jwt", true));
     }
 
     @Test
     void aRequestWithoutAnyIsNoToken() {
-        assertNull(Tokens.from(request(Map.of(), null, Map.of()), "jwt"));
+        assertNull(Tokens.from(request(Map.of(), null, Map.of()), "jwt", true));
     }
 }

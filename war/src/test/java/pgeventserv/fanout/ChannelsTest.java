@@ -56,8 +56,8 @@ class ChannelsTest {
         assertEquals(List.of("a"), listened);
         assertEquals(1, channels.count());
         assertTrue(channels.reserve(List.of("a", "b")), "two: at the bound");
-        assertFalse(channels.roomFor("c"));
-        assertTrue(channels.roomFor("b"));
+        assertFalse(channels.roomFor(List.of("c")));
+        assertTrue(channels.roomFor(List.of("b")));
         assertFalse(channels.reserve(List.of("c")));
         assertTrue(channels.reserve(List.of("b")), "an existing channel needs no room");
     }
@@ -114,7 +114,7 @@ class ChannelsTest {
         channels.sweep(30 + GRACE);
         assertEquals(List.of("a"), unlistened);
         assertEquals(0, channels.count());
-        assertTrue(channels.roomFor("x"));
+        assertTrue(channels.roomFor(List.of("x")));
     }
 
     @Test

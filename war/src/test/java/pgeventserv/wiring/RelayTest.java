@@ -269,10 +269,10 @@ class RelayTest {
     @Test
     void aNewChannelBeyondMaxChannelsHasNoRoomAndIsExplained() {
         Relay relay = relay(100, Duration.ofMinutes(5), Duration.ZERO, 10, 1);
-        assertTrue(relay.roomFor("a"));
+        assertTrue(relay.roomFor(List.of("a")));
         open(relay.subscribe("a", FORMAT, null, Filter.NONE), new Client());
-        assertTrue(relay.roomFor("a"), "a channel listened to already");
-        assertFalse(relay.roomFor("b"));
+        assertTrue(relay.roomFor(List.of("a")), "a channel listened to already");
+        assertFalse(relay.roomFor(List.of("b")));
         assertEquals(new Farewell(Farewell.TRY_AGAIN_LATER, "too many channels: 1 are listened to"),
                 relay.tooManyChannels());
     }

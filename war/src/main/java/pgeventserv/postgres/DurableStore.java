@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The durable events in the application: {@link DurableEvents} on the server's DataSource for the fan-out, and
- * {@link Retention} run on the server's scheduler, after the {@link DurableSchemaCheck} (again each round until the
- * database could be asked). Bean-managed transactions keep the container from enlisting
+ * {@link Retention} run on the server's scheduler, each round after the {@link DurableSchemaCheck} until that could
+ * ask the database (the first round, 10 s after start, normally). Bean-managed transactions keep the container from enlisting
  * the pooled connections: each read is one autocommit query, each delete batch its own transaction.
  */
 @Startup
@@ -93,8 +93,8 @@ public class DurableStore {
         events = new DurableEvents(connections, maxPayloadBytes, table, poolMaxConnections);
         Retention deletes = new Retention(connections, table);
         long interval = retentionInterval(retention).toMillis();
-        // The check at once; the first round soon after start: it also finds out whether the table is there (/metrics shows it).
-        scheduler.execute(() -> check(connections));
+        // The first round soon after start, once the LISTEN connection has its own: it checks the schema first and
+        // finds out whether the table is there (/metrics shows it).
         long first = Math.min(interval, FIRST_RETENTION_DELAY.toMillis());
         retentionRuns = scheduler.scheduleWithFixedDelay(() -> {
             check(connections);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,14 @@ class DurableSqlTest {
         }
         assertTrue(sql.state().contains("nspname = 'events_here'"), sql.state());
         assertEquals("events_here.events", sql.events());
+    }
+
+    @Test
+    void theServerReadsTheVersionTheInstallScriptEndsAt() throws Exception {
+        String script = Files.readString(Path.of("sql/pg_eventserv.sql"), StandardCharsets.UTF_8);
+        assertTrue(script.contains("script constant integer := " + DurableSql.VERSION + ";"), "the script's own check");
+        assertTrue(script.contains("INSERT INTO eventserv.installed (version) VALUES (" + DurableSql.VERSION + ");"), "its last step");
+        assertFalse(script.contains("VALUES (" + (DurableSql.VERSION + 1) + ")"), "no step after it");
     }
 
     @Test

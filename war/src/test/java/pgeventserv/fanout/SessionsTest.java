@@ -1,0 +1,124 @@
+package pgeventserv.fanout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Every subscriber: at most {@code MaxSessions}, handshakes that never open, deadlines, keep-alives, shutdown. */
+class SessionsTest {
+
+    private final Subscriptions subscriptions = new Subscriptions(new Limits(10, 1 << 20),
+            new HistoryLimits(10, 1 << 20, Duration.ofMinutes(1)), 10, 10, c -> CompletableFuture.completedFuture(null),
+            c -> { }, 0);
+    private final Sessions sessions = new Sessions(2);
+
+    private Subscriber subscriber() {
+        return new Subscriber(TestFormat.RAW, false, new Limits(10, 1 << 20), subscriptions);
+    }
+
+    @Test
+    void placesAreTakenUpToTheMaximumAndGivenBackOnce() {
+        Subscriber a = subscriber();
+        Subscriber b = subscriber();
+        assertTrue(sessions.admit(a));
+        assertFalse(sessions.full());
+        assertTrue(sessions.admit(b));
+        assertTrue(sessions.full());
+        assertFalse(sessions.admit(subscriber()));
+        assertEquals(2, sessions.count(), "a refused one holds no place");
+        assertEquals(2, sessions.max());
+        sessions.release(a);
+        sessions.release(a);
+        assertEquals(1, sessions.count());
+        assertFalse(sessions.full());
+        assertTrue(sessions.admit(subscriber()));
+    }
+
+    @Test
+    void aHandshakeThatNeverOpensIsEndedAfterThirtySeconds() {
+        Subscriber s = subscriber();
+        sessions.admit(s);
+        sessions.sweep(s.createdNanos() + Sessions.UNOPENED_TIMEOUT_NANOS, 0);
+        assertEquals(Subscriber.State.HANDSHAKE, s.state());
+        sessions.sweep(s.createdNanos() + Sessions.UNOPENED_TIMEOUT_NANOS + 1, 0);
+        assertEquals(Subscriber.State.CLOSED, s.state());
+    }
+
+    @Test
+    void anOpenedSubscriberIsNeverEndedAsUnopened() {
+        Subscriber s = subscriber();
+        sessions.admit(s);
+        s.attach(FakeWriter.fast());
+        sessions.sweep(s.createdNanos() + 1, 0);
+        sessions.sweep(s.createdNanos() + 2 * Sessions.UNOPENED_TIMEOUT_NANOS, 0);
+        assertEquals(Subscriber.State.OPEN, s.state());
+    }
+
+    @Test
+    void theSweepClosesThoseWhoseDeadlinePassed() {
+        Subscriber due = subscriber();
+        Subscriber later = subscriber();
+        sessions.admit(due);
+        sessions.admit(later);
+        FakeWriter dueWriter = FakeWriter.fast();
+        FakeWriter laterWriter = FakeWriter.fast();
+        due.attach(dueWriter);
+        later.attach(laterWriter);
+        Farewell expired = new Farewell(Farewell.POLICY_VIOLATION, "expired");
+        due.endAt(100, expired);
+        later.endAt(200, expired);
+        sessions.sweep(due.createdNanos(), 150);
+        assertEquals(List.of(expired), dueWriter.closes);
+        assertEquals(List.of(), laterWriter.closes);
+    }
+
+    @Test
+    void aKeepAliveGoesToEveryoneAndClosesThoseThatDidNotAnswer() {
+        Subscriber alive = subscriber();
+        Subscriber dead = subscriber();
+        sessions.admit(alive);
+        sessions.admit(dead);
+        FakeWriter aliveWriter = FakeWriter.fast();
+        FakeWriter deadWriter = FakeWriter.fast();
+        alive.attach(aliveWriter);
+        dead.attach(deadWriter);
+        deadWriter.stopAnsweringKeepAlive();
+        Farewell why = new Farewell(Farewell.POLICY_VIOLATION, "no pong");
+        sessions.keepAlive(why);
+        assertEquals(List.of(why), deadWriter.closes);
+        assertEquals(List.of(), aliveWriter.closes);
+    }
+
+    @Test
+    void shutdownClosesEveryone() {
+        Subscriber a = subscriber();
+        Subscriber b = subscriber();
+        sessions.admit(a);
+        sessions.admit(b);
+        FakeWriter aw = FakeWriter.fast();
+        FakeWriter bw = FakeWriter.fast();
+        a.attach(aw);
+        b.attach(bw);
+        sessions.shutdown();
+        assertEquals(List.of(Farewell.SHUTTING_DOWN), aw.closes);
+        assertEquals(List.of(Farewell.SHUTTING_DOWN), bw.closes);
+    }
+
+    @Test
+    void aReleasedSubscriberIsNoLongerSweptNorPinged() {
+        Subscriber s = subscriber();
+        sessions.admit(s);
+        FakeWriter writer = FakeWriter.fast();
+        s.attach(writer);
+        sessions.release(s);
+        writer.stopAnsweringKeepAlive();
+        sessions.keepAlive(new Farewell(Farewell.POLICY_VIOLATION, "no pong"));
+        sessions.shutdown();
+        assertEquals(List.of(), writer.closes);
+    }
+}

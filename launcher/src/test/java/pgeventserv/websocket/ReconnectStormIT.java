@@ -28,7 +28,8 @@ class ReconnectStormIT {
     @Test
     void aStormOfDeadAndNewSessionsCostsNothing() throws Exception {
         String channel = TestDatabase.uniqueChannel("it_storm");
-        try (LaunchedServer server = LaunchedServer.onLoopback("ReconnectStormIT", TestDatabase.URL, Map.of("Channels", "it*"))) {
+        try (LaunchedServer server = LaunchedServer.onLoopback("ReconnectStormIT", TestDatabase.URL, Map.of("Channels", "it*",
+                "MaxSessions", Integer.toString(2 * SOCKETS + 1)))) {
             StormRun.Result result = StormRun.run(server, channel, SOCKETS);
             System.out.println(result);
             assertEquals(Map.of(), result.firstFailures(), result.toString());

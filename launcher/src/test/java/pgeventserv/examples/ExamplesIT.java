@@ -140,10 +140,11 @@ class ExamplesIT {
         private final Process process;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final List<String> seen = new ArrayList<>();
+        private final Thread reader;
 
         private Client(Process process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(
                         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
@@ -182,7 +183,8 @@ class ExamplesIT {
             if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
                 fail("the client did not exit after its notifications; it printed " + seen + " then " + lines);
             }
-            Thread.sleep(100);
+            // The reader ends at the output's end, which follows the exit: then every line is in the queue.
+            reader.join(WAIT.toMillis());
             List<String> rest = new ArrayList<>();
             lines.drainTo(rest);
             assertEquals(0, process.exitValue(), "exit status; it printed " + seen + " then " + rest);

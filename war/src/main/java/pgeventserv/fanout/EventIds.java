@@ -22,9 +22,11 @@ public final class EventIds {
     private static final char[] DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final int PREFIX_CHARACTERS = 12;
 
+    private final String run;
     private final String prefix;
 
     public EventIds(String run) {
+        this.run = run;
         this.prefix = run + '.';
     }
 
@@ -36,6 +38,15 @@ public final class EventIds {
             run[i] = DIGITS[random.nextInt(DIGITS.length)];
         }
         return new EventIds(new String(run));
+    }
+
+    /**
+     * This run's name: what every plain id of this server begins with, up to its first dot. A load balancer that
+     * learns which instance answered with which run can send a client resuming with a plain id back to the instance
+     * that holds its history.
+     */
+    public String run() {
+        return run;
     }
 
     String id(long position) {

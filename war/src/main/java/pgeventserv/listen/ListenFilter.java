@@ -39,11 +39,17 @@ import pgeventserv.wiring.Relay;
  * for a missing, invalid or expired token, 403 for a channel the token does not cover, 503 when the
  * {@code AuthorizeFunction} cannot answer. The admitted request goes on with its {@link Grant} as user principal
  * (see {@link GrantedRequest}) and as the attribute {@link Grant#ATTRIBUTE}. A multiplexed session without a token
- * goes on without a grant: it authenticates with its first message, or is closed.
+ * goes on without a grant: it authenticates with its first message, or is closed. Every admitted request's answer
+ * carries {@value #RUN_HEADER}, the run its plain ids begin with.
  */
 @WebFilter(urlPatterns = {"/listen", "/listen/*"}, asyncSupported = true)
 public class ListenFilter extends HttpFilter {
 
+    /**
+     * Names, on every admitted stream and WebSocket handshake, what this run's plain ids begin with: a load balancer
+     * learns from it where to send a client that resumes with one (docs/cluster.md).
+     */
+    public static final String RUN_HEADER = "Event-Id-Run";
     private static final Logger LOG = Logger.getLogger(ListenFilter.class.getName());
 
     @Inject
@@ -129,6 +135,7 @@ public class ListenFilter extends HttpFilter {
             }
         }
         request.setAttribute(ListenRequest.FILTERS, Map.copyOf(filters));
+        response.setHeader(RUN_HEADER, relay.idRun());
         LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
         if (!waitsForListen(listen)) {
             chain.doFilter(admitted, response);

@@ -99,6 +99,7 @@ public class Relay {
     @ConfigProperty(name = "MaxFiltersPerSubscriber")
     int maxFiltersPerSubscriber;
 
+    private EventIds ids;
     private Subscriptions subscriptions;
     private Fanout fanout;
     // Durable rows are read here, off the listener thread, on threads of their own rather than the server's managed
@@ -121,8 +122,9 @@ public class Relay {
         DurableReader resumes = events == null ? null : events.resumes();
         liveReads = Executors.newFixedThreadPool(events == null ? 1 : events.liveLanes(), threads);
         resumeReads = Executors.newFixedThreadPool(events == null ? 1 : events.resumeLanes(), threads);
+        ids = EventIds.random();
         // No query here: the watermark starts with the first durable event released.
-        fanout = new Fanout(subscriptions, EventIds.random(), live, liveReads, resumes, resumeReads, EventIds.UNKNOWN);
+        fanout = new Fanout(subscriptions, ids, live, liveReads, resumes, resumeReads, EventIds.UNKNOWN);
         sweeps = scheduler.scheduleWithFixedDelay(() -> subscriptions.sweep(System.nanoTime(), System.currentTimeMillis()),
                 SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         long interval = pingInterval.toMillis();
@@ -161,6 +163,11 @@ public class Relay {
     public Subscriber subscribeMany(List<String> channels, Format format, String lastEventId,
             Map<String, Filter> filters) {
         return subscriptions.subscribe(channels, format, true, lastEventId, filters);
+    }
+
+    /** What this run's plain ids begin with, up to their first dot ({@link EventIds#run()}). */
+    public String idRun() {
+        return ids.run();
     }
 
     /** How many conditions one filter list may have ({@code MaxFiltersPerSubscriber}). */

@@ -17,6 +17,17 @@ class EventIdsTest {
     }
 
     @Test
+    void everyPlainIdBeginsWithTheRunAndADotWhatABalancerRoutesBy() {
+        EventIds ids = EventIds.random();
+        String run = ids.run();
+        assertEquals(12, run.length());
+        assertFalse(run.contains("."), run);
+        assertEquals(run, ids.id(7).split("\\.")[0]);
+        assertEquals(run, ids.id(7, 42).split("\\.")[0]);
+        assertFalse(EventIds.durableId(7).startsWith(run + "."));
+    }
+
+    @Test
     void idsAreShortPrintableAndWithoutSpaces() {
         EventIds ids = EventIds.random();
         String id = ids.id(Long.MAX_VALUE);

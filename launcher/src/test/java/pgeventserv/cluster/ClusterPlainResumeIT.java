@@ -25,6 +25,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
@@ -53,6 +56,7 @@ class ClusterPlainResumeIT {
     private static final int CLIENTS_EACH = 50;
     private static final int PLAIN_MISSED = 50;
     private static final int MIXED_MISSED = 10;
+    private static final int CONNECTING_AT_ONCE = 20;
     private static final String CHANNEL = "it_cluster_plain_resume";
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
     private static final String RUN_HEADER = "Event-Id-Run";
@@ -219,9 +223,7 @@ class ClusterPlainResumeIT {
             clients.add(new StreamClient(front));
             clients.add(new EnvelopeClient());
         }
-        for (Client c : clients) {
-            c.connect();
-        }
+        connectAll(clients);
         try (Connection publisher = db.connect()) {
             notify(publisher, "p0");
             for (Client c : clients) {
@@ -239,9 +241,7 @@ class ClusterPlainResumeIT {
             for (String payload : plain) {
                 notify(publisher, payload);
             }
-            for (Client c : clients) {
-                connect(c);
-            }
+            connectAll(clients);
             for (Client c : clients) {
                 List<Received> got = read(c, got(PLAIN_MISSED), WAIT);
                 assertEquals(plain, payloads(got), c.getClass().getSimpleName() + " resumed on its instance: " + got);
@@ -281,9 +281,7 @@ class ClusterPlainResumeIT {
                 DurableDatabase.publish(publisher, CHANNEL, "e" + i);
                 durableMissed.add("e" + i);
             }
-            for (Client c : clients) {
-                connect(c);
-            }
+            connectAll(clients);
             String lastDurable = durableMissed.get(durableMissed.size() - 1);
             for (Client c : clients) {
                 String name = c.getClass().getSimpleName() + (orphans.contains(c) ? " of the killed instance" : "");
@@ -321,6 +319,25 @@ class ClusterPlainResumeIT {
         String run = stream.header(RUN_HEADER);
         assertNotNull(run, RUN_HEADER + " in " + stream.head());
         return run;
+    }
+
+    /** Connects every client, a few at a time, as a crowd of clients coming back would. */
+    private static void connectAll(List<Client> clients) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(CONNECTING_AT_ONCE);
+        try {
+            List<Future<Void>> connected = new ArrayList<>();
+            for (Client c : clients) {
+                connected.add(pool.submit(() -> {
+                    connect(c);
+                    return null;
+                }));
+            }
+            for (Future<Void> f : connected) {
+                f.get(2 * WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Connects through HAProxy, again while it still tries the killed instance (bounded). */

@@ -282,6 +282,20 @@ class EventStreamIT {
         assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"), head.toString());
     }
 
+    /** What a load balancer learns where to send a client resuming with a plain id (docs/cluster.md). */
+    @Test
+    void streamsAndHandshakesNameTheRunThatTheirPlainIdsBeginWith() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_sse_run");
+        try (EventStreamClient client = stream(channel)) {
+            String run = client.header("Event-Id-Run");
+            assertTrue(run != null && run.matches("[0-9a-z]{12}"), client.head());
+            assertEquals(run, RawHttp.upgrade(base, "/listen/" + channel).header("Event-Id-Run"));
+            db.notify(channel, "hello");
+            Event event = client.next(WAIT);
+            assertTrue(event.id().startsWith(run + "."), event.id());
+        }
+    }
+
     /** The servlet on /listen and /listen/* leaves upgrades to the WebSocket endpoints. */
     @Test
     void webSocketUpgradesOnTheSamePathsStillReachTheirEndpoints() throws Exception {

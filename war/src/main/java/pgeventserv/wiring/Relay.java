@@ -99,7 +99,7 @@ public class Relay {
     @ConfigProperty(name = "MaxFiltersPerSubscriber")
     int maxFiltersPerSubscriber;
 
-    private EventIds ids;
+    private final EventIds ids = EventIds.random();
     private Subscriptions subscriptions;
     private Fanout fanout;
     // Durable rows are read here, off the listener thread, on threads of their own rather than the server's managed
@@ -122,7 +122,6 @@ public class Relay {
         DurableReader resumes = events == null ? null : events.resumes();
         liveReads = Executors.newFixedThreadPool(events == null ? 1 : events.liveLanes(), threads);
         resumeReads = Executors.newFixedThreadPool(events == null ? 1 : events.resumeLanes(), threads);
-        ids = EventIds.random();
         // No query here: the watermark starts with the first durable event released.
         fanout = new Fanout(subscriptions, ids, live, liveReads, resumes, resumeReads, EventIds.UNKNOWN);
         sweeps = scheduler.scheduleWithFixedDelay(() -> subscriptions.sweep(System.nanoTime(), System.currentTimeMillis()),

@@ -4,15 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
-import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,47 +25,6 @@ class ListenFilterTest {
     private int passed;
     /** Places taken while the last request that passed went down the chain. */
     private int waitingInChain;
-
-    /** What the filter answered, or that it let the request through. */
-    private final class Exchange {
-        final Map<String, String> headers = new HashMap<>();
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int status;
-
-        HttpServletResponse response() {
-            ServletOutputStream out = new ServletOutputStream() {
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                }
-
-                @Override
-                public void write(int b) {
-                    body.write(b);
-                }
-            };
-            return proxy(HttpServletResponse.class, (name, args) -> switch (name) {
-                case "setStatus" -> {
-                    status = (Integer) args[0];
-                    yield null;
-                }
-                case "setHeader" -> {
-                    headers.put((String) args[0], (String) args[1]);
-                    yield null;
-                }
-                case "getOutputStream" -> out;
-                default -> null;
-            });
-        }
-
-        String text() {
-            return body.toString(StandardCharsets.UTF_8);
-        }
-    }
 
     ListenFilterTest() {
         filter.policy = new ChannelPolicy() {
@@ -125,25 +75,19 @@ class ListenFilterTest {
         filter.waits = waits;
     }
 
-    private Exchange get(String uri, Map<String, String> headers, Map<String, String[]> parameters) throws Exception {
-        Exchange exchange = new Exchange();
-        HttpServletRequest request = proxy(HttpServletRequest.class, (name, args) -> switch (name) {
-            case "getRequestURI" -> uri;
-            case "getContextPath" -> "";
-            case "getHeader" -> headers.get((String) args[0]);
-            case "getHeaders" -> Collections.enumeration(headers.containsKey((String) args[0])
-                    ? List.of(headers.get((String) args[0])) : List.<String>of());
-            case "getParameterValues" -> parameters.get((String) args[0]);
-            default -> null;
-        });
-        filter.doFilter(request, exchange.response(), (req, res) -> {
+    private FakeHttp get(String uri, Map<String, String> headers, Map<String, String[]> parameters) throws Exception {
+        FakeHttp http = new FakeHttp(uri);
+        http.requestHeaders.clear();
+        http.requestHeaders.putAll(headers);
+        http.parameters.putAll(parameters);
+        filter.doFilter(http.request(), http.response(), (req, res) -> {
             passed++;
             waitingInChain = waits.waiting();
         });
-        return exchange;
+        return http;
     }
 
-    private Exchange upgrade(String channel) throws Exception {
+    private FakeHttp upgrade(String channel) throws Exception {
         return get("/listen/" + channel, Map.of("Upgrade", "websocket"), Map.of());
     }
 
@@ -156,9 +100,9 @@ class ListenFilterTest {
         for (int i = 0; i < HandshakeWaits.MAX; i++) {
             waits.enter();
         }
-        Exchange refused = upgrade("fresh");
+        FakeHttp refused = upgrade("fresh");
         assertEquals(503, refused.status);
-        assertEquals("1", refused.headers.get("Retry-After"));
+        assertEquals("1", refused.responseHeaders.get("Retry-After"));
         assertTrue(refused.text().startsWith("too many handshakes waiting"), refused.text());
         assertEquals(1, passed);
         listened = true;
@@ -170,16 +114,16 @@ class ListenFilterTest {
     @Test
     void aNewChannelBeyondMaxChannelsIs503WithRetryAfter() throws Exception {
         room = false;
-        Exchange refused = upgrade("one_too_many");
+        FakeHttp refused = upgrade("one_too_many");
         assertEquals(503, refused.status);
-        assertEquals("10", refused.headers.get("Retry-After"));
+        assertEquals("10", refused.responseHeaders.get("Retry-After"));
         assertTrue(refused.text().startsWith("too many channels"), refused.text());
         assertEquals(0, passed);
     }
 
     @Test
     void anEventStreamNamingMoreChannelsThanASessionMayHaveIs400() throws Exception {
-        Exchange refused = get("/listen", Map.of("Accept", "text/event-stream"),
+        FakeHttp refused = get("/listen", Map.of("Accept", "text/event-stream"),
                 Map.of("channel", new String[] {"a", "b", "c", "d"}));
         assertEquals(400, refused.status);
         assertFalse(refused.text().isEmpty());
@@ -187,24 +131,5 @@ class ListenFilterTest {
                 Map.of("channel", new String[] {"a", "b", "c"})).status);
         assertEquals(1, passed);
         assertEquals(0, waitingInChain, "an event stream waits without a place: it goes async");
-    }
-
-    @FunctionalInterface
-    private interface Answer {
-        Object answer(String method, Object[] args);
-    }
-
-    private static <T> T proxy(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(ListenFilterTest.class.getClassLoader(), new Class<?>[] {type},
-                (p, method, args) -> {
-                    Object value = answer.answer(method.getName(), args);
-                    if (value == null && method.getReturnType() == boolean.class) {
-                        return false;
-                    }
-                    if (value == null && method.getReturnType() == int.class) {
-                        return 0;
-                    }
-                    return value;
-                }));
     }
 }

@@ -22,6 +22,7 @@ import pgeventserv.fanout.Limits;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Subscriptions;
 import pgeventserv.fanout.filter.Filter;
+import pgeventserv.listen.FakeHttp;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;

@@ -1,45 +1,54 @@
-package pgeventserv.sse;
+package pgeventserv.listen;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import pgeventserv.listen.ListenRequest;
 
 /**
- * Just enough of a servlet request, response and async context for the event stream servlet: a GET of a path with
- * {@code Accept: text/event-stream}, a response that records its status and headers, an async context that records
+ * Just enough of a servlet request, response and async context for the front door and the event stream servlet: a GET
+ * of a path with the headers, parameters and attributes a test gives it (by default {@code Accept: text/event-stream}
+ * and every channel unfiltered), a response that records its status, headers and body, an async context that records
  * whether it was completed and runs what it is given to start at once. Whatever else is asked answers null (or
- * nothing).
+ * nothing). The test's thread owns it.
  */
-final class FakeHttp {
+public final class FakeHttp {
 
-    final Map<String, String> requestHeaders = new HashMap<>(Map.of("Accept", "text/event-stream"));
+    public final Map<String, String> requestHeaders = new HashMap<>(Map.of("Accept", "text/event-stream"));
+    public final Map<String, String[]> parameters = new HashMap<>();
     /** The front door's say: every channel unfiltered. */
-    final Map<String, Object> attributes = new HashMap<>(Map.of(ListenRequest.FILTERS, Map.of()));
-    final Map<String, String> responseHeaders = new HashMap<>();
-    final String path;
+    public final Map<String, Object> attributes = new HashMap<>(Map.of(ListenRequest.FILTERS, Map.of()));
+    public final Map<String, String> responseHeaders = new HashMap<>();
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final String path;
     /** What the response's output stream throws on setWriteListener; null for nothing. */
-    RuntimeException failOnWriteListener;
+    public RuntimeException failOnWriteListener;
     /** Zero until the servlet sets one. */
-    int status;
-    boolean asyncStarted;
-    boolean asyncCompleted;
-    WriteListener writeListener;
+    public int status;
+    public boolean asyncStarted;
+    public boolean asyncCompleted;
+    public WriteListener writeListener;
 
-    FakeHttp(String path) {
+    public FakeHttp(String path) {
         this.path = path;
     }
 
-    HttpServletRequest request() {
+    public HttpServletRequest request() {
         return proxy(HttpServletRequest.class, (name, args) -> switch (name) {
             case "getRequestURI" -> path;
             case "getContextPath" -> "";
             case "getHeader" -> requestHeaders.get((String) args[0]);
+            case "getHeaders" -> Collections.enumeration(requestHeaders.containsKey((String) args[0])
+                    ? List.of(requestHeaders.get((String) args[0])) : List.<String>of());
+            case "getParameterValues" -> parameters.get((String) args[0]);
             case "getAttribute" -> attributes.get((String) args[0]);
             case "startAsync" -> {
                 asyncStarted = true;
@@ -49,7 +58,7 @@ final class FakeHttp {
         });
     }
 
-    HttpServletResponse response() {
+    public HttpServletResponse response() {
         ServletOutputStream out = new ServletOutputStream() {
             @Override
             public boolean isReady() {
@@ -66,7 +75,7 @@ final class FakeHttp {
 
             @Override
             public void write(int b) {
-                // Dropped.
+                body.write(b);
             }
         };
         return proxy(HttpServletResponse.class, (name, args) -> switch (name) {
@@ -75,12 +84,18 @@ final class FakeHttp {
                 status = (Integer) args[0];
                 yield null;
             }
+            case "getStatus" -> status;
             case "setHeader" -> {
                 responseHeaders.put((String) args[0], (String) args[1]);
                 yield null;
             }
             default -> null;
         });
+    }
+
+    /** What the response's body has had written, as UTF-8. */
+    public String text() {
+        return body.toString(StandardCharsets.UTF_8);
     }
 
     private AsyncContext asyncContext() {

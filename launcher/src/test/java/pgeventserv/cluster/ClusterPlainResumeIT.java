@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import pgeventserv.DurableDatabase;
 import pgeventserv.EventStreamClient;
 import pgeventserv.Eventually;
-import pgeventserv.LaunchedServer;
 import pgeventserv.WebSocketClient;
 
 /**
@@ -50,9 +48,10 @@ import pgeventserv.WebSocketClient;
 class ClusterPlainResumeIT {
 
     // One directory per run (the two test executions each run it under -Dit.test): its instances' logs stay.
-    private static final Path STATE = Path.of("target/cluster-plain-resume-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+    private static final ClusterScript CLUSTER =
+            new ClusterScript(Path.of("target/cluster-plain-resume-it-" + ProcessHandle.current().pid()).toAbsolutePath());
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int FRONT = LaunchedServer.freePort();
+    private static final int FRONT = CLUSTER.front;
     private static final int CLIENTS_EACH = 50;
     private static final int PLAIN_MISSED = 50;
     private static final int MIXED_MISSED = 10;
@@ -66,7 +65,7 @@ class ClusterPlainResumeIT {
     @AfterAll
     static void stopAll() throws Exception {
         try {
-            cluster(60, "--stop");
+            CLUSTER.stop();
         } finally {
             if (db != null) {
                 db.close();
@@ -202,16 +201,15 @@ class ClusterPlainResumeIT {
     void clientsResumePlainEventsOnTheirInstanceAndOnlyAKilledInstancesClientsGetAGapForThem() throws Exception {
         db = DurableDatabase.start();
         db.installFresh();
-        Run started = cluster(400, "--background", "3");
+        ClusterScript.Run started = CLUSTER.start(3, db.url());
         assertEquals(0, started.exit(), started.output());
-        URL front = URI.create("http://127.0.0.1:" + FRONT + "/").toURL();
+        URL front = CLUSTER.front();
 
         // Which instance is which run: each names it on every stream it answers.
         Map<String, Integer> instanceOfRun = new HashMap<>();
-        List<String> lines = Files.readAllLines(STATE.resolve("ports"));
-        for (int i = 0; i < lines.size(); i++) {
-            URL instance = URI.create("http://127.0.0.1:" + lines.get(i).split(" ")[1] + "/").toURL();
-            try (EventStreamClient probe = EventStreamClient.open(instance, "/listen/" + CHANNEL)) {
+        List<URL> instances = CLUSTER.instances();
+        for (int i = 0; i < instances.size(); i++) {
+            try (EventStreamClient probe = EventStreamClient.open(instances.get(i), "/listen/" + CHANNEL)) {
                 assertEquals(200, probe.status());
                 instanceOfRun.put(assertHeader(probe), i + 1);
             }
@@ -260,8 +258,7 @@ class ClusterPlainResumeIT {
             }
 
             // One instance dies: its clients are cut off. Everyone drops; plain and durable events; everyone comes back.
-            long killed = Long.parseLong(Files.readString(STATE.resolve("instance-1.pid")).trim());
-            assertTrue(new ProcessBuilder("kill", "-KILL", "--", "-" + killed).start().waitFor(10, TimeUnit.SECONDS));
+            assertTrue(CLUSTER.kill(1));
             Set<Client> orphans = new HashSet<>();
             for (Client c : clients) {
                 if (instanceOfRun.get(runs.get(c)) == 1) {
@@ -387,26 +384,5 @@ class ClusterPlainResumeIT {
             s.setString(2, payload);
             s.execute();
         }
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run cluster(long timeoutSeconds, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("scripts/cluster"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DATABASE_URL", db == null ? "postgresql://127.0.0.1:1/none" : db.url());
-        builder.environment().put("CLUSTER_PORT", Integer.toString(FRONT));
-        builder.environment().put("CLUSTER_STATE", STATE.toString());
-        builder.environment().put("XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString());
-        builder.environment().put("XDG_STATE_HOME", STATE.resolve("logs").toString());
-        Process p = builder.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("scripts/cluster " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s");
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 }

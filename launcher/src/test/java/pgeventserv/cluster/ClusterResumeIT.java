@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import pgeventserv.DurableDatabase;
 import pgeventserv.EventStreamClient;
 import pgeventserv.Eventually;
-import pgeventserv.LaunchedServer;
 import pgeventserv.Scrape;
 import pgeventserv.WebSocketClient;
 
@@ -39,9 +37,10 @@ import pgeventserv.WebSocketClient;
 class ClusterResumeIT {
 
     // One directory per run (the two test executions each run it): its instances' logs stay for a failure.
-    private static final Path STATE = Path.of("target/cluster-resume-it-" + ProcessHandle.current().pid()).toAbsolutePath();
+    private static final ClusterScript CLUSTER =
+            new ClusterScript(Path.of("target/cluster-resume-it-" + ProcessHandle.current().pid()).toAbsolutePath());
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final int FRONT = LaunchedServer.freePort();
+    private static final int FRONT = CLUSTER.front;
     private static final int EVENTS = 2_000;
     private static final int KILL_AFTER = 600;
     private static final int CLIENTS_EACH = 100;
@@ -53,7 +52,7 @@ class ClusterResumeIT {
     @AfterAll
     static void stopAll() throws Exception {
         try {
-            cluster(60, "--stop");
+            CLUSTER.stop();
         } finally {
             if (db != null) {
                 db.close();
@@ -186,13 +185,10 @@ class ClusterResumeIT {
     void everyClientGetsEveryDurableEventExactlyOnceInOrderThroughAKilledInstance() throws Exception {
         db = DurableDatabase.start();
         db.installFresh();
-        Run started = cluster(400, "--background", "3");
+        ClusterScript.Run started = CLUSTER.start(3, db.url());
         assertEquals(0, started.exit(), started.output());
-        URL front = URI.create("http://127.0.0.1:" + FRONT + "/").toURL();
-        List<URL> instances = new ArrayList<>();
-        for (String line : Files.readAllLines(STATE.resolve("ports"))) {
-            instances.add(URI.create("http://127.0.0.1:" + line.split(" ")[1] + "/").toURL());
-        }
+        URL front = CLUSTER.front();
+        List<URL> instances = CLUSTER.instances();
 
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         List<Follower> followers = new ArrayList<>();
@@ -219,13 +215,11 @@ class ClusterResumeIT {
                     + followers.stream().mapToInt(f -> f.reconnects.get()).sum() + ")", e);
         }
 
-        long killed = Long.parseLong(Files.readString(STATE.resolve("instance-1.pid")).trim());
         try (Connection c = db.connect()) {
             for (int i = 0; i < EVENTS; i++) {
                 DurableDatabase.publish(c, CHANNEL, Integer.toString(i));
                 if (i == KILL_AFTER) {
-                    // The instance's process group: the launcher and the Payara Micro JVM it runs.
-                    assertTrue(new ProcessBuilder("kill", "-KILL", "--", "-" + killed).start().waitFor(10, TimeUnit.SECONDS));
+                    assertTrue(CLUSTER.kill(1));
                 }
                 if (i % 100 == 0) {
                     Thread.sleep(100);
@@ -245,26 +239,5 @@ class ClusterResumeIT {
             reconnected += f.reconnects.get() > 0 ? 1 : 0;
         }
         assertTrue(reconnected > 0, "the killed instance's clients reconnected");
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run cluster(long timeoutSeconds, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("scripts/cluster"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DATABASE_URL", db == null ? "postgresql://127.0.0.1:1/none" : db.url());
-        builder.environment().put("CLUSTER_PORT", Integer.toString(FRONT));
-        builder.environment().put("CLUSTER_STATE", STATE.toString());
-        builder.environment().put("XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString());
-        builder.environment().put("XDG_STATE_HOME", STATE.resolve("logs").toString());
-        Process p = builder.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("scripts/cluster " + String.join(" ", args) + " did not finish in " + timeoutSeconds + " s");
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 }

@@ -26,6 +26,7 @@ import pgeventserv.DurableDatabase;
 import pgeventserv.EventStreamClient;
 import pgeventserv.EventStreamClient.Event;
 import pgeventserv.Eventually;
+import pgeventserv.JarRun;
 import pgeventserv.LaunchedServer;
 import pgeventserv.PrivateCluster;
 import pgeventserv.Scrape;
@@ -64,7 +65,7 @@ class ManagedDatabaseIT {
         try (Connection owner = cluster.connect(OWNER, "postgres")) {
             execute(owner, "CREATE DATABASE " + DATABASE);
         }
-        Run install = runJar(Map.of("DATABASE_URL", cluster.url(OWNER, DATABASE)), "--install-sql");
+        JarRun install = JarRun.of(Map.of("DATABASE_URL", cluster.url(OWNER, DATABASE)), "--install-sql");
         assertEquals(0, install.exit(), install.output());
         assertEquals("pg_eventserv: schema eventserv installed at version 4 in " + OWNER + "@127.0.0.1:" + cluster.port()
                 + "/" + DATABASE, install.output().trim());
@@ -170,7 +171,7 @@ class ManagedDatabaseIT {
         assertEquals(0, metric("pg_eventserv_durable_schema_ready"));
         assertEquals(200, server.get("/health/ready").status());
 
-        Run upgrade = runJar(Map.of("DATABASE_URL", cluster.url("postgres", LEGACY)), "--install-sql");
+        JarRun upgrade = JarRun.of(Map.of("DATABASE_URL", cluster.url("postgres", LEGACY)), "--install-sql");
         assertEquals(0, upgrade.exit(), upgrade.output());
         assertTrue(upgrade.output().contains("upgraded from version 3 (schema pg_eventserv) to version 4"), upgrade.output());
 
@@ -238,21 +239,5 @@ class ManagedDatabaseIT {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), name);
         assertEquals(0, p.exitValue(), name + ": " + out);
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run runJar(Map<String, String> environment, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/pg_eventserv.jar").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString());
-        builder.environment().putAll(environment);
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), out);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import pgeventserv.DurableDatabase;
+import pgeventserv.JarRun;
 import pgeventserv.LaunchedServer;
 
 /**
@@ -37,7 +37,6 @@ import pgeventserv.LaunchedServer;
  */
 class DurableSchemaIT {
 
-    private static final Path JAR = Path.of("target/pg_eventserv.jar");
     private static final Pattern REFERENCE = Pattern.compile("\u001Epg_eventserv durable (\\d+)-(\\d+)");
     private static final int ROUNDS = 200;
 
@@ -63,24 +62,24 @@ class DurableSchemaIT {
     @Test
     void installSqlInstallsOnceAndReRunningChangesNothing() throws Exception {
         db.execute("DROP SCHEMA eventserv CASCADE");
-        Run first = installSql(Map.of());
+        JarRun first = installSql(Map.of());
         assertEquals(0, first.exit(), first.output());
         assertEquals("pg_eventserv: schema eventserv installed at version 4 in postgres@127.0.0.1:" + port() + "/postgres",
-                first.result());
+                result(first));
         try (Connection c = db.connect()) {
             DurableDatabase.publish(c, "kept", "an event");
         }
         String before = fingerprint();
-        Run again = installSql(Map.of());
+        JarRun again = installSql(Map.of());
         assertEquals(0, again.exit(), again.output());
         assertEquals("pg_eventserv: schema eventserv is up to date (version 4) in postgres@127.0.0.1:" + port() + "/postgres",
-                again.result());
+                result(again));
         assertEquals(before, fingerprint());
     }
 
     @Test
     void anInstallByASuperuserWarnsThatTheSuperuserOwnsTheFunctions() throws Exception {
-        Run install = installSql(Map.of());
+        JarRun install = installSql(Map.of());
         assertEquals(0, install.exit(), install.output());
         assertTrue(install.output().contains("pg_eventserv: warning: installed by the superuser postgres, who owns the schema"
                 + " eventserv and runs its SECURITY DEFINER functions"), install.output());
@@ -93,7 +92,7 @@ class DurableSchemaIT {
         }
         db.execute("DROP INDEX eventserv.events_channel; ALTER TABLE eventserv.events DROP COLUMN sender;"
                 + " ALTER TABLE eventserv.events DROP COLUMN key; DELETE FROM eventserv.installed WHERE version >= 2");
-        Run upgrade = installSql(Map.of());
+        JarRun upgrade = installSql(Map.of());
         assertEquals(0, upgrade.exit(), upgrade.output());
         assertTrue(upgrade.output().contains("upgraded from version 1 to version 4"), upgrade.output());
         assertEquals("2", query("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'eventserv'"
@@ -114,7 +113,7 @@ class DurableSchemaIT {
             s.execute("SELECT pg_eventserv.publish('kept', 'before the upgrade')");
             s.execute("SELECT pg_eventserv.publish('kept', 'also before')");
         }
-        Run upgrade = installSql(Map.of());
+        JarRun upgrade = installSql(Map.of());
         assertEquals(0, upgrade.exit(), upgrade.output());
         assertTrue(upgrade.output().contains("schema eventserv upgraded from version 3 (schema pg_eventserv) to version 4"),
                 upgrade.output());
@@ -131,7 +130,7 @@ class DurableSchemaIT {
     @Test
     void aNewerVersionInTheDatabaseIsRefusedAndNothingChanges() throws Exception {
         db.execute("INSERT INTO eventserv.installed (version) VALUES (99)");
-        Run refused = installSql(Map.of());
+        JarRun refused = installSql(Map.of());
         assertEquals(1, refused.exit());
         assertTrue(refused.output().contains("version 99 of the schema eventserv"), refused.output());
     }
@@ -145,7 +144,7 @@ class DurableSchemaIT {
             execute(owner, "CREATE DATABASE " + database);
         }
         try {
-            Run install = runJar(Map.of("DATABASE_URL", db.cluster().url("owner_role", database)), "--install-sql");
+            JarRun install = JarRun.of(Map.of("DATABASE_URL", db.cluster().url("owner_role", database)), "--install-sql");
             assertEquals(0, install.exit(), install.output());
             assertEquals("pg_eventserv: schema eventserv installed at version 4 in owner_role@127.0.0.1:" + port() + "/" + database,
                     install.output().trim(), "one line, no warning");
@@ -165,12 +164,12 @@ class DurableSchemaIT {
 
     @Test
     void aSchemaNamedByDurableSchemaIsPrintedAndInstalledUnderThatName() throws Exception {
-        Run print = runJar(Map.of("ES_DURABLESCHEMA", "events_alt"), "--print-sql");
+        JarRun print = JarRun.of(Map.of("ES_DURABLESCHEMA", "events_alt"), "--print-sql");
         assertEquals(0, print.exit());
         assertTrue(print.output().contains("CREATE SCHEMA IF NOT EXISTS events_alt;"), print.output());
         assertFalse(print.output().matches("(?s).*\\beventserv\\..*"), "no other schema named");
         assertTrue(print.output().contains("GRANT eventserv_relay TO"), "the roles keep their names");
-        Run install = installSql(Map.of("ES_DURABLESCHEMA", "events_alt"));
+        JarRun install = installSql(Map.of("ES_DURABLESCHEMA", "events_alt"));
         assertEquals(0, install.exit(), install.output());
         assertTrue(install.output().contains("schema events_alt installed at version 4"), install.output());
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -182,7 +181,7 @@ class DurableSchemaIT {
 
     @Test
     void aReservedPgSchemaNameIsRefusedAtStartSayingWhy() throws Exception {
-        Run refused = runJar(Map.of("ES_DURABLESCHEMA", "pg_eventserv"), "--install-sql");
+        JarRun refused = JarRun.of(Map.of("ES_DURABLESCHEMA", "pg_eventserv"), "--install-sql");
         assertEquals(1, refused.exit());
         assertTrue(refused.output().contains("DurableSchema must be a schema name not beginning with pg_ (PostgreSQL reserves pg_"),
                 refused.output());
@@ -190,14 +189,14 @@ class DurableSchemaIT {
 
     @Test
     void aConfiguredMaxPayloadIsWrittenToTheSettingsTable() throws Exception {
-        Run install = installSql(Map.of("ES_DURABLEMAXPAYLOADBYTES", "2048"));
+        JarRun install = installSql(Map.of("ES_DURABLEMAXPAYLOADBYTES", "2048"));
         assertEquals(0, install.exit(), install.output());
         assertEquals("2048", query("SELECT value FROM eventserv.settings WHERE name = 'DurableMaxPayloadBytes'"));
     }
 
     @Test
     void anUnreachableDatabaseIsOneLineAndExitStatusOne() throws Exception {
-        Run failed = runJar(Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + LaunchedServer.freePort() + "/postgres"),
+        JarRun failed = JarRun.of(Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + LaunchedServer.freePort() + "/postgres"),
                 "--install-sql");
         assertEquals(1, failed.exit());
         assertTrue(failed.output().startsWith("pg_eventserv: --install-sql failed on postgres@127.0.0.1:"), failed.output());
@@ -206,7 +205,7 @@ class DurableSchemaIT {
 
     @Test
     void printSqlPrintsTheScriptOfTheRepository() throws Exception {
-        Run print = runJar(Map.of(), "--print-sql");
+        JarRun print = JarRun.of(Map.of(), "--print-sql");
         assertEquals(0, print.exit());
         assertEquals(Files.readString(DurableDatabase.SCRIPT, StandardCharsets.UTF_8), print.output());
         assertFalse(print.output().matches("(?s).*pg_eventserv\\.(events|publish|settings|installed|positions|assign_positions).*"),
@@ -572,36 +571,20 @@ class DurableSchemaIT {
         return Integer.parseInt(db.url().replaceAll(".*:(\\d+)/.*", "$1"));
     }
 
-    private static Run installSql(Map<String, String> environment) throws Exception {
+    private static JarRun installSql(Map<String, String> environment) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(environment);
         env.put("DATABASE_URL", db.url());
-        return runJar(env, "--install-sql");
+        return JarRun.of(env, "--install-sql");
     }
 
-    private record Run(int exit, String output) {
-
-        /** The output without the database's warnings. */
-        String result() {
-            return output.lines().filter(line -> !line.startsWith("pg_eventserv: warning: ")).reduce("", String::concat);
-        }
+    /** The run's output without the database's warnings. */
+    private static String result(JarRun run) {
+        return run.output().lines().filter(line -> !line.startsWith("pg_eventserv: warning: ")).reduce("", String::concat);
     }
 
     private static String earlierScript() throws java.io.IOException {
         try (var in = DurableSchemaIT.class.getResourceAsStream("/earlier/pg_eventserv-3.sql")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    private static Run runJar(Map<String, String> environment, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("XDG_CACHE_HOME", Path.of("target/launcher-cache").toAbsolutePath().toString());
-        builder.environment().putAll(environment);
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Run(p.exitValue(), out);
     }
 }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 class DurableReadsTest {
 
     private final FakeTable table = new FakeTable();
+    /** The resume rounds handed over, in the order they were. */
+    private final ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
     private final Subscriptions subscriptions = new Subscriptions(new Limits(10, 1 << 20),
             new HistoryLimits(10, 1 << 20, Duration.ofMinutes(1)), 10, 10, c -> CompletableFuture.completedFuture(null),
             c -> { }, 0);
@@ -170,8 +172,7 @@ class DurableReadsTest {
         return Move.join(s, List.of(channels), lastEventId, null, Map.of());
     }
 
-    private DurableResume resume(Move move, long after, long upTo, int maxRows,
-            ConcurrentLinkedQueue<DurableResume> completed) {
+    private DurableResume resume(Move move, long after, long upTo, int maxRows) {
         return new DurableResume(move, after, upTo, 9, List.of(), table, completed, maxRows);
     }
 
@@ -181,8 +182,7 @@ class DurableReadsTest {
         commit(2, "b");
         commit(3, "a");
         commit(4, "other");
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a", "b"), 1, 0, 100, completed);
+        DurableResume round = resume(join("x", "a", "b"), 1, 0, 100);
         round.run();
         assertSame(round, completed.poll());
         assertEquals(List.of(2L, 3L), positions(round.rows()));
@@ -196,8 +196,7 @@ class DurableReadsTest {
     @Test
     void aResumeRoundNeverReadsBelowTheReleaseWatermarkItWasGiven() {
         commit(1, "a");
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 7, 100, completed);
+        DurableResume round = resume(join("x", "a"), 0, 7, 100);
         round.run();
         assertEquals(7, round.upTo(), "at least what was released when it began");
         assertEquals(List.of(1L), positions(round.rows()));
@@ -207,8 +206,7 @@ class DurableReadsTest {
     void aClientWithEverythingReadsNoRows() {
         commit(1, "a");
         commit(2, "a");
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 2, 0, 100, completed);
+        DurableResume round = resume(join("x", "a"), 2, 0, 100);
         round.run();
         assertEquals(List.of(), round.rows());
         assertEquals(0, table.batchReads);
@@ -222,8 +220,7 @@ class DurableReadsTest {
             commit(p, "a");
         }
         table.batchRows = 2;
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 0, 2, completed);
+        DurableResume round = resume(join("x", "a"), 0, 0, 2);
         round.run();
         assertEquals(List.of(1L, 2L), positions(round.rows()));
         assertTrue(round.more());
@@ -249,8 +246,7 @@ class DurableReadsTest {
     void aRoundThatReadAllThereIsAtItsBoundHasNoMore() {
         commit(1, "a");
         commit(2, "a");
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 0, 2, completed);
+        DurableResume round = resume(join("x", "a"), 0, 0, 2);
         round.run();
         assertEquals(List.of(1L, 2L), positions(round.rows()));
         assertFalse(round.more());
@@ -264,8 +260,7 @@ class DurableReadsTest {
             table.commit();
         }
         table.batchRows = 1;
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 0, 100, completed);
+        DurableResume round = resume(join("x", "a"), 0, 0, 100);
         round.run();
         assertEquals(List.of(1L, 2L), positions(round.rows()));
         assertTrue(round.more());
@@ -275,11 +270,10 @@ class DurableReadsTest {
     void aFirstRoundFromBeforeTheOldestRowKeptIsARetentionGap() {
         commit(5, "a");
         commit(6, "a");
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 3, 0, 100, completed);
+        DurableResume round = resume(join("x", "a"), 3, 0, 100);
         round.run();
         assertEquals(GapNotice.RETENTION, round.durableGap());
-        DurableResume justBefore = resume(join("x", "a"), 4, 0, 100, completed);
+        DurableResume justBefore = resume(join("x", "a"), 4, 0, 100);
         justBefore.run();
         assertNull(justBefore.durableGap(), "row 5 follows the client's 4: nothing deleted between");
     }
@@ -288,8 +282,7 @@ class DurableReadsTest {
     void aFailedRoundHasNoRowsAndIsStillHandedOver() {
         commit(1, "a");
         table.failing = true;
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 0, 100, completed);
+        DurableResume round = resume(join("x", "a"), 0, 0, 100);
         round.run();
         assertTrue(round.failed());
         assertFalse(round.more());
@@ -299,8 +292,7 @@ class DurableReadsTest {
 
     @Test
     void aRefusedRoundIsFailedAndHandedOverWithoutReading() {
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 0, 100, completed);
+        DurableResume round = resume(join("x", "a"), 0, 0, 100);
         round.refuse();
         assertTrue(round.failed());
         assertSame(round, completed.poll());
@@ -309,8 +301,7 @@ class DurableReadsTest {
 
     @Test
     void theNextRoundNeverStartsBelowWhatTheLastCovered() {
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 10, 4, 100, completed);
+        DurableResume round = resume(join("x", "a"), 10, 4, 100);
         DurableResume next = round.next(3, 1);
         assertEquals(10, next.after, "the client's watermark is above what the round covered");
         assertEquals(3, next.upTo());
@@ -318,8 +309,7 @@ class DurableReadsTest {
 
     @Test
     void aRoundOverAnEmptyTableReadsNoBatchAndIsNoRetentionGap() {
-        ConcurrentLinkedQueue<DurableResume> completed = new ConcurrentLinkedQueue<>();
-        DurableResume round = resume(join("x", "a"), 0, 0, 100, completed);
+        DurableResume round = resume(join("x", "a"), 0, 0, 100);
         round.run();
         assertEquals(List.of(), round.rows());
         assertEquals(0, table.batchReads);

@@ -21,6 +21,14 @@ class SessionsTest {
         return new Subscriber(TestFormat.RAW, false, new Limits(10, 1 << 20), subscriptions);
     }
 
+    /** A subscriber admitted and opened on this writer. */
+    private Subscriber opened(FakeWriter writer) {
+        Subscriber s = subscriber();
+        sessions.admit(s);
+        s.attach(writer);
+        return s;
+    }
+
     @Test
     void placesAreTakenUpToTheMaximumAndGivenBackOnce() {
         Subscriber a = subscriber();
@@ -51,9 +59,7 @@ class SessionsTest {
 
     @Test
     void anOpenedSubscriberIsNeverEndedAsUnopened() {
-        Subscriber s = subscriber();
-        sessions.admit(s);
-        s.attach(FakeWriter.fast());
+        Subscriber s = opened(FakeWriter.fast());
         sessions.sweep(s.createdNanos() + 1, 0);
         sessions.sweep(s.createdNanos() + 2 * Sessions.UNOPENED_TIMEOUT_NANOS, 0);
         assertEquals(Subscriber.State.OPEN, s.state());
@@ -61,14 +67,10 @@ class SessionsTest {
 
     @Test
     void theSweepClosesThoseWhoseDeadlinePassed() {
-        Subscriber due = subscriber();
-        Subscriber later = subscriber();
-        sessions.admit(due);
-        sessions.admit(later);
         FakeWriter dueWriter = FakeWriter.fast();
         FakeWriter laterWriter = FakeWriter.fast();
-        due.attach(dueWriter);
-        later.attach(laterWriter);
+        Subscriber due = opened(dueWriter);
+        Subscriber later = opened(laterWriter);
         Farewell expired = new Farewell(Farewell.POLICY_VIOLATION, "expired");
         due.endAt(100, expired);
         later.endAt(200, expired);
@@ -79,14 +81,10 @@ class SessionsTest {
 
     @Test
     void aKeepAliveGoesToEveryoneAndClosesThoseThatDidNotAnswer() {
-        Subscriber alive = subscriber();
-        Subscriber dead = subscriber();
-        sessions.admit(alive);
-        sessions.admit(dead);
         FakeWriter aliveWriter = FakeWriter.fast();
         FakeWriter deadWriter = FakeWriter.fast();
-        alive.attach(aliveWriter);
-        dead.attach(deadWriter);
+        opened(aliveWriter);
+        opened(deadWriter);
         deadWriter.stopAnsweringKeepAlive();
         Farewell why = new Farewell(Farewell.POLICY_VIOLATION, "no pong");
         sessions.keepAlive(why);
@@ -96,14 +94,10 @@ class SessionsTest {
 
     @Test
     void shutdownClosesEveryone() {
-        Subscriber a = subscriber();
-        Subscriber b = subscriber();
-        sessions.admit(a);
-        sessions.admit(b);
         FakeWriter aw = FakeWriter.fast();
         FakeWriter bw = FakeWriter.fast();
-        a.attach(aw);
-        b.attach(bw);
+        opened(aw);
+        opened(bw);
         sessions.shutdown();
         assertEquals(List.of(Farewell.SHUTTING_DOWN), aw.closes);
         assertEquals(List.of(Farewell.SHUTTING_DOWN), bw.closes);
@@ -111,10 +105,8 @@ class SessionsTest {
 
     @Test
     void aReleasedSubscriberIsNoLongerSweptNorPinged() {
-        Subscriber s = subscriber();
-        sessions.admit(s);
         FakeWriter writer = FakeWriter.fast();
-        s.attach(writer);
+        Subscriber s = opened(writer);
         sessions.release(s);
         writer.stopAnsweringKeepAlive();
         sessions.keepAlive(new Farewell(Farewell.POLICY_VIOLATION, "no pong"));

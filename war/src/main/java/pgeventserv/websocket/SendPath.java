@@ -118,6 +118,7 @@ public class SendPath {
                     return directWriter != null ? directWriter : new RawFrameWriter(connection, webSocket, r.sendRawFrame);
                 } catch (IllegalAccessException | RuntimeException e) {
                     LOG.warning("raw frame writes stopped working (" + e + "): frames go out through the portable API");
+                    direct = null;
                     raw = null;
                 }
             }

@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -121,14 +122,24 @@ class HealthAndMetricsIT {
     }
 
     /**
-     * Payara Micro's WebSocket implementation is Tyrus: its sessions must take the raw path, about 30x faster at
-     * fan-out than the portable one. A Payara upgrade that breaks the probe fails here, not silently in production.
+     * Payara Micro's WebSocket implementation is Tyrus over Grizzly: its sessions must take the direct path, frames
+     * handed straight to the Grizzly connection, faster than the raw path through Tyrus and about 30x faster at
+     * fan-out than the portable one. A Payara upgrade that breaks the probe, or the way down to a session's
+     * connection (the first session it fails for turns the path to raw), fails here, not silently in production.
      */
     @Test
-    void payaraMicroWritesFramesOnTheRawSendPath() throws Exception {
+    void payaraMicroWritesFramesOnTheDirectSendPath() throws Exception {
+        String channel = TestDatabase.uniqueChannel("it_direct");
+        try (TestDatabase db = new TestDatabase();
+             WebSocketClient client = WebSocketClient.connect(Deployments.listenUri(base, channel))) {
+            db.notify(channel, "straight to the connection");
+            assertEquals(List.of("straight to the connection"), client.take(1, WAIT));
+        }
         String text = RawHttp.get(base, "/metrics").body();
-        assertTrue(text.matches("(?s).*\\npg_eventserv_send_path\\{[^}]*path=\"raw\"[^}]*\\} 1(\\.0)?\\n.*"),
-                "raw path in use:\n" + text);
+        assertTrue(text.matches("(?s).*\\npg_eventserv_send_path\\{[^}]*path=\"direct\"[^}]*\\} 1(\\.0)?\\n.*"),
+                "direct path in use:\n" + text);
+        assertTrue(text.matches("(?s).*\\npg_eventserv_send_path\\{[^}]*path=\"raw\"[^}]*\\} 0(\\.0)?\\n.*"),
+                "raw path not in use:\n" + text);
         assertTrue(text.matches("(?s).*\\npg_eventserv_send_path\\{[^}]*path=\"portable\"[^}]*\\} 0(\\.0)?\\n.*"),
                 "portable path not in use:\n" + text);
     }

@@ -27,7 +27,8 @@ public class Gauges {
     /** Both series of one metric must share its description. */
     private static final String REFUSALS = "clients refused by authentication (401) or authorization (403, 503)"
             + " since start, by reason (monotonic)";
-    private static final String SEND_PATH = "1 for the way WebSocket frames go out: raw through Tyrus (fast) or the portable API";
+    private static final String SEND_PATH = "1 for the way WebSocket frames go out: straight to the Grizzly connection"
+            + " (fastest), raw through Tyrus (fast) or the portable API";
 
     @Inject
     Relay relay;
@@ -142,16 +143,22 @@ public class Gauges {
         return listener.canaryRoundTripSeconds();
     }
 
+    @Gauge(name = "pg_eventserv_send_path", absolute = true, unit = MetricUnits.NONE, tags = "path=direct",
+            description = SEND_PATH)
+    public long directSendPath() {
+        return "direct".equals(sendPath.path()) ? 1 : 0;
+    }
+
     @Gauge(name = "pg_eventserv_send_path", absolute = true, unit = MetricUnits.NONE, tags = "path=raw",
             description = SEND_PATH)
     public long rawSendPath() {
-        return sendPath.raw() ? 1 : 0;
+        return "raw".equals(sendPath.path()) ? 1 : 0;
     }
 
     @Gauge(name = "pg_eventserv_send_path", absolute = true, unit = MetricUnits.NONE, tags = "path=portable",
             description = SEND_PATH)
     public long portableSendPath() {
-        return sendPath.raw() ? 0 : 1;
+        return "portable".equals(sendPath.path()) ? 1 : 0;
     }
 
     @Gauge(name = "pg_eventserv_auth_refusals", absolute = true, unit = MetricUnits.NONE, tags = "reason=missing",

@@ -19,14 +19,18 @@ import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Writer;
 
 /**
- * Which way frames go out, decided once at startup and shown in {@code /metrics}: raw through Tyrus
+ * Which way frames go out, decided once at startup, said in one line and shown in {@code /metrics}: straight to
+ * the Grizzly connection under Tyrus ({@link DirectWriter}) on Payara, else raw through Tyrus
  * ({@link RawFrameWriter}) where the server's WebSocket implementation is Tyrus and its raw write can be reached,
  * the portable API ({@link PortableWriter}) everywhere else. Where Tyrus is there but the probe fails (a Payara
  * upgrade changed it), one WARNING says so: the portable path is about 30x slower at fan-out, and that must not
- * happen silently. {@code -Dpgeventserv.rawFrames=false} chooses the portable path (to compare in benchmarks).
+ * happen silently; so does a direct path that stops working at a session (the raw one takes over).
+ * {@code -Dpgeventserv.directWrites=false} keeps to the raw path, {@code -Dpgeventserv.rawFrames=false} chooses
+ * the portable one (to compare in benchmarks). The paths are read by every session's open; set at startup, and
+ * lowered once by the first session a path fails for.
  *
- * <p>Found by reflection, from the class loader of the server's WebSocket container, so nothing of Tyrus is
- * needed at compile time or on other servers.
+ * <p>Found by reflection, from the class loaders of the server's WebSocket container and servlet context, so
+ * nothing of Tyrus, Catalina or Grizzly is needed at compile time or on other servers.
  */
 @ApplicationScoped
 public class SendPath {
@@ -41,6 +45,9 @@ public class SendPath {
     /** Null: the portable path. */
     private volatile Raw raw;
 
+    /** Null: no direct path (the raw one, or the portable one). */
+    private volatile GrizzlyConnections direct;
+
     private record Raw(Class<?> endpointClass, Field webSocket, MethodHandle sendRawFrame) {
     }
 
@@ -51,16 +58,28 @@ public class SendPath {
         }
         Object container = context.getAttribute(ServerContainer.class.getName());
         if (container == null || !container.getClass().getName().startsWith("org.glassfish.tyrus")) {
-            LOG.fine(() -> "WebSocket implementation " + (container == null ? "unknown" : container.getClass().getName())
-                    + ": frames go out through the portable API");
+            LOG.info("WebSocket frames go out through the portable API (WebSocket implementation "
+                    + (container == null ? "unknown" : container.getClass().getName()) + ")");
             return;
         }
         try {
             raw = find(container.getClass().getClassLoader());
-            LOG.fine("WebSocket frames are written raw through Tyrus (the fast path)");
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.warning("the server's WebSocket implementation is Tyrus, but its raw frame write is out of reach (" + e
                     + "): frames go out through the portable API, much slower at fan-out; see pg_eventserv_send_path in /metrics");
+            return;
+        }
+        if ("false".equals(System.getProperty("pgeventserv.directWrites"))) {
+            LOG.info("WebSocket frames are written raw through Tyrus (-Dpgeventserv.directWrites=false)");
+            return;
+        }
+        try {
+            direct = GrizzlyConnections.find(raw.webSocket, container.getClass().getClassLoader(),
+                    context.getClass().getClassLoader());
+            LOG.info("WebSocket frames are written straight to the Grizzly connection under Tyrus (send path direct)");
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.info("WebSocket frames are written raw through Tyrus (send path raw; the Grizzly connection under it is"
+                    + " out of reach: " + e + ")");
         }
     }
 
@@ -77,9 +96,9 @@ public class SendPath {
         throw new NoSuchFieldException(TYRUS_ENDPOINT + " has no " + TYRUS_WEBSOCKET + " field");
     }
 
-    /** Whether sessions are written raw. */
-    public boolean raw() {
-        return raw != null;
+    /** The way frames go out, as {@code pg_eventserv_send_path} names it: direct, raw or portable. */
+    public String path() {
+        return direct != null ? "direct" : raw != null ? "raw" : "portable";
     }
 
     /** A session that just opened, with what it needs to ping and close. */
@@ -94,13 +113,33 @@ public class SendPath {
             Object remote = connection.session().getAsyncRemote();
             if (r.endpointClass.isInstance(remote)) {
                 try {
-                    return new RawFrameWriter(connection, r.webSocket.get(remote), r.sendRawFrame);
+                    Object webSocket = r.webSocket.get(remote);
+                    Writer directWriter = directWriter(connection, webSocket);
+                    return directWriter != null ? directWriter : new RawFrameWriter(connection, webSocket, r.sendRawFrame);
                 } catch (IllegalAccessException | RuntimeException e) {
                     LOG.warning("raw frame writes stopped working (" + e + "): frames go out through the portable API");
+                    direct = null;
                     raw = null;
                 }
             }
         }
         return new PortableWriter(connection, subscriber);
+    }
+
+    /** Null where this session cannot be written directly (over TLS, say), or no longer any session can. */
+    private Writer directWriter(WebSocketConnection connection, Object webSocket) {
+        GrizzlyConnections d = direct;
+        if (d == null) {
+            return null;
+        }
+        try {
+            GrizzlyConnections.Direct found = d.connection(webSocket);
+            return found == null ? null : new DirectWriter(connection, found);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.warning("direct writes to the Grizzly connection stopped working (" + e
+                    + "): frames are written raw through Tyrus; see pg_eventserv_send_path in /metrics");
+            direct = null;
+            return null;
+        }
     }
 }

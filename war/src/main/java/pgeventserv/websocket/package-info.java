@@ -9,9 +9,10 @@
  * connecting: a storm of handshakes would park every HTTP worker); the endpoint's {@code @OnOpen} attaches the
  * session's writer and queued messages start flowing.
  *
- * <p>Writers: {@link pgeventserv.websocket.RawFrameWriter} where the implementation is Tyrus (Payara), which writes
- * frames framed once per poll for every client of a channel; {@link pgeventserv.websocket.PortableWriter}
- * everywhere else. {@link pgeventserv.websocket.SendPath} decides once at startup, warns when Tyrus is there but
+ * <p>Writers: {@link pgeventserv.websocket.DirectWriter} on Payara, which hands frames framed once per poll for
+ * every client of a channel straight to the session's Grizzly connection; {@link pgeventserv.websocket.RawFrameWriter}
+ * where the implementation is Tyrus but its connection is out of reach, which writes those frames through Tyrus;
+ * {@link pgeventserv.websocket.PortableWriter} everywhere else. {@link pgeventserv.websocket.SendPath} decides once at startup, warns when Tyrus is there but
  * out of reach, and shows the choice in {@code /metrics}. Both ping through
  * {@link pgeventserv.websocket.WebSocketConnection}, which also closes sessions on an executor thread (a close frame
  * can block).

@@ -20,6 +20,8 @@ abstract class ClientConnection {
     final SocketChannel channel;
     final String path;
     SelectionKey key;
+    /** What the loop dialled to make it: dialled again when the server asks to retry later. */
+    SelectorLoop.Dial dial;
     private final byte[] head = new byte[MAX_HEAD];
     private int headLength;
     private boolean headDone;

@@ -100,6 +100,11 @@ final class LoadClient implements Receivers, AutoCloseable {
             }
         }
         connections = all.toArray(ClientConnection[]::new);
+        int retried = sum(loop -> loop.retried.getAndSet(0));
+        if (retried > 0) {
+            System.err.println("bench: " + retried + " openings were answered 503 Retry-After (handshakes waiting for a"
+                    + " LISTEN over the server's bound) and dialled again after the delay");
+        }
         if (upgraded() < count) {
             throw new IOException(upgraded() + " of " + count + " clients connected ("
                     + (failed() > 0 ? failed() + " failed, last error: " + lastError() : "timed out after " + timeoutMillis + " ms")

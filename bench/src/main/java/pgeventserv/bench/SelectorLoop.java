@@ -9,8 +9,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +35,12 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
         }
     }
 
+    private record Retry(Dial dial, long dueNanos) {
+    }
+
+    /** A dial answered {@code 503 Retry-After} this many times fails for good. */
+    private static final int MAX_ATTEMPTS = 10;
+
     private final Selector selector;
     private final Thread thread;
     private final LoadClient.Transport transport;
@@ -50,10 +58,14 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     private final ArrayDeque<Dial> toConnect = new ArrayDeque<>();
     private int inFlight;
     private int maxInFlight;
+    /** Openings the server asked to retry later, with when; and each dial's attempts so far (loop thread only). */
+    private final ArrayDeque<Retry> retries = new ArrayDeque<>();
+    private final Map<Dial, Integer> attempts = new IdentityHashMap<>();
 
     final AtomicInteger upgraded = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicInteger closedByServer = new AtomicInteger();
+    final AtomicInteger retried = new AtomicInteger();
     volatile String lastError;
 
     SelectorLoop(String name, LoadClient.Transport transport, boolean latencyMode, int latencyCapacity) throws IOException {
@@ -157,6 +169,14 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     }
 
     private void startConnects() {
+        long now = System.nanoTime();
+        for (Iterator<Retry> it = retries.iterator(); it.hasNext(); ) {
+            Retry retry = it.next();
+            if (retry.dueNanos() - now <= 0) {
+                it.remove();
+                toConnect.add(retry.dial());
+            }
+        }
         while (!toConnect.isEmpty() && inFlight < maxInFlight) {
             Dial dial = toConnect.poll();
             inFlight++;
@@ -168,6 +188,7 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
                     case WEBSOCKET -> new WsConnection(channel, new FrameParser(this, latencyMode), dial.path());
                     case SSE -> new SseConnection(channel, dial.path(), dial.lastEventId(), dial.expected(), latencyMode, this);
                 };
+                connection.dial = dial;
                 synchronized (connections) {
                     connections.add(connection);
                 }
@@ -250,6 +271,17 @@ final class SelectorLoop implements Runnable, FrameParser.Messages {
     }
 
     private void fail(ClientConnection connection, Exception e) {
+        if (e instanceof RetryLater later && connection != null && !connection.upgraded()
+                && attempts.merge(connection.dial, 1, Integer::sum) < MAX_ATTEMPTS) {
+            inFlight--;
+            retried.incrementAndGet();
+            synchronized (connections) {
+                connections.remove(connection);
+            }
+            connection.closeQuietly();
+            retries.add(new Retry(connection.dial, System.nanoTime() + later.delayMillis() * 1_000_000));
+            return;
+        }
         lastError = e.getMessage() == null ? e.toString() : e.getMessage();
         if (connection == null || !connection.upgraded()) {
             inFlight--;

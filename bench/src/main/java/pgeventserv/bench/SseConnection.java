@@ -1,7 +1,6 @@
 package pgeventserv.bench;
 
 import java.io.IOException;
-import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +74,7 @@ final class SseConnection extends ClientConnection implements EventStreamParser.
             }
             String status = statusLine(head);
             if (!status.startsWith("HTTP/1.1 200")) {
-                throw new ProtocolException("event stream refused: " + status);
+                throw RetryLater.of("event stream refused", head);
             }
             if (isChunked(head)) {
                 chunked = new ChunkedBody(parser);

@@ -1,7 +1,6 @@
 package pgeventserv.bench;
 
 import java.io.IOException;
-import java.net.ProtocolException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +56,7 @@ final class WsConnection extends ClientConnection {
             }
             String status = statusLine(head);
             if (!status.startsWith("HTTP/1.1 101")) {
-                throw new ProtocolException("upgrade refused: " + status);
+                throw RetryLater.of("upgrade refused", head);
             }
             upgraded = true;
             justUpgraded = true;

@@ -131,7 +131,7 @@ public class ListenFilter extends HttpFilter {
         request.setAttribute(ListenRequest.FILTERS, Map.copyOf(filters));
         LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
         if (!waitsForListen(listen)) {
-            chain.doFilter(admitted, response);
+            handshake(admitted, response, chain);
             return;
         }
         if (!waits.enter()) {
@@ -140,9 +140,22 @@ public class ListenFilter extends HttpFilter {
             return;
         }
         try {
-            chain.doFilter(admitted, response);
+            handshake(admitted, response, chain);
         } finally {
             waits.leave();
+        }
+    }
+
+    /** Down the chain; a subscriber the handshake made and then failed to answer 101 for is ended at once. */
+    private static void handshake(HttpServletRequest admitted, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        int status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        HandshakeSubscriber.starting();
+        try {
+            chain.doFilter(admitted, response);
+            status = response.getStatus();
+        } finally {
+            HandshakeSubscriber.answered(status);
         }
     }
 

@@ -60,6 +60,8 @@ public class ListenFilter extends HttpFilter {
 
     @Inject
     NotificationListener listener;
+    // The listener bean itself (NotificationListener#direct), asked of its proxy on first use.
+    private volatile NotificationListener direct;
 
     @Inject
     HandshakeWaits waits;
@@ -166,7 +168,7 @@ public class ListenFilter extends HttpFilter {
      */
     private boolean waitsForListen(ListenRequest listen) {
         return listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().size() == 1
-                && listener.state() == ListenerState.UP && !relay.listened(listen.channels().get(0));
+                && listener().state() == ListenerState.UP && !relay.listened(listen.channels().get(0));
     }
 
     /**
@@ -210,5 +212,13 @@ public class ListenFilter extends HttpFilter {
             response.setHeader("Retry-After", "10");
         }
         refusal.answer(response, rejected.getMessage());
+    }
+
+    private NotificationListener listener() {
+        NotificationListener d = direct;
+        if (d == null) {
+            direct = d = listener.direct();
+        }
+        return d;
     }
 }

@@ -141,7 +141,8 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     private NotificationListener listener() {
         NotificationListener l = listener;
         if (l == null) {
-            listener = l = CDI.current().select(NotificationListener.class).get();
+            // The bean itself: a call through its proxy costs a container check on every handshake.
+            listener = l = CDI.current().select(NotificationListener.class).get().direct();
         }
         return l;
     }

@@ -25,10 +25,10 @@ import pgeventserv.fanout.Writer;
  * opens with {@value EventStreamFormat#RETRY} in the first {@code onWritePossible}, and only then is the
  * subscriber attached, so its events follow it.
  *
- * <p>Every write is preceded by an {@code isReady()} on the writing thread, as the Servlet API asks: Open Liberty
- * enforces it per thread (a write that no {@code isReady()} of its own thread allowed is refused, SRVE0918E), and the
- * subscriber writes from whichever thread delivers. Bytes the container cannot take yet wait for
- * {@link #onWritePossible}.
+ * <p>Every write outside {@link #onWritePossible} is preceded by an {@code isReady()} on the writing thread, as the
+ * Servlet API asks: Open Liberty enforces it per thread (a write that no {@code isReady()} of its own thread allowed
+ * is refused, SRVE0918E), and the subscriber writes from whichever thread delivers. Bytes the container cannot take
+ * yet wait for {@link #onWritePossible}.
  *
  * <p>Threads. {@code busy} is held from a write until the container has taken it; the subscriber writes only
  * when it is free, and the keep-alive comment goes through the subscriber's queue, so two writes never overlap.
@@ -120,15 +120,19 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
 
     @Override
     public void onWritePossible() throws IOException {
+        // The container calls this when it can take a write, on a thread it allows to write: no isReady() first
+        // (Open Liberty may answer false there and never call again for a stream that wrote nothing yet).
         byte[] waiting = pending;
         if (!opened) {
             opened = true;
-            if (!send(RETRY, 0, RETRY.length)) {
+            out.write(RETRY);
+            if (!flushed()) {
                 return;
             }
         } else if (waiting != null) {
             pending = null;
-            if (!send(waiting, 0, waiting.length)) {
+            out.write(waiting);
+            if (!flushed()) {
                 return;
             }
         } else if (!flushed()) {

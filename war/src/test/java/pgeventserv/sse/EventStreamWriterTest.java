@@ -85,9 +85,15 @@ class EventStreamWriterTest {
                 });
     }
 
+    /** As the container does: onWritePossible on a thread it allows to write. */
+    private void containerCallsOnWritePossible() throws IOException {
+        out.allowed.set(true);
+        writer.onWritePossible();
+    }
+
     @Test
     void eventsWrittenFromAnotherThreadThanTheContainersAskIsReadyThereFirst() throws Exception {
-        writer.onWritePossible();
+        containerCallsOnWritePossible();
         Thread listener = new Thread(() -> subscriber.send(Frame.of("data: first\n\n")), "listener");
         listener.start();
         listener.join(5_000);
@@ -98,13 +104,13 @@ class EventStreamWriterTest {
 
     @Test
     void anEventTheContainerCannotTakeYetWaitsForOnWritePossible() throws Exception {
-        writer.onWritePossible();
+        containerCallsOnWritePossible();
         out.ready = false;
         subscriber.send(Frame.of("data: first\n\n"));
         subscriber.send(Frame.of("data: second\n\n"));
         assertEquals(EventStreamFormat.RETRY, out.text(), "nothing written while the container is not ready");
         out.ready = true;
-        writer.onWritePossible();
+        containerCallsOnWritePossible();
         assertEquals(0, out.refused);
         assertEquals(EventStreamFormat.RETRY + "data: first\n\ndata: second\n\n", out.text());
         assertFalse(completed.get());

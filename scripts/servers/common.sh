@@ -6,8 +6,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 servers="$root/target/servers"
-# The integration tests that hold on any server: relay, seed walkthrough, HTTP surface (403, viewer).
-portable_its="RelayIT,HttpSurfaceIT"
+# The integration tests that hold on any server: relay, seed walkthrough, HTTP surface (403, viewer), a burst
+# of 1,000 fresh channels at once (BurstIT), a reconnect storm (ReconnectStormIT). ITS=BurstIT runs only that one.
+portable_its="${ITS:-RelayIT,HttpSurfaceIT,BurstIT,ReconnectStormIT}"
 
 say() { echo "[$server_name ${SECONDS}s] $*" >&2; }
 die() { say "FAILED: $*"; exit 1; }

@@ -1,6 +1,7 @@
 package pgeventserv;
 
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -18,12 +19,16 @@ public final class StormRun {
     private static final Duration HANDSHAKES_LIMIT = Duration.ofSeconds(60);
     private static final Pattern REJECTED = Pattern.compile("RejectedExecutionException");
 
+    /**
+     * {@code recovery} is null where the server has no {@code /metrics} to read the gauge from, and the log counts are
+     * -1 where the server's log is not ours to read (a server deployed by scripts/servers).
+     */
     public record Result(int sockets, Map<String, Integer> firstFailures, Map<String, Integer> stormFailures,
             Duration reopen, Storm.Recovery recovery, int rejectedInLog, int severeInLog) {
 
         public boolean clean() {
-            return firstFailures.isEmpty() && stormFailures.isEmpty() && rejectedInLog == 0 && recovery.took() != null
-                    && recovery.took().compareTo(RECOVERY_LIMIT) <= 0;
+            return firstFailures.isEmpty() && stormFailures.isEmpty() && rejectedInLog <= 0
+                    && (recovery == null || recovery.took() != null && recovery.took().compareTo(RECOVERY_LIMIT) <= 0);
         }
 
         @Override
@@ -33,9 +38,12 @@ public final class StormRun {
                     + "  killed all at once (RST), reopened " + sockets + " at once in " + reopen.toMillis() + " ms: "
                     + (stormFailures.isEmpty() ? "0 failed handshakes" : "failed " + stormFailures) + "\n"
                     + "  pg_eventserv_sessions_open back to " + sockets + " (and the holder) "
-                    + (recovery.took() == null ? "NOT within " + RECOVERY_LIMIT.toSeconds() + " s (last " + recovery.last() + ")"
+                    + (recovery == null ? "not measured (no /metrics on this server)"
+                            : recovery.took() == null
+                            ? "NOT within " + RECOVERY_LIMIT.toSeconds() + " s (last " + recovery.last() + ")"
                             : recovery.took().toMillis() + " ms after the reopen") + "\n"
-                    + "  server log: " + rejectedInLog + " RejectedExecutionException, " + severeInLog + " SEVERE lines\n"
+                    + "  server log: " + (rejectedInLog < 0 ? "not read (a deployed server's)"
+                            : rejectedInLog + " RejectedExecutionException, " + severeInLog + " SEVERE lines") + "\n"
                     + "  " + (clean() ? "CLEAN" : "NOT CLEAN");
         }
     }
@@ -44,20 +52,32 @@ public final class StormRun {
     }
 
     public static Result run(LaunchedServer server, String channel, int sockets) throws Exception {
+        return run(server.base(), channel, sockets, server);
+    }
+
+    /**
+     * The storm against the server at {@code base}; {@code ours} is the launched server whose log is read, or null for
+     * a server deployed by scripts/servers. Where {@code /metrics} does not answer, the recovery is not measured.
+     */
+    public static Result run(URL base, String channel, int sockets, LaunchedServer ours) throws Exception {
         // The channel is LISTENed before the storm, as it is when clients come back to a running server: thousands of
         // handshakes waiting for one LISTEN is BurstIT's subject (beyond 32 waiting, the answer is 503 Retry-After).
-        URI listen = URI.create("ws://127.0.0.1:" + server.base().getPort() + "/listen/" + channel);
+        URI listen = URI.create("ws://127.0.0.1:" + base.getPort() + "/listen/" + channel);
+        boolean metrics = Scrape.status(base, "/metrics") == 200;
         try (WebSocketClient holder = WebSocketClient.connect(listen); Storm first = new Storm(); Storm second = new Storm()) {
-            Map<String, Integer> firstFailures = first.open(server.base(), channel, sockets, HANDSHAKES_LIMIT);
+            Map<String, Integer> firstFailures = first.open(base, channel, sockets, HANDSHAKES_LIMIT);
             // Settle before the storm, so that the recovery measured is the storm's alone.
-            Storm.awaitSessionsOpen(server.base(), first.openCount() + 1, HANDSHAKES_LIMIT);
+            if (metrics) {
+                Storm.awaitSessionsOpen(base, first.openCount() + 1, HANDSHAKES_LIMIT);
+            }
             first.kill();
             long start = System.nanoTime();
-            Map<String, Integer> stormFailures = second.open(server.base(), channel, sockets, HANDSHAKES_LIMIT);
+            Map<String, Integer> stormFailures = second.open(base, channel, sockets, HANDSHAKES_LIMIT);
             Duration reopen = Duration.ofNanos(System.nanoTime() - start);
-            Storm.Recovery recovery = Storm.awaitSessionsOpen(server.base(), second.openCount() + 1, RECOVERY_LIMIT);
+            Storm.Recovery recovery = metrics
+                    ? Storm.awaitSessionsOpen(base, second.openCount() + 1, RECOVERY_LIMIT) : null;
             return new Result(sockets, firstFailures, stormFailures, reopen, recovery,
-                    server.logLines(REJECTED), server.logLines(Pattern.compile("^SEVERE:")));
+                    ours == null ? -1 : ours.logLines(REJECTED), ours == null ? -1 : ours.logLines(Pattern.compile("^SEVERE:")));
         }
     }
 

@@ -66,6 +66,8 @@ public class ListenFilter extends HttpFilter {
 
     @Inject
     NotificationListener listener;
+    // The listener bean itself (NotificationListener#direct), asked of its proxy on first use.
+    private volatile NotificationListener direct;
 
     @Inject
     HandshakeWaits waits;
@@ -138,7 +140,7 @@ public class ListenFilter extends HttpFilter {
         response.setHeader(RUN_HEADER, relay.idRun());
         LOG.finest(() -> "admitted " + listen.kind() + " " + listen.path());
         if (!waitsForListen(listen)) {
-            chain.doFilter(admitted, response);
+            handshake(admitted, response, chain);
             return;
         }
         if (!waits.enter()) {
@@ -147,9 +149,22 @@ public class ListenFilter extends HttpFilter {
             return;
         }
         try {
-            chain.doFilter(admitted, response);
+            handshake(admitted, response, chain);
         } finally {
             waits.leave();
+        }
+    }
+
+    /** Down the chain; a subscriber the handshake made and then failed to answer 101 for is ended at once. */
+    private static void handshake(HttpServletRequest admitted, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        int status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        HandshakeSubscriber.starting();
+        try {
+            chain.doFilter(admitted, response);
+            status = response.getStatus();
+        } finally {
+            HandshakeSubscriber.answered(status);
         }
     }
 
@@ -160,7 +175,7 @@ public class ListenFilter extends HttpFilter {
      */
     private boolean waitsForListen(ListenRequest listen) {
         return listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().size() == 1
-                && listener.state() == ListenerState.UP && !relay.listened(listen.channels().get(0));
+                && listener().state() == ListenerState.UP && !relay.listened(listen.channels().get(0));
     }
 
     /**
@@ -204,5 +219,13 @@ public class ListenFilter extends HttpFilter {
             response.setHeader("Retry-After", "10");
         }
         refusal.answer(response, rejected.getMessage());
+    }
+
+    private NotificationListener listener() {
+        NotificationListener d = direct;
+        if (d == null) {
+            direct = d = listener.direct();
+        }
+        return d;
     }
 }

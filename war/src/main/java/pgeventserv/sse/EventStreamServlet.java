@@ -48,6 +48,8 @@ public class EventStreamServlet extends HttpServlet {
 
     @Inject
     NotificationListener listener;
+    // The listener bean itself (NotificationListener#direct), asked of its proxy on first use.
+    private volatile NotificationListener direct;
 
     @Inject
     Authorizer authorizer;
@@ -167,11 +169,19 @@ public class EventStreamServlet extends HttpServlet {
      * told of the gap.
      */
     private CompletableFuture<Void> listened(List<String> channels) {
-        if (listener.state() != ListenerState.UP) {
+        if (listener().state() != ListenerState.UP) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<?>[] listening = channels.stream().map(relay::listening).toArray(CompletableFuture[]::new);
         CompletableFuture<Void> all = CompletableFuture.allOf(listening);
         return all.isDone() ? all : all.orTimeout(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private NotificationListener listener() {
+        NotificationListener d = direct;
+        if (d == null) {
+            direct = d = listener.direct();
+        }
+        return d;
     }
 }

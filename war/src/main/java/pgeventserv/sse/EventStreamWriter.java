@@ -8,6 +8,7 @@ import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -23,6 +24,11 @@ import pgeventserv.fanout.Writer;
  * not writable, and {@link #onWritePossible} finishes the write and tells the subscriber to go on. The stream
  * opens with {@value EventStreamFormat#RETRY} in the first {@code onWritePossible}, and only then is the
  * subscriber attached, so its events follow it.
+ *
+ * <p>Every write outside {@link #onWritePossible} is preceded by an {@code isReady()} on the writing thread, as the
+ * Servlet API asks: Open Liberty enforces it per thread (a write that no {@code isReady()} of its own thread allowed
+ * is refused, SRVE0918E), and the subscriber writes from whichever thread delivers. Bytes the container cannot take
+ * yet wait for {@link #onWritePossible}.
  *
  * <p>Threads. {@code busy} is held from a write until the container has taken it; the subscriber writes only
  * when it is free, and the keep-alive comment goes through the subscriber's queue, so two writes never overlap.
@@ -40,6 +46,8 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
     private final Subscriber subscriber;
     // Held for the retry line until the first onWritePossible writes it.
     private final AtomicBoolean busy = new AtomicBoolean(true);
+    // Bytes a write could not hand over yet (isReady() false), written by onWritePossible; only while busy.
+    private volatile byte[] pending;
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile boolean opened;
     private volatile boolean attached;
@@ -67,8 +75,7 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
         writes++;
         ByteBuffer bytes = messages.framed();
         try {
-            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            if (flushed()) {
+            if (send(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining())) {
                 // Taken at once: the subscriber, which is writing, asks writable() again itself.
                 busy.set(false);
             }
@@ -113,9 +120,18 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
 
     @Override
     public void onWritePossible() throws IOException {
+        // The container calls this when it can take a write, on a thread it allows to write: no isReady() first
+        // (Open Liberty may answer false there and never call again for a stream that wrote nothing yet).
+        byte[] waiting = pending;
         if (!opened) {
             opened = true;
             out.write(RETRY);
+            if (!flushed()) {
+                return;
+            }
+        } else if (waiting != null) {
+            pending = null;
+            out.write(waiting);
             if (!flushed()) {
                 return;
             }
@@ -127,6 +143,20 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
             return;
         }
         free();
+    }
+
+    /**
+     * Hands the container the bytes once its {@code isReady()} on this thread says it may, and flushes them; true when
+     * it has taken them all. False when it has not (kept in {@code pending} if not even written): onWritePossible
+     * follows.
+     */
+    private boolean send(byte[] bytes, int offset, int length) throws IOException {
+        if (!out.isReady()) {
+            pending = Arrays.copyOfRange(bytes, offset, offset + length);
+            return false;
+        }
+        out.write(bytes, offset, length);
+        return flushed();
     }
 
     /** Flushes when the container can take it; false when it has not taken everything yet (onWritePossible follows). */
@@ -153,8 +183,8 @@ final class EventStreamWriter implements Writer, WriteListener, AsyncListener {
     private void sayFarewell(Farewell why) {
         ending = true;
         try {
-            out.write(EventStreamFormat.error(why.reason()).getBytes(StandardCharsets.UTF_8));
-            if (flushed()) {
+            byte[] error = EventStreamFormat.error(why.reason()).getBytes(StandardCharsets.UTF_8);
+            if (send(error, 0, error.length)) {
                 complete();
             }
         } catch (IOException | RuntimeException e) {

@@ -14,7 +14,9 @@ import pgeventserv.access.ChannelName;
 import pgeventserv.access.ChannelPolicy;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
+import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.filter.Filter;
+import pgeventserv.listen.HandshakeSubscriber;
 import pgeventserv.listen.ListenRequest;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
@@ -53,16 +55,19 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
             config.getUserProperties().remove(GRANT);
         }
         if (config.getEndpointClass() == SessionEndpoint.class) {
-            config.getUserProperties().put(SUBSCRIBER,
-                    relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null, Map.of()));
+            Subscriber session = relay().subscribeMany(List.of(), WebSocketFormat.ENVELOPE, null, Map.of());
+            HandshakeSubscriber.made(session);
+            config.getUserProperties().put(SUBSCRIBER, session);
             return;
         }
         String path = request.getRequestURI().getRawPath();
         String channel = ChannelName.fromPathSegment(path.substring(path.lastIndexOf('/') + 1));
         boolean envelope = Envelope.offered(request.getHeaders().get(HandshakeRequest.SEC_WEBSOCKET_PROTOCOL));
         String lastEventId = envelope ? first(request.getParameterMap().get("lastEventId")) : null;
-        config.getUserProperties().put(SUBSCRIBER, relay().subscribe(channel,
-                envelope ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW, lastEventId, filter(request)));
+        Subscriber subscriber = relay().subscribe(channel, envelope ? WebSocketFormat.ENVELOPE : WebSocketFormat.RAW,
+                lastEventId, filter(request));
+        HandshakeSubscriber.made(subscriber);
+        config.getUserProperties().put(SUBSCRIBER, subscriber);
         awaitListen(channel);
     }
 
@@ -136,7 +141,8 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     private NotificationListener listener() {
         NotificationListener l = listener;
         if (l == null) {
-            listener = l = CDI.current().select(NotificationListener.class).get();
+            // The bean itself: a call through its proxy costs a container check on every handshake.
+            listener = l = CDI.current().select(NotificationListener.class).get().direct();
         }
         return l;
     }

@@ -49,6 +49,8 @@ public class Relay {
 
     @Inject
     NotificationListener listener;
+    // The listener bean itself (NotificationListener#direct), asked of its proxy on first use.
+    private volatile NotificationListener direct;
 
     @Inject
     DurableStore durableStore;
@@ -116,7 +118,8 @@ public class Relay {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
-                listener::listen, listener::unlisten, TimeUnit.MILLISECONDS.toNanos(grace));
+                channel -> direct().listen(channel), channel -> direct().unlisten(channel),
+                TimeUnit.MILLISECONDS.toNanos(grace));
         DurableEvents events = durableStore.events();
         DurableReader live = events == null ? null : events.live();
         DurableReader resumes = events == null ? null : events.resumes();
@@ -237,5 +240,13 @@ public class Relay {
         subscriptions.shutdown();
         liveReads.shutdownNow();
         resumeReads.shutdownNow();
+    }
+
+    private NotificationListener direct() {
+        NotificationListener d = direct;
+        if (d == null) {
+            direct = d = listener.direct();
+        }
+        return d;
     }
 }

@@ -4,13 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import pgeventserv.access.ChannelPolicy;
 import pgeventserv.access.OriginPolicy;
 import pgeventserv.auth.Authorizer;
+import pgeventserv.fanout.Event;
+import pgeventserv.fanout.EventIds;
+import pgeventserv.fanout.Fanout;
 import pgeventserv.fanout.Farewell;
+import pgeventserv.fanout.Frame;
+import pgeventserv.fanout.GapNotice;
+import pgeventserv.fanout.Format;
+import pgeventserv.fanout.HistoryLimits;
+import pgeventserv.fanout.Limits;
+import pgeventserv.fanout.Subscriptions;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
@@ -25,6 +42,35 @@ class ListenFilterTest {
     private int passed;
     /** Places taken while the last request that passed went down the chain. */
     private int waitingInChain;
+    /** What the chain does as the handshake: by default nothing (status 0). */
+    private FilterChain handshake = (req, res) -> { };
+    private final List<String> unlistened = new ArrayList<>();
+    private final Subscriptions subscriptions = new Subscriptions(new Limits(10, 1 << 20),
+            new HistoryLimits(0, 0, Duration.ZERO), 10, 10, channel -> CompletableFuture.completedFuture(null),
+            unlistened::add, 0);
+    private final Fanout fanout = new Fanout(subscriptions, new EventIds("test"));
+    /** Each notification's payload as it is, as a raw WebSocket has it. */
+    private static final Format PAYLOADS = new Format() {
+        @Override
+        public String message(Event event) {
+            return event.payload();
+        }
+
+        @Override
+        public String gap(GapNotice gap) {
+            return null;
+        }
+
+        @Override
+        public int framedLength(Frame message) {
+            return message.bytes();
+        }
+
+        @Override
+        public void frame(Frame message, ByteBuffer out) {
+            out.put(message.text().getBytes(StandardCharsets.UTF_8));
+        }
+    };
 
     ListenFilterTest() {
         filter.policy = new ChannelPolicy() {
@@ -83,6 +129,7 @@ class ListenFilterTest {
         filter.doFilter(http.request(), http.response(), (req, res) -> {
             passed++;
             waitingInChain = waits.waiting();
+            handshake.doFilter(req, res);
         });
         return http;
     }
@@ -109,6 +156,32 @@ class ListenFilterTest {
         assertEquals(0, upgrade("listened").status, "a channel LISTENed already needs no wait, and no place");
         assertEquals(2, passed);
         assertEquals(HandshakeWaits.MAX, waitingInChain);
+    }
+
+    @Test
+    void aHandshakeThatFailsAfterItsSubscriberWasMadeGivesBackItsPlaceAtOnce() throws Exception {
+        handshake = (req, res) -> {
+            HandshakeSubscriber.made(subscriptions.subscribe(List.of("fresh"), PAYLOADS, false, null));
+            ((HttpServletResponse) res).setStatus(500);
+        };
+        assertEquals(500, upgrade("fresh").status);
+        assertEquals(0, subscriptions.sessionCount(), "its MaxSessions place is given back at once");
+        fanout.pollEnded();
+        subscriptions.sweep(System.nanoTime() + TimeUnit.SECONDS.toNanos(1), System.currentTimeMillis());
+        assertEquals(List.of("fresh"), unlistened, "its channel is UNLISTENed at the next sweep, as any left");
+    }
+
+    @Test
+    void aHandshakeAnswered101KeepsItsSubscriber() throws Exception {
+        handshake = (req, res) -> {
+            HandshakeSubscriber.made(subscriptions.subscribe(List.of("fresh"), PAYLOADS, false, null));
+            ((HttpServletResponse) res).setStatus(101);
+        };
+        assertEquals(101, upgrade("fresh").status);
+        assertEquals(1, subscriptions.sessionCount());
+        handshake = (req, res) -> ((HttpServletResponse) res).setStatus(500);
+        assertEquals(500, upgrade("other").status);
+        assertEquals(1, subscriptions.sessionCount(), "a later failure on the same thread ends nothing it did not make");
     }
 
     @Test

@@ -59,6 +59,7 @@ public class ListenEndpoint {
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
+        UpgradeRelease.after(session);
         if (session.getUserProperties().get(SubscribeOnHandshake.GRANT) instanceof Grant grant) {
             Authorizer auth = authorizer != null ? authorizer : CDI.current().select(Authorizer.class).get();
             auth.endAtExpiry(grant, subscriber);

@@ -100,6 +100,7 @@ public class SessionEndpoint {
         newChannels = new ClientMessageBudget(System.nanoTime(), maxChannels, NEW_CHANNEL_REFILL_NANOS);
         connection = path.connection(session);
         subscriber.attach(path.writer(connection, subscriber));
+        UpgradeRelease.after(session);
         Authorizer authorizer = this.authorizer != null ? this.authorizer : CDI.current().select(Authorizer.class).get();
         if (authorizer.enabled()) {
             auth = new SessionAuth(authorizer, subscriber,

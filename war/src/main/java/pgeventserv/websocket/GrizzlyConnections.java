@@ -100,7 +100,8 @@ final class GrizzlyConnections {
         return new GrizzlyConnections(webSocketField, tyrus, catalina);
     }
 
-    private static Field field(Class<?> owner, String typeName) throws NoSuchFieldException {
+    /** The first field, up the class hierarchy, whose type has this name, made accessible. */
+    static Field field(Class<?> owner, String typeName) throws NoSuchFieldException {
         for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
             for (Field field : c.getDeclaredFields()) {
                 if (field.getType().getName().equals(typeName)) {

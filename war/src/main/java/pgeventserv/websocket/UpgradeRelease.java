@@ -73,20 +73,20 @@ final class UpgradeRelease {
         private final Method recycle;
 
         Way(Object remote) throws ReflectiveOperationException {
-            webSocket = field(remote.getClass(), "org.glassfish.tyrus.core.TyrusWebSocket");
+            webSocket = GrizzlyConnections.field(remote.getClass(), "org.glassfish.tyrus.core.TyrusWebSocket");
             Object socket = webSocket.get(remote);
-            protocolHandler = field(socket.getClass(), "org.glassfish.tyrus.core.ProtocolHandler");
+            protocolHandler = GrizzlyConnections.field(socket.getClass(), "org.glassfish.tyrus.core.ProtocolHandler");
             Object handler = protocolHandler.get(socket);
-            tyrusWriter = field(handler.getClass(), "org.glassfish.tyrus.spi.Writer");
+            tyrusWriter = GrizzlyConnections.field(handler.getClass(), "org.glassfish.tyrus.spi.Writer");
             Object writer = tyrusWriter.get(handler);
-            upgradeHandler = field(writer.getClass(), "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler");
+            upgradeHandler = GrizzlyConnections.field(writer.getClass(), "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler");
             webConnection = upgradeHandler.getType().getDeclaredMethod("getWebConnection");
             webConnection.setAccessible(true);
             Object connection = webConnection.invoke(upgradeHandler.get(writer));
-            catalinaRequest = field(connection.getClass(), "org.apache.catalina.connector.Request");
+            catalinaRequest = GrizzlyConnections.field(connection.getClass(), "org.apache.catalina.connector.Request");
             coyoteRequest = catalinaRequest.getType().getMethod("getCoyoteRequest");
             Class<?> grizzlyRequest = coyoteRequest.getReturnType();
-            parameters = field(grizzlyRequest, "org.glassfish.grizzly.http.util.Parameters");
+            parameters = GrizzlyConnections.field(grizzlyRequest, "org.glassfish.grizzly.http.util.Parameters");
             Class<?> parametersClass = parameters.getType();
             nameChars = named(parametersClass, "tmpNameC");
             valueChars = named(parametersClass, "tmpValueC");
@@ -121,18 +121,6 @@ final class UpgradeRelease {
                 recycle.invoke(chunk);
                 chars.set(chunk, null);
             }
-        }
-
-        private static Field field(Class<?> owner, String typeName) throws NoSuchFieldException {
-            for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
-                for (Field f : c.getDeclaredFields()) {
-                    if (f.getType().getName().equals(typeName)) {
-                        f.setAccessible(true);
-                        return f;
-                    }
-                }
-            }
-            throw new NoSuchFieldException(owner.getName() + " has no " + typeName + " field");
         }
 
         private static Field named(Class<?> owner, String name) throws NoSuchFieldException {

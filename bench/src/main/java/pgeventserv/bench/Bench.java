@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,7 +153,9 @@ public final class Bench {
             if (options.runs(BenchOptions.Phase.CEILING)) {
                 phase("ceiling throughput", () -> ceilingThroughput("ceiling: pgjdbc LISTEN", "_ceiling"));
                 if (options.runs(BenchOptions.Phase.LATENCY)) {
-                    phase("ceiling latency", this::ceilingLatency);
+                    for (int rate : options.latencyRates()) {
+                        phase("ceiling latency " + rate + "/s", () -> ceilingLatency(rate));
+                    }
                     phase("socket write cost", () -> results.socketWriteMicros = SocketWriteCost.measure(SOCKET_WRITE_COST_SOCKETS,
                             SOCKET_WRITE_COST_BYTES, options.warmupNanos(), options.measureNanos()));
                 }
@@ -172,8 +175,10 @@ public final class Bench {
                 phase("ceiling throughput, again", () -> ceilingThroughput("ceiling, again", "_ceiling_again"));
             }
             if (options.runs(BenchOptions.Phase.LATENCY)) {
-                for (int clients : options.latencyClients()) {
-                    forEachSubject("latency " + clients, s -> latency(s, clients));
+                for (int rate : options.latencyRates()) {
+                    for (int clients : options.latencyClients()) {
+                        forEachSubject("latency " + clients + " x " + rate + "/s", s -> latency(s, clients, rate));
+                    }
                 }
             }
             if (options.runs(BenchOptions.Phase.CROWD)) {
@@ -212,9 +217,13 @@ public final class Bench {
         void run(Subject subject) throws Exception;
     }
 
-    /** The phase once for each server measured, ours first. */
+    /** The phase once for each server measured, ours first unless {@code --target-first}. */
     private void forEachSubject(String name, SubjectPhase phase) {
-        for (Subject subject : subjects) {
+        List<Subject> order = new ArrayList<>(subjects);
+        if (options.targetFirst()) {
+            Collections.reverse(order);
+        }
+        for (Subject subject : order) {
             server = subject.server();
             phase(subjects.size() == 1 ? name : name + ", " + subject.name(), () -> phase.run(subject));
         }
@@ -315,8 +324,8 @@ public final class Bench {
         return Math.max(1_000, Math.min(5_000, 2_000_000 / clients));
     }
 
-    private int latencyCapacity(int clients, int threads) {
-        long expected = (long) options.latencyRate() * (options.durationSeconds() + 2) * clients / threads;
+    private int latencyCapacity(int rate, int clients, int threads) {
+        long expected = (long) rate * (options.durationSeconds() + 2) * clients / threads;
         return (int) Math.min(50_000_000, expected + 10_000);
     }
 
@@ -338,20 +347,20 @@ public final class Bench {
         }
     }
 
-    private void ceilingLatency() throws Exception {
-        String channel = channelPrefix + "_ceiling_latency";
-        CeilingClient ceiling = new CeilingClient(connect(), channel, true, latencyCapacity(1, 1));
+    private void ceilingLatency(int rate) throws Exception {
+        String channel = channelPrefix + "_ceiling_latency_" + rate;
+        CeilingClient ceiling = new CeilingClient(connect(), channel, true, latencyCapacity(rate, 1, 1));
         Producer.Run run;
         long missing;
         CpuMeter cpu = new CpuMeter(server, ceiling, () -> ceiling.recordFrom(EpochMicros.now()));
         GcMeter gc = new GcMeter(server);
         try (Producer producer = producer(channel)) {
-            run = producer.atRate(ceiling, 1, options.latencyRate(), options.warmupNanos(), options.measureNanos(), all(cpu, gc));
+            run = producer.atRate(ceiling, 1, rate, options.warmupNanos(), options.measureNanos(), all(cpu, gc));
             missing = Producer.drain(ceiling, 1, run.sent(), DRAIN_NANOS);
         } finally {
             ceiling.close();
         }
-        results.latency.add(new Results.Latency("ceiling: pgjdbc LISTEN", true, 1, options.latencyRate(),
+        results.latency.add(new Results.Latency("ceiling: pgjdbc LISTEN", true, 1, rate,
                 ceiling.latencies().summary(), missing, ceiling.error() == null ? 0 : 1,
                 note(note(behind(missing), overflow(ceiling.latencies())), ceiling.error()), cpu.share(), gc.during(),
                 HandOffMeter.HandOffs.UNKNOWN));
@@ -483,7 +492,7 @@ public final class Bench {
         }
         double notifications = flat.notificationsInWindow();
         double perNotification = allocated < 0 || notifications <= 0 ? -1 : allocated / notifications;
-        LoadClient timed = new LoadClient(options.clientThreads(), true, latencyCapacity(filtered ? 1 : clients,
+        LoadClient timed = new LoadClient(options.clientThreads(), true, latencyCapacity(options.latencyRate(), filtered ? 1 : clients,
                 options.clientThreads()));
         Producer.Run run;
         long late;
@@ -525,9 +534,9 @@ public final class Bench {
         return id;
     }
 
-    private void latency(Subject subject, int clients) throws Exception {
-        String channel = channelPrefix + "_latency_" + clients;
-        LoadClient load = new LoadClient(options.clientThreads(), true, latencyCapacity(clients, options.clientThreads()));
+    private void latency(Subject subject, int clients, int rate) throws Exception {
+        String channel = channelPrefix + "_latency_" + clients + "_" + rate;
+        LoadClient load = new LoadClient(options.clientThreads(), true, latencyCapacity(rate, clients, options.clientThreads()));
         Producer.Run run;
         long missing;
         CpuMeter cpu = new CpuMeter(server, load, () -> load.recordFrom(EpochMicros.now()));
@@ -535,14 +544,14 @@ public final class Bench {
         HandOffMeter handOffs = new HandOffMeter(server);
         try (Producer producer = producer(channel)) {
             load.open(server.address(), listenPath(subject, channel), clients, UPGRADES_IN_FLIGHT, OPEN_TIMEOUT_MILLIS);
-            run = producer.atRate(load, clients, options.latencyRate(), options.warmupNanos(), options.measureNanos(),
+            run = producer.atRate(load, clients, rate, options.warmupNanos(), options.measureNanos(),
                     all(cpu, gc, handOffs));
             missing = Producer.drain(load, clients, run.sent(), DRAIN_NANOS);
         } finally {
             load.close();
         }
         Latencies samples = load.latencies();
-        results.latency.add(new Results.Latency(subject.name(), false, clients, options.latencyRate(), samples.summary(),
+        results.latency.add(new Results.Latency(subject.name(), false, clients, rate, samples.summary(),
                 missing, load.closedByServer() + load.failed(),
                 note(note(behind(missing), overflow(samples)), load.lastError()), cpu.share(), gc.during(), handOffs.during()));
     }

@@ -12,10 +12,11 @@ import java.util.Set;
 
 /** What {@code scripts/bench} was asked to do; every phase is bounded by these counts and times. */
 record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutClients, int warmupSeconds,
-                    int durationSeconds, List<Integer> latencyClients, int latencyRate, int idleSessions,
+                    int durationSeconds, List<Integer> latencyClients, List<Integer> latencyRates, int idleSessions,
                     int crowdClients, int crowdRate, int channelCount, int clientsPerChannel, int channelsRate,
                     int payloadBytes, int clientThreads, long maxNotifications, int maxMinutes, String label,
-                    Path outputDirectory, Path launcherJar, Target target, boolean onlyTarget, boolean help) {
+                    Path outputDirectory, Path launcherJar, Target target, boolean onlyTarget, boolean targetFirst,
+                    boolean help) {
 
     static final String DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/test";
     /** The resume phase: this many event streams reconnect at once, each this many notifications behind. */
@@ -23,6 +24,11 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
     static final int RESUME_BEHIND = 500;
     /** The filters phase: this many WebSocket clients, each filtering on a tenant of its own, against as many unfiltered. */
     static final int FILTER_CLIENTS = 1000;
+
+    /** The first of {@code --latency-rate}'s rates: the one the filters phase runs at. */
+    int latencyRate() {
+        return latencyRates.get(0);
+    }
 
     /** The phases, in the order they run; {@code --phases} picks some. */
     enum Phase {
@@ -79,12 +85,15 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                                          endpoint), e.g. the original Go pg_eventserv; it must LISTEN on --database
                   --target-pid PID       that server's process, on this machine: its CPU and RSS are read too
                   --only-target          measure the target alone (by default ours runs too, in the same run)
+                  --target-first         in every phase, measure the target before ours (by default ours runs first);
+                                         alternate it over runs, so that neither always has the warmer machine
                   --database URL         PostgreSQL to use (default: $DATABASE_URL, else %s)
                   --clients N,N,...      fan-out phases (WebSocket and SSE), clients on one channel (default 1,100,1000)
                   --warmup S             seconds of warm-up before each measured window (default 3)
                   --duration S           seconds measured per phase (default 10)
                   --latency-clients N,N  clients of each latency phase (default 100,1000)
-                  --latency-rate N       notifications per second in the latency phases (default 1000)
+                  --latency-rate N,N     notifications per second in the latency phases, each rate with each
+                                         --latency-clients count (default 1000; filters run at the first)
                   --idle N               idle sessions for the memory phase, 0 to skip (default 10000)
                   --crowd N              clients on one channel in the crowd phase (default 10000)
                   --crowd-rate N         notifications per second in its latency half (default 100)
@@ -108,7 +117,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         int warmup = 3;
         int duration = 10;
         List<Integer> latencyClients = List.of(100, 1000);
-        int latencyRate = 1000;
+        List<Integer> latencyRates = List.of(1000);
         int idle = 10_000;
         int crowd = 10_000;
         int crowdRate = 100;
@@ -123,18 +132,20 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
         String targetUrl = null;
         long targetPid = 0;
         boolean onlyTarget = false;
+        boolean targetFirst = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "-h", "--help" -> help = true;
                 case "--only-target" -> onlyTarget = true;
+                case "--target-first" -> targetFirst = true;
                 case "--quick" -> {
                     warmup = 1;
                     duration = 3;
                     clients = List.of(1, 10, 100);
                     latencyClients = List.of(10);
-                    latencyRate = 200;
+                    latencyRates = List.of(200);
                     idle = 1000;
                     crowd = 1000;
                     channelCount = 100;
@@ -154,7 +165,7 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                         case "--warmup" -> warmup = number(arg, value, 0, 600);
                         case "--duration" -> duration = number(arg, value, 1, 600);
                         case "--latency-clients" -> latencyClients = counts(arg, value);
-                        case "--latency-rate" -> latencyRate = number(arg, value, 1, 1_000_000);
+                        case "--latency-rate" -> latencyRates = rates(arg, value);
                         case "--idle" -> idle = number(arg, value, 0, 60_000);
                         case "--crowd" -> crowd = number(arg, value, 1, 60_000);
                         case "--crowd-rate" -> crowdRate = number(arg, value, 1, 1_000_000);
@@ -182,17 +193,18 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
                 }
             }
         }
-        if ((targetPid > 0 || onlyTarget) && targetUrl == null) {
-            throw new IllegalArgumentException((onlyTarget ? "--only-target" : "--target-pid") + " goes with --target");
+        if ((targetPid > 0 || onlyTarget || targetFirst) && targetUrl == null) {
+            throw new IllegalArgumentException((onlyTarget ? "--only-target" : targetFirst ? "--target-first" : "--target-pid")
+                    + " goes with --target");
         }
         if ((long) channelCount * perChannel > 60_000) {
             throw new IllegalArgumentException("--channels: at most 60000 clients in all, not " + channelCount * perChannel);
         }
         Target target = targetUrl == null ? null : Target.parse(targetUrl, targetPid);
         Path output = root.resolve("target");
-        return new BenchOptions(database, phases, clients, warmup, duration, latencyClients, latencyRate, idle, crowd,
+        return new BenchOptions(database, phases, clients, warmup, duration, latencyClients, latencyRates, idle, crowd,
                 crowdRate, channelCount, perChannel, channelsRate, payload, threads, maxNotifications, maxMinutes, label,
-                output.resolve("bench"), output.resolve("pg_eventserv.jar"), target, onlyTarget, help);
+                output.resolve("bench"), output.resolve("pg_eventserv.jar"), target, onlyTarget, targetFirst, help);
     }
 
     private static Set<Phase> phases(String value) {
@@ -220,6 +232,14 @@ record BenchOptions(String databaseUrl, Set<Phase> phases, List<Integer> fanOutC
             counts.add(number(option, part.trim(), 1, 20_000));
         }
         return List.copyOf(counts);
+    }
+
+    private static List<Integer> rates(String option, String value) {
+        List<Integer> rates = new ArrayList<>();
+        for (String part : value.split(",")) {
+            rates.add(number(option, part.trim(), 1, 1_000_000));
+        }
+        return List.copyOf(rates);
     }
 
     private static int number(String option, String value, int min, int max) {

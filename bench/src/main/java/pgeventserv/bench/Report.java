@@ -80,6 +80,7 @@ final class Report {
             t.append(String.format("  errors %d%s%n", m.errors(), m.note() == null ? "" : "; note: " + m.note()));
         }
         targets(t);
+        againstTarget(t);
         if (!results.warnings.isEmpty()) {
             t.append(String.format("%nWarnings%n"));
             for (String w : results.warnings) {
@@ -111,7 +112,7 @@ final class Report {
      */
     private void targets(StringBuilder t) {
         List<String> lines = new ArrayList<>();
-        var ceiling = results.ceilingLatency();
+        var ceiling = results.ceilingLatency(1_000);
         for (Results.Latency r : results.latency) {
             if (r.ceiling() || !r.name().equals(Bench.OURS) || ceiling.isEmpty() || r.rate() != 1_000) {
                 continue;
@@ -179,6 +180,86 @@ final class Report {
         for (String line : lines) {
             t.append(line).append('\n');
         }
+    }
+
+    /**
+     * Issue 28's targets against a {@code --target} (the original) in the same run: at 100 clients x 100/s, p50 and
+     * p99 no higher than the target's; at 100 x 1,000/s, p50 no higher; RSS per idle session within 1.2x the
+     * target's. Each one missed says by how much, and why from the listener's figures of the same window.
+     */
+    private void againstTarget(StringBuilder t) {
+        List<String> lines = new ArrayList<>();
+        for (Results.Latency ours : results.latency) {
+            if (ours.ceiling() || !ours.name().equals(Bench.OURS) || ours.clients() != 100
+                    || (ours.rate() != 100 && ours.rate() != 1_000)) {
+                continue;
+            }
+            Optional<Results.Latency> theirs = results.latency.stream()
+                    .filter(l -> l.name().equals(Bench.TARGET) && l.clients() == ours.clients() && l.rate() == ours.rate())
+                    .findFirst();
+            if (theirs.isEmpty() || ours.summary().count() == 0 || theirs.get().summary().count() == 0) {
+                continue;
+            }
+            String load = String.format(Locale.ROOT, "100 x %,d/s", ours.rate());
+            lines.addAll(noHigher(load + " p50 <= --target's", ours, ours.summary().p50(), theirs.get().summary().p50()));
+            if (ours.rate() == 100) {
+                lines.addAll(noHigher(load + " p99 <= --target's", ours, ours.summary().p99(), theirs.get().summary().p99()));
+            }
+        }
+        Optional<Results.Memory> ourMemory = results.memory.stream().filter(m -> m.name().equals(Bench.OURS)).findFirst();
+        Optional<Results.Memory> theirMemory = results.memory.stream().filter(m -> m.name().equals(Bench.TARGET)).findFirst();
+        if (ourMemory.isPresent() && theirMemory.isPresent() && theirMemory.get().rssPerSession() > 0) {
+            double ratio = ourMemory.get().rssPerSession() / theirMemory.get().rssPerSession();
+            lines.add(target("RSS per idle session <= 1.2 x --target's", ratio <= 1.2, String.format(Locale.ROOT,
+                    "%s against %s (%.2fx)", kib(ourMemory.get().rssPerSession()), kib(theirMemory.get().rssPerSession()), ratio)));
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        t.append(String.format("%nTargets against --target (issue 28), this run%n"));
+        for (String line : lines) {
+            t.append(line).append('\n');
+        }
+    }
+
+    private List<String> noHigher(String what, Results.Latency ours, long oursMicros, long theirsMicros) {
+        boolean met = oursMicros <= theirsMicros;
+        List<String> lines = new ArrayList<>();
+        lines.add(target(what, met, String.format(Locale.ROOT, "%s ms against %s ms (%+.2f ms, %.2fx)", millis(oursMicros),
+                millis(theirsMicros), (oursMicros - theirsMicros) / 1000.0, oursMicros / (double) Math.max(1, theirsMicros))));
+        if (!met) {
+            lines.addAll(medianReason(ours, (oursMicros - theirsMicros) / 1000.0));
+        }
+        return lines;
+    }
+
+    /**
+     * Why ours is {@code gapMillis} behind the target, from the same window: a client waits for its place in the
+     * listener's hand-off (all clients written in turn: half of one at the median), and before that for the
+     * notification to reach the listener (the pgjdbc ceiling's latency at the same rate).
+     */
+    private List<String> medianReason(Results.Latency r, double gapMillis) {
+        HandOffMeter.HandOffs h = r.handOffs();
+        if (h == null || !h.known()) {
+            return List.of("    why: not measured (the server gave no hand-off metrics)");
+        }
+        List<String> why = new ArrayList<>();
+        double half = h.meanMillis() / 2;
+        String ceiling = results.ceilingLatency(r.rate()).map(c -> String.format(Locale.ROOT, " (the pgjdbc ceiling: p50 %s ms,"
+                + " p99 %s ms at this rate)", millis(c.summary().p50()), millis(c.summary().p99()))).orElse("");
+        why.add(String.format(Locale.ROOT, "    why: a hand-off (the listener thread writing all %,d clients in turn) took %.2f ms on average"
+                        + " (%.1f us a client write, the plain socket's %.1f us); a client waits for its place in it, %.2f ms at the"
+                        + " median; the rest is the way from PostgreSQL to the listener thread%s", r.clients(), h.meanMillis(),
+                h.microsPerWrite(r.clients()), results.socketWriteMicros, half, ceiling));
+        if (gapMillis <= half) {
+            double needed = h.meanMillis() - 2 * gapMillis;
+            why.add(String.format(Locale.ROOT, "    what it would take: hand-offs of %.2f ms, %.1f us a client write (or the writes spread"
+                    + " over the cores)", needed, needed * 1000 / r.clients()));
+        } else {
+            why.add(String.format(Locale.ROOT, "    what it would take: more than a free hand-off: %.2f ms of the gap come before it",
+                    gapMillis - half));
+        }
+        return why;
     }
 
     /**
@@ -273,7 +354,7 @@ final class Report {
         if (r.ceiling()) {
             return "1.0x";
         }
-        return results.ceilingLatency().filter(c -> c.summary().p99() > 0 && r.summary().p99() >= 0)
+        return results.ceilingLatency(r.rate()).filter(c -> c.summary().p99() > 0 && r.summary().p99() >= 0)
                 .map(c -> String.format(Locale.ROOT, "%.1fx", r.summary().p99() / (double) c.summary().p99())).orElse("-");
     }
 
@@ -391,7 +472,7 @@ final class Report {
                     .add("p50Micros", s.p50()).add("p99Micros", s.p99()).add("maxMicros", s.max())
                     .add("missing", r.missing()).add("errors", r.errors())
                     .add("cpuPercentOfOneCore", cpuJson(r.cpu())).add("serverGc", gcJson(r.gc()));
-            results.ceilingLatency().filter(c -> c.summary().p99() > 0)
+            results.ceilingLatency(r.rate()).filter(c -> c.summary().p99() > 0)
                     .ifPresent(c -> o.add("p99OverCeiling", round3(s.p99() / (double) c.summary().p99())));
             HandOffMeter.HandOffs h = r.handOffs();
             if (h != null && h.known()) {

@@ -86,8 +86,9 @@ final class Results {
                 .max(Comparator.comparingDouble(Throughput::deliveriesPerSecond));
     }
 
-    Optional<Latency> ceilingLatency() {
-        return latency.stream().filter(Latency::ceiling).findFirst();
+    /** The pgjdbc client's latency at this rate, the reference for the relay's rows at the same rate. */
+    Optional<Latency> ceilingLatency(int rate) {
+        return latency.stream().filter(l -> l.ceiling() && l.rate() == rate).findFirst();
     }
 
     /** Whether any row is a {@code --target}'s: then every row says whose it is. */

@@ -163,11 +163,28 @@ class BenchOptionsTest {
     }
 
     @Test
+    void latencyRatesAreAListAndFiltersRunAtTheFirst() {
+        BenchOptions o = parse(Map.of(), "--latency-rate", "100,1000");
+        assertEquals(List.of(100, 1000), o.latencyRates());
+        assertEquals(100, o.latencyRate());
+        assertEquals(List.of(1000), parse(Map.of()).latencyRates());
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--latency-rate", "100,0"));
+    }
+
+    @Test
+    void theTargetRunsFirstOnlyWhenAsked() {
+        assertFalse(parse(Map.of(), "--target", "ws://h:1").targetFirst());
+        assertTrue(parse(Map.of(), "--target", "ws://h:1", "--target-first").targetFirst());
+    }
+
+    @Test
     void targetOptionsNeedATarget() {
         assertEquals("--target-pid goes with --target",
                 assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--target-pid", "12")).getMessage());
         assertEquals("--only-target goes with --target",
                 assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--only-target")).getMessage());
+        assertEquals("--target-first goes with --target",
+                assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--target-first")).getMessage());
         assertEquals(12, parse(Map.of(), "--target", "ws://h:1", "--target-pid", "12").target().pid());
     }
 

@@ -38,6 +38,45 @@ class ReportTest {
         assertTrue(table.contains("the p99 is the ceiling's (4.00 ms) plus 1.8 mean hand-offs"), table);
     }
 
+    /** Ours and the original at 100 x 100/s and 100 x 1,000/s, and their RSS per idle session. */
+    private static Results againstTheOriginal(long ourP50At100) {
+        Results r = new Results();
+        r.latency.add(new Results.Latency(Bench.OURS, false, 100, 100, new Latencies.Summary(100_000, ourP50At100, 9_000, 20_000),
+                0, 0, null, CPU, new GcMeter.Collections(0, 0), new HandOffMeter.HandOffs(1_000, 1.0, 2_000_000, 10_000, 10)));
+        r.latency.add(new Results.Latency(Bench.TARGET, false, 100, 100, new Latencies.Summary(100_000, 2_000, 8_000, 20_000),
+                0, 0, null, CPU, GcMeter.Collections.UNKNOWN, HandOffMeter.HandOffs.UNKNOWN));
+        r.latency.add(new Results.Latency(Bench.OURS, false, 100, 1_000, new Latencies.Summary(1_000_000, 3_000, 9_000, 20_000),
+                0, 0, null, CPU, new GcMeter.Collections(0, 0), HandOffMeter.HandOffs.UNKNOWN));
+        r.latency.add(new Results.Latency(Bench.TARGET, false, 100, 1_000, new Latencies.Summary(1_000_000, 10_000, 70_000, 90_000),
+                0, 0, null, CPU, GcMeter.Collections.UNKNOWN, HandOffMeter.HandOffs.UNKNOWN));
+        r.socketWriteMicros = 6.0;
+        r.memory.add(new Results.Memory(Bench.OURS, 10_000, 100_000_000, 300_000_000, 500_000_000, 800_000_000, 0, null, Map.of()));
+        r.memory.add(new Results.Memory(Bench.TARGET, 10_000, -1, -1, 10_000_000, 300_000_000, 0, null, Map.of()));
+        return r;
+    }
+
+    @Test
+    void againstTheOriginalEachTargetIsMetOrSaysByHowMuchAndWhy() {
+        String table = new Report(againstTheOriginal(4_000)).table();
+        assertTrue(table.contains("Targets against --target (issue 28), this run"), table);
+        assertTrue(table.contains("100 x 100/s p50 <= --target's                        NOT MET  4.00 ms against 2.00 ms (+2.00 ms, 2.00x)"),
+                table);
+        assertTrue(table.contains("100 x 100/s p99 <= --target's                        NOT MET  9.00 ms against 8.00 ms"), table);
+        assertTrue(table.contains("a hand-off (the listener thread writing all 100 clients in turn) took 1.00 ms on average"
+                + " (10.0 us a client write, the plain socket's 6.0 us); a client waits for its place in it, 0.50 ms"), table);
+        assertTrue(table.contains("what it would take: more than a free hand-off: 1.50 ms of the gap come before it"), table);
+        assertTrue(table.contains("100 x 1,000/s p50 <= --target's                      met      3.00 ms against 10.00 ms"), table);
+        assertTrue(table.contains("RSS per idle session <= 1.2 x --target's             met      29.3 KiB against 28.3 KiB (1.03x)"),
+                table);
+    }
+
+    @Test
+    void aMedianBelowTheTargetsIsMet() {
+        String table = new Report(againstTheOriginal(1_900)).table();
+        assertTrue(table.contains("100 x 100/s p50 <= --target's                        met      1.90 ms against 2.00 ms (-0.10 ms, 0.95x)"),
+                table);
+    }
+
     @Test
     void aMissedHeapTargetSaysWhoOwnsTheSessionsBytes() {
         String table = new Report(results()).table();

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.fanout.Counters;
 import pgeventserv.fanout.DurableReader;
@@ -30,6 +31,7 @@ import pgeventserv.fanout.Outage;
 import pgeventserv.fanout.PollEnd;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Subscriptions;
+import pgeventserv.fanout.WriteLanes;
 import pgeventserv.fanout.filter.Filter;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableStore;
@@ -41,6 +43,8 @@ import pgeventserv.postgres.NotificationListener;
  */
 @ApplicationScoped
 public class Relay {
+
+    private static final Logger LOG = Logger.getLogger(Relay.class.getName());
 
     /** Without history there is nothing to come back for: a channel is UNLISTENed soon after its last client. */
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
@@ -112,14 +116,18 @@ public class Relay {
     private ExecutorService resumeReads;
     private ScheduledFuture<?> pings;
     private ScheduledFuture<?> sweeps;
+    private WriteLanes lanes;
 
     @PostConstruct
     void init() {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
+        lanes = WriteLanes.start(writeLanes(), threads);
+        LOG.info(lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes=0)"
+                : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes=N, 0 for none)");
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),
-                TimeUnit.MILLISECONDS.toNanos(grace));
+                TimeUnit.MILLISECONDS.toNanos(grace), lanes);
         DurableEvents events = durableStore.events();
         DurableReader live = events == null ? null : events.live();
         DurableReader resumes = events == null ? null : events.resumes();
@@ -238,8 +246,17 @@ public class Relay {
         }
         sweeps.cancel(false);
         subscriptions.shutdown();
+        lanes.stop();
         liveReads.shutdownNow();
         resumeReads.shutdownNow();
+    }
+
+    /**
+     * How many writer threads take a poll's writes off the listener thread: {@code -Dpgeventserv.writeLanes=N}, by
+     * default as many as the machine has cores; 0 for none (the listener writes every client in turn).
+     */
+    static int writeLanes() {
+        return Math.max(0, Integer.getInteger("pgeventserv.writeLanes", Runtime.getRuntime().availableProcessors()));
     }
 
     private NotificationListener direct() {

@@ -4,9 +4,10 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The writer threads that take one poll's writes off the listener thread, spread over as many threads as asked
- * (by default as many as the machine has cores): each subscriber is given a lane when it is made, round-robin, and
- * keeps it, so its writes stay in order while different subscribers' writes run at once. With none, the listener
- * thread writes every client itself ({@link #NONE}).
+ * (the wiring's {@code -Dpgeventserv.writeLanes}, as many as the machine has cores with {@code cores}): each
+ * subscriber is given a lane when it is made, round-robin, and keeps it, so its writes stay in order while
+ * different subscribers' writes run at once. With none, the listener thread writes every client itself
+ * ({@link #NONE}), the default: measured on a shared 2-core machine, the lanes did not lower the median.
  *
  * <p>The listener thread never waits for a lane: it queues the poll's batch in the subscriber's outbox and puts
  * the outbox on its lane, nothing more. Threads: any.

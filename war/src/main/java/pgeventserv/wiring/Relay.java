@@ -123,7 +123,7 @@ public class Relay {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
         lanes = WriteLanes.start(writeLanes(), threads);
         LOG.info(lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes=0)"
-                : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes=N, 0 for none)");
+                : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),
@@ -252,11 +252,22 @@ public class Relay {
     }
 
     /**
-     * How many writer threads take a poll's writes off the listener thread: {@code -Dpgeventserv.writeLanes=N}, by
-     * default as many as the machine has cores; 0 for none (the listener writes every client in turn).
+     * How many writer threads take a poll's writes off the listener thread: {@code -Dpgeventserv.writeLanes=N}, or
+     * {@code cores} for as many as the machine has. None by default (the listener writes every client in turn):
+     * on a 2-core machine shared with the clients and PostgreSQL they did not lower the median and raised the p99
+     * (docs/benchmarks.md, issue 28).
      */
     static int writeLanes() {
-        return Math.max(0, Integer.getInteger("pgeventserv.writeLanes", Runtime.getRuntime().availableProcessors()));
+        String lanes = System.getProperty("pgeventserv.writeLanes", "0").trim();
+        if (lanes.equals("cores")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            return Math.max(0, Integer.parseInt(lanes));
+        } catch (NumberFormatException e) {
+            LOG.warning("-Dpgeventserv.writeLanes=" + lanes + " is neither a number nor 'cores': no writer threads");
+            return 0;
+        }
     }
 
     private NotificationListener direct() {

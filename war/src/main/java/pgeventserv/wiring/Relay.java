@@ -122,8 +122,8 @@ public class Relay {
     void init() {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
         lanes = WriteLanes.start(writeLanes(), threads);
-        LOG.info(lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes=0)"
-                : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
+        LOG.info(lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes=N or cores for"
+                + " writer threads)" : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),
@@ -257,10 +257,14 @@ public class Relay {
      * on a 2-core machine shared with the clients and PostgreSQL they did not lower the median and raised the p99
      * (docs/benchmarks.md, issue 28).
      */
-    static int writeLanes() {
-        String lanes = System.getProperty("pgeventserv.writeLanes", "0").trim();
+    private static int writeLanes() {
+        return lanesFor(System.getProperty("pgeventserv.writeLanes", "0"), Runtime.getRuntime().availableProcessors());
+    }
+
+    static int lanesFor(String setting, int cores) {
+        String lanes = setting.trim();
         if (lanes.equals("cores")) {
-            return Runtime.getRuntime().availableProcessors();
+            return cores;
         }
         try {
             return Math.max(0, Integer.parseInt(lanes));

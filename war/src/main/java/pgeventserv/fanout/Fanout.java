@@ -111,7 +111,7 @@ public final class Fanout {
         }
         subscriptions.takeAwaiting(retry);
         for (Subscriber s; (s = retry.poll()) != null; ) {
-            s.outbox().drain();
+            s.outbox().retry();
         }
     }
 

@@ -1,6 +1,8 @@
 package pgeventserv.fanout;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,20 +42,54 @@ final class Outbox {
     private final AtomicInteger allowedMessages = new AtomicInteger();
     private final AtomicLong allowedBytes = new AtomicLong();
     private final AtomicInteger wip = new AtomicInteger();
+    /** Where this client's writes are made: null for whoever delivers (the listener thread). */
+    private final WriteLane lane;
+    /**
+     * With a lane: a poll's batch handed over as it is, ahead of everything in the queue (set by the listener
+     * thread only while the queue is empty and the slot free; taken by the drainer), so the batch framed once for
+     * all the channel's clients is written as it is, with no copy of its frames and no queue node.
+     */
+    private volatile Messages handed;
+    /** On its lane's list; see {@link WriteLane#schedule}. */
+    private volatile int scheduled;
+    /** The next outbox on its lane's list; written before the list's compare-and-set publishes it. */
+    Outbox nextScheduled;
+
+    private static final VarHandle SCHEDULED;
+
+    static {
+        try {
+            SCHEDULED = MethodHandles.lookup().findVarHandle(Outbox.class, "scheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Outbox(Subscriber subscriber, Format format, Limits limits, Subscriptions subscriptions) {
         this.subscriber = subscriber;
         this.format = format;
         this.limits = limits;
         this.subscriptions = subscriptions;
+        this.lane = subscriptions.lanes().next();
     }
 
     /**
      * Listener thread, end of a poll: messages put once for every client of the format (a channel's batch), or for
-     * this client alone. The common case (nothing waiting, nobody draining, the writer free) writes them at once.
+     * this client alone. Without a lane, the common case (nothing waiting, nobody draining, the writer free) writes
+     * them at once; with one, they are handed to the lane, which writes them after everything queued before.
      */
     void deliver(Messages messages) {
         if (subscriber.gone()) {
+            return;
+        }
+        if (lane != null) {
+            // Nothing waits before it (a drainer counts frames down only after taking them): the batch goes first.
+            if (handed == null && queuedMessages.get() == 0) {
+                handed = messages;
+            } else {
+                enqueue(messages.frames());
+            }
+            lane.schedule(this);
             return;
         }
         if (subscriber.state() == Subscriber.State.OPEN && queuedMessages.get() == 0 && wip.compareAndSet(0, 1)) {
@@ -96,12 +132,30 @@ final class Outbox {
 
     /** Whether everything queued has been handed to the writer. */
     boolean written() {
-        return queuedMessages.get() == 0;
+        return queuedMessages.get() == 0 && handed == null;
+    }
+
+    /** Put on its lane's list: true when it was not on it. */
+    boolean markScheduled() {
+        return SCHEDULED.compareAndSet(this, 0, 1);
+    }
+
+    void unmarkScheduled() {
+        scheduled = 0;
     }
 
     void drain() {
         if (wip.getAndIncrement() == 0) {
             drainLoop(1);
+        }
+    }
+
+    /** Listener thread: drained again now that its writer may be free, on its lane if it has one. */
+    void retry() {
+        if (lane != null) {
+            lane.schedule(this);
+        } else {
+            drain();
         }
     }
 
@@ -163,10 +217,16 @@ final class Outbox {
 
     private void writeQueued() {
         Writer w = subscriber.writer();
-        while (!queue.isEmpty() && subscriber.state() == Subscriber.State.OPEN) {
+        while ((handed != null || !queue.isEmpty()) && subscriber.state() == Subscriber.State.OPEN) {
             if (!w.writable()) {
                 subscriptions.awaitWritable(subscriber);
                 return;
+            }
+            Messages batch = handed;
+            if (batch != null) {
+                handed = null;
+                write(w, batch);
+                continue;
             }
             ArrayList<Frame> frames = new ArrayList<>();
             int bytes = 0;
@@ -197,6 +257,7 @@ final class Outbox {
     }
 
     private void discardQueued() {
+        handed = null;
         for (Frame f; (f = queue.poll()) != null; ) {
             queuedMessages.decrementAndGet();
             queuedBytes.addAndGet(-f.bytes());

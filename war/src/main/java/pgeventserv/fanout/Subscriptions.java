@@ -29,6 +29,7 @@ public final class Subscriptions {
     private final Counters counters = new Counters();
     private final Queue<Subscriber> awaiting = new ConcurrentLinkedQueue<>();
     private final int maxChannels;
+    private final WriteLanes lanes;
 
     /**
      * @param listen      asks for a channel's LISTEN; the future completes once it is in effect
@@ -37,6 +38,14 @@ public final class Subscriptions {
      */
     public Subscriptions(Limits limits, HistoryLimits historyLimits, int maxSessions, int maxChannels,
             Function<String, CompletableFuture<Void>> listen, Consumer<String> unlisten, long graceNanos) {
+        this(limits, historyLimits, maxSessions, maxChannels, listen, unlisten, graceNanos, WriteLanes.NONE);
+    }
+
+    /** As the other, each subscriber's writes made on one of {@code lanes} (none: by whoever delivers). */
+    public Subscriptions(Limits limits, HistoryLimits historyLimits, int maxSessions, int maxChannels,
+            Function<String, CompletableFuture<Void>> listen, Consumer<String> unlisten, long graceNanos,
+            WriteLanes lanes) {
+        this.lanes = lanes;
         this.limits = limits;
         this.maxChannels = maxChannels;
         this.channels = new Channels(historyLimits, maxChannels, listen, unlisten, graceNanos);
@@ -124,6 +133,10 @@ public final class Subscriptions {
 
     Channels channels() {
         return channels;
+    }
+
+    WriteLanes lanes() {
+        return lanes;
     }
 
     Moves moves() {

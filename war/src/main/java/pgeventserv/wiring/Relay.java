@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import pgeventserv.fanout.Counters;
 import pgeventserv.fanout.DurableReader;
@@ -30,6 +31,7 @@ import pgeventserv.fanout.Outage;
 import pgeventserv.fanout.PollEnd;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.Subscriptions;
+import pgeventserv.fanout.WriteLanes;
 import pgeventserv.fanout.filter.Filter;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableStore;
@@ -41,6 +43,8 @@ import pgeventserv.postgres.NotificationListener;
  */
 @ApplicationScoped
 public class Relay {
+
+    private static final Logger LOG = Logger.getLogger(Relay.class.getName());
 
     /** Without history there is nothing to come back for: a channel is UNLISTENed soon after its last client. */
     static final long UNLISTEN_GRACE_MILLIS = 1_000;
@@ -112,14 +116,18 @@ public class Relay {
     private ExecutorService resumeReads;
     private ScheduledFuture<?> pings;
     private ScheduledFuture<?> sweeps;
+    private WriteLanes lanes;
 
     @PostConstruct
     void init() {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
+        lanes = WriteLanes.start(writeLanes(), threads);
+        LOG.info(lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes=N or cores for"
+                + " writer threads)" : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),
-                TimeUnit.MILLISECONDS.toNanos(grace));
+                TimeUnit.MILLISECONDS.toNanos(grace), lanes);
         DurableEvents events = durableStore.events();
         DurableReader live = events == null ? null : events.live();
         DurableReader resumes = events == null ? null : events.resumes();
@@ -238,8 +246,32 @@ public class Relay {
         }
         sweeps.cancel(false);
         subscriptions.shutdown();
+        lanes.stop();
         liveReads.shutdownNow();
         resumeReads.shutdownNow();
+    }
+
+    /**
+     * How many writer threads take a poll's writes off the listener thread: {@code -Dpgeventserv.writeLanes=N}, or
+     * {@code cores} for as many as the machine has. None by default (the listener writes every client in turn):
+     * on a 2-core machine shared with the clients and PostgreSQL they did not lower the median and raised the p99
+     * (docs/benchmarks.md, issue 28).
+     */
+    private static int writeLanes() {
+        return lanesFor(System.getProperty("pgeventserv.writeLanes", "0"), Runtime.getRuntime().availableProcessors());
+    }
+
+    static int lanesFor(String setting, int cores) {
+        String lanes = setting.trim();
+        if (lanes.equals("cores")) {
+            return cores;
+        }
+        try {
+            return Math.max(0, Integer.parseInt(lanes));
+        } catch (NumberFormatException e) {
+            LOG.warning("-Dpgeventserv.writeLanes=" + lanes + " is neither a number nor 'cores': no writer threads");
+            return 0;
+        }
     }
 
     private NotificationListener direct() {

@@ -390,4 +390,13 @@ class RelayTest {
         assertEquals(List.of(), client.received);
         assertEquals(1, relay.counters().referencesIgnored());
     }
+
+    @Test
+    void writeLanesAreOffUnlessAskedForByNumberOrOnePerCore() {
+        assertEquals(0, Relay.lanesFor("0", 2));
+        assertEquals(3, Relay.lanesFor("3", 2));
+        assertEquals(2, Relay.lanesFor(" cores ", 2));
+        assertEquals(0, Relay.lanesFor("-1", 2));
+        assertEquals(0, Relay.lanesFor("many", 2));
+    }
 }

@@ -89,7 +89,12 @@ class BurstIT {
     /** The most handshakes that may wait for their LISTEN on a worker at once (HandshakeWaits). */
     private static final int PARKED_BOUND = 32;
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * The watch's client: HTTP/1.1, as a load balancer's health check asks (the JDK's default, HTTP/2, would upgrade
+     * its connection to h2c, which no health check does).
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A server the scripts of scripts/servers deployed the WAR on ({@code -Dit.base.url}), or null: our own. */
     private static final String DEPLOYED = System.getProperty("it.base.url");

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -151,11 +152,17 @@ class BurstIT {
         final AtomicInteger notReady = new AtomicInteger();
         final AtomicInteger late = new AtomicInteger();
         final AtomicInteger unanswered = new AtomicInteger();
+        /** When each answer slower than 300 ms or missing was asked, from the watch's start, and how long it took. */
+        final Queue<String> slow = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private final CountDownLatch firstAnswer = new CountDownLatch(1);
+        private final long started = System.nanoTime();
         private final Thread thread = new Thread(this::run, "burst-watch");
 
-        Watch() {
+        /** Starts asking, and returns once the first answer is in: the burst starts on a watch already watching. */
+        Watch() throws InterruptedException {
             thread.start();
+            firstAnswer.await(10, TimeUnit.SECONDS);
         }
 
         private void run() {
@@ -163,7 +170,16 @@ class BurstIT {
             while (running.get()) {
                 long start = System.nanoTime();
                 try {
-                    int status = HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status;
+                    try {
+                        status = HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } finally {
+                        long took = System.nanoTime() - start;
+                        if (took > 300_000_000L) {
+                            slow.add("+" + (start - started) / 1_000_000 + " ms: " + took / 1_000_000 + " ms");
+                        }
+                        firstAnswer.countDown();
+                    }
                     slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
                     answers.incrementAndGet();
                     if (status != 200) {
@@ -189,7 +205,7 @@ class BurstIT {
         String figures() {
             return answers + " answers of " + probe.getPath() + " (" + notReady + " not ready, " + late
                     + " later than " + READY_WITHIN.toMillis() + " ms, " + unanswered + " unanswered), slowest "
-                    + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " ms";
+                    + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " ms" + (slow.isEmpty() ? "" : " " + slow);
         }
     }
 
@@ -380,7 +396,7 @@ class BurstIT {
         AtomicInteger delivered = new AtomicInteger();
         // A multiplexed session asks for its channels one after another: a thread each, 20 in all.
         ExecutorService multiplexed = Executors.newFixedThreadPool(SESSIONS, lowPriority("burst-session"));
-        try (Clients clients = new Clients(); Watch watch = new Watch()) {
+        try (Watch watch = new Watch(); Clients clients = new Clients()) {
             List<CompletableFuture<?>> done = new ArrayList<>();
             for (int i = 0; i < RAW; i++) {
                 String channel = run + "_w" + i;
@@ -455,7 +471,7 @@ class BurstIT {
         AtomicInteger handshakes = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         proxy.cut();
-        try (Clients clients = new Clients(); Watch watch = new Watch()) {
+        try (Watch watch = new Watch(); Clients clients = new Clients()) {
             List<CompletableFuture<?>> done = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 URI uri = URI.create(base + "listen/" + run + "_" + i);

@@ -63,8 +63,9 @@ import pgeventserv.WebSocketClient;
  *
  * <p>The clients are asynchronous (a handful of threads, not one per client) and run at a lower CPU priority than
  * the server and the watch, as clients on other machines would: on a 2-core machine, 820 client threads took half
- * the CPU during the burst, and with the server's own collections that was what made readiness late, not a wait
- * in the server (it answers from the listener's state, and 200 workers leave it one).
+ * the CPU during the burst. The readiness check waits for nothing (it reads the listener's state); what a late
+ * answer waits for is a worker, in the server's first-in, first-out worker queue behind the burst's handshakes,
+ * then its share of the CPU (docs/benchmarks.md has the measures).
  *
  * <p>Parked workers are counted by the server where they park: {@code pg_eventserv_handshakes_parked_most}, the most
  * at once since start, read after each part, so no peak falls between two samples. One thread dump of the server's

@@ -124,11 +124,11 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
             return;
         }
         var listening = relay().listening(channel);
-        if (listening.isDone()) {
-            return;
+        // Counted only when this worker will park: a LISTEN already in effect answers at once.
+        HandshakeWaits parked = listening.isDone() ? null : waits();
+        if (parked != null) {
+            parked.parking();
         }
-        HandshakeWaits parked = waits();
-        parked.parking();
         try {
             listening.get(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -136,7 +136,9 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            parked.unparked();
+            if (parked != null) {
+                parked.unparked();
+            }
         }
     }
 

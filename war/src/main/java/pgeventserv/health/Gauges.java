@@ -65,6 +65,18 @@ public class Gauges {
         return waits.waiting();
     }
 
+    @Gauge(name = "pg_eventserv_handshakes_parked", absolute = true, unit = MetricUnits.NONE,
+            description = "server workers parked by a WebSocket handshake until its channel's LISTEN is in effect")
+    public long handshakesParked() {
+        return waits.parked();
+    }
+
+    @Gauge(name = "pg_eventserv_handshakes_parked_most", absolute = true, unit = MetricUnits.NONE,
+            description = "the most server workers parked at once by WebSocket handshakes for a LISTEN since start")
+    public long handshakesParkedMost() {
+        return waits.mostParked();
+    }
+
     @Gauge(name = "pg_eventserv_handshakes_refused_waiting", absolute = true, unit = MetricUnits.NONE,
             description = "WebSocket handshakes answered 503 because the most allowed were waiting for a LISTEN")
     public long handshakesRefusedWaiting() {

@@ -2,6 +2,7 @@ package pgeventserv.listen;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,6 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code Retry-After: 1} instead of parking another worker. So a burst of fresh channels, or a LISTEN connection
  * that stalls while still marked up, never takes more than {@value #MAX} workers from everything else
  * ({@code /health/ready} included).
+ *
+ * <p>The workers actually parked are counted where they park ({@link #parking}), apart from the places: a wait that
+ * the front door did not see coming would show there, and the most parked at once since start is kept, so a check
+ * reads the peak of a burst without sampling it.
  *
  * <p>Threads: any (the server's request threads take and give back; metrics read).
  */
@@ -22,6 +27,8 @@ public class HandshakeWaits {
 
     private final Semaphore places = new Semaphore(MAX);
     private final LongAdder refused = new LongAdder();
+    private final AtomicInteger parked = new AtomicInteger();
+    private final AtomicInteger mostParked = new AtomicInteger();
 
     /** Takes a place to wait; false (counted) when all are taken. */
     boolean enter() {
@@ -44,5 +51,24 @@ public class HandshakeWaits {
     /** Handshakes answered 503 since start because {@value #MAX} were waiting already. */
     public long refused() {
         return refused.sum();
+    }
+
+    /** A handshake's worker parks until its channel's LISTEN is in effect; {@link #unparked} when it goes on. */
+    public void parking() {
+        mostParked.accumulateAndGet(parked.incrementAndGet(), Math::max);
+    }
+
+    public void unparked() {
+        parked.decrementAndGet();
+    }
+
+    /** Workers parked for a LISTEN now, for {@code pg_eventserv_handshakes_parked}. */
+    public int parked() {
+        return parked.get();
+    }
+
+    /** The most workers parked for a LISTEN at once since start, for {@code pg_eventserv_handshakes_parked_most}. */
+    public int mostParked() {
+        return mostParked.get();
     }
 }

@@ -17,6 +17,7 @@ import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.filter.Filter;
 import pgeventserv.listen.HandshakeSubscriber;
+import pgeventserv.listen.HandshakeWaits;
 import pgeventserv.listen.ListenRequest;
 import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
@@ -41,6 +42,7 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     private volatile NotificationListener listener;
     private volatile SendPath sendPath;
     private volatile Authorizer authorizer;
+    private volatile HandshakeWaits waits;
 
     /**
      * {@code /listen/{channel}}: subscribed to the channel with its filter, resuming after {@code lastEventId} for
@@ -121,13 +123,31 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         if (listener().state() != ListenerState.UP) {
             return;
         }
+        var listening = relay().listening(channel);
+        // Counted only when this worker will park: a LISTEN already in effect answers at once.
+        HandshakeWaits parked = listening.isDone() ? null : waits();
+        if (parked != null) {
+            parked.parking();
+        }
         try {
-            relay().listening(channel).get(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
+            listening.get(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             LOG.warning(() -> "LISTEN " + channel + " did not complete in " + LISTEN_WAIT_SECONDS + " s: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (parked != null) {
+                parked.unparked();
+            }
         }
+    }
+
+    private HandshakeWaits waits() {
+        HandshakeWaits w = waits;
+        if (w == null) {
+            waits = w = CDI.current().select(HandshakeWaits.class).get();
+        }
+        return w;
     }
 
     private Relay relay() {

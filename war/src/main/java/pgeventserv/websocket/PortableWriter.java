@@ -16,11 +16,15 @@ import pgeventserv.fanout.Subscriber;
  * completion sending the next. When the last message of a write is taken the subscriber is told, so its queue
  * drains at the pace of the client, not of the listener's polls.
  *
- * <p>The keep-alive ping goes the same way, between two messages, never while one is in flight: Open Liberty
- * refuses an async send while another write of the session is in progress (its ping is a write too) and reports it
- * to the send's handler, so a ping sent from the scheduler beside a message lost that message and ended the
- * subscriber with the socket left open. A send that fails all the same ends the subscriber and closes the session
- * (1011), so the client reconnects instead of waiting on a socket nothing writes to.
+ * <p>The keep-alive ping never goes beside a message in flight: Open Liberty refuses an async send while another
+ * write of the session is in progress (its ping, written before {@code sendPing} returns, is one) and reports it to
+ * the send's handler, so a ping from the scheduler beside a message lost that message and ended the subscriber with
+ * the socket left open. The scheduler's thread pings only while it runs the send loop itself and nothing is in
+ * flight, and never from a send's completion (Liberty runs that inside its transport's write callback, where a
+ * write of its own left the session's write state stuck: every later write refused, and the client's close waiting
+ * for it forever on a server thread). While a message is in flight at a tick, that message is the check: still the
+ * same one at the next tick means a peer that no longer reads. A send that fails all the same ends the subscriber
+ * and closes the session (1011), so the client reconnects instead of waiting on a socket nothing writes to.
  *
  * <p>{@code pumping} is a trampoline: a completion that the container runs inside {@code sendText} only counts,
  * and the loop already running sends the next message, so a long write never recurses. Whoever runs the loop sends;
@@ -34,7 +38,9 @@ final class PortableWriter extends WebSocketWriter implements SendHandler {
     private final AtomicInteger pumping = new AtomicInteger();
     private volatile boolean idle = true;
     private volatile boolean inFlight;
-    private volatile boolean pingDue;
+    // Counts sends; the keep-alive tick compares it to tell a stuck send from a new one (scheduler thread only).
+    private volatile long sends;
+    private long sendsAtLastTick = -1;
     private List<Frame> frames;
     private int next;
 
@@ -56,15 +62,29 @@ final class PortableWriter extends WebSocketWriter implements SendHandler {
         pump();
     }
 
-    /** False while the last ping is unanswered; else a ping goes out as soon as no message is in flight. */
+    /**
+     * A ping while nothing is in flight and no other thread runs the send loop (it is this thread's then, so nothing
+     * is sent beside the ping); false while the previous ping is unanswered, or the send in flight at the last tick
+     * still is.
+     */
     @Override
     public boolean keepAlive() {
-        if (!connection.pingDue()) {
-            return false;
+        if (!pumping.compareAndSet(0, 1)) {
+            // Another thread is sending or completing a send right now: the session writes; ping at the next tick.
+            sendsAtLastTick = -1;
+            return true;
         }
-        pingDue = true;
-        pump();
-        return true;
+        boolean alive;
+        if (inFlight) {
+            long s = sends;
+            alive = s != sendsAtLastTick;
+            sendsAtLastTick = s;
+        } else {
+            sendsAtLastTick = -1;
+            alive = connection.ping();
+        }
+        drain();
+        return alive;
     }
 
     @Override
@@ -80,19 +100,19 @@ final class PortableWriter extends WebSocketWriter implements SendHandler {
     }
 
     private void pump() {
-        if (pumping.getAndIncrement() != 0) {
-            return;
+        if (pumping.getAndIncrement() == 0) {
+            drain();
         }
+    }
+
+    /** The send loop, entered with {@code pumping} taken (1) by this thread; leaves it at 0. */
+    private void drain() {
         int missed = 1;
         do {
             if (!inFlight) {
-                if (pingDue) {
-                    pingDue = false;
-                    // Liberty writes a ping before sendPing returns; Tyrus and Undertow queue it behind their writes.
-                    connection.sendPing();
-                }
                 if (frames != null && next < frames.size()) {
                     inFlight = true;
+                    sends++;
                     send(frames.get(next++).text());
                 } else if (!idle) {
                     frames = null;

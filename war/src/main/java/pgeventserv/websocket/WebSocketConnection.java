@@ -31,31 +31,16 @@ final class WebSocketConnection {
 
     /** Pings unless the previous ping is unanswered; false then. */
     boolean ping() {
-        if (!pingDue()) {
-            return false;
-        }
-        sendPing();
-        return true;
-    }
-
-    /**
-     * Whether a ping is to go out now: false while the previous one is unanswered (the peer is gone), else true, and
-     * the next call waits for the pong. The caller then sends it with {@link #sendPing}, where it may.
-     */
-    boolean pingDue() {
         if (awaitingPong) {
             return false;
         }
         awaitingPong = true;
-        return true;
-    }
-
-    void sendPing() {
         try {
             session.getAsyncRemote().sendPing(PING.duplicate());
         } catch (IOException | RuntimeException e) {
             // The session is closing; its @OnClose ends the subscriber.
         }
+        return true;
     }
 
     void ponged() {

@@ -79,6 +79,9 @@ final class PortableWriter extends WebSocketWriter implements SendHandler {
             long s = sends;
             alive = s != sendsAtLastTick;
             sendsAtLastTick = s;
+            if (!alive) {
+                LOG.fine(() -> "send " + s + " of session " + connection.session().getId() + " still in flight");
+            }
         } else {
             sendsAtLastTick = -1;
             alive = connection.ping();
@@ -128,9 +131,11 @@ final class PortableWriter extends WebSocketWriter implements SendHandler {
         try {
             connection.session().getAsyncRemote().sendText(text, this);
         } catch (RuntimeException e) {
-            // The session closed under us.
+            // The session closed under us, or the container refused the send without telling the handler.
+            LOG.log(Level.FINE, "a send was refused; closing the session", e);
             inFlight = false;
             subscriber.end();
+            connection.close(new Farewell(Farewell.INTERNAL_ERROR, "a send failed"));
         }
     }
 }

@@ -38,7 +38,9 @@ final class WebSocketConnection {
         try {
             session.getAsyncRemote().sendPing(PING.duplicate());
         } catch (IOException | RuntimeException e) {
-            // The session is closing; its @OnClose ends the subscriber.
+            // The session is closing (its @OnClose ends the subscriber), or, on Open Liberty, another write of the
+            // session is still in progress: the ping stays unanswered, and the next tick closes the session.
+            LOG.log(Level.FINE, "ping of session " + session.getId() + " refused", e);
         }
         return true;
     }

@@ -20,11 +20,10 @@ import pgeventserv.fanout.Subscriber;
  * write of the session is in progress (its ping, written before {@code sendPing} returns, is one) and reports it to
  * the send's handler, so a ping from the scheduler beside a message lost that message and ended the subscriber with
  * the socket left open. The scheduler's thread pings only while it runs the send loop itself and nothing is in
- * flight, and never from a send's completion (Liberty runs that inside its transport's write callback, where a
- * write of its own left the session's write state stuck: every later write refused, and the client's close waiting
- * for it forever on a server thread). While a message is in flight at a tick, that message is the check: still the
- * same one at the next tick means a peer that no longer reads. A send that fails all the same ends the subscriber
- * and closes the session (1011), so the client reconnects instead of waiting on a socket nothing writes to.
+ * flight, so a ping (written before {@code sendPing} returns on Liberty) never waits for a completion or races one.
+ * While a message is in flight at a tick, that message is the check: still the same one at the next tick means a
+ * peer that no longer reads. A send that fails all the same ends the subscriber and closes the session (1011), so
+ * the client reconnects instead of waiting on a socket nothing writes to.
  *
  * <p>{@code pumping} is a trampoline: a completion that the container runs inside {@code sendText} only counts,
  * and the loop already running sends the next message, so a long write never recurses. Whoever runs the loop sends;

@@ -12,6 +12,8 @@ public record Farewell(int code, String reason) {
     public static final int POLICY_VIOLATION = 1008;
     /** The client or the server is overloaded: too slow a reader, too many sessions. */
     public static final int TRY_AGAIN_LATER = 1013;
+    /** The server could not go on with the session (a send failed): the client reconnects. */
+    public static final int INTERNAL_ERROR = 1011;
 
     static final Farewell SHUTTING_DOWN = new Farewell(GOING_AWAY, "server shutting down");
 }

@@ -14,7 +14,7 @@ import pgeventserv.fanout.Farewell;
 final class WebSocketConnection {
 
     private static final Logger LOG = Logger.getLogger(WebSocketConnection.class.getName());
-    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'p', 'g'}).asReadOnlyBuffer();
+    private static final byte[] PING = {'p', 'g'};
 
     private final Session session;
     private final Executor executor;
@@ -36,9 +36,14 @@ final class WebSocketConnection {
         }
         awaitingPong = true;
         try {
-            session.getAsyncRemote().sendPing(PING.duplicate());
+            // A fresh writable buffer each time: Open Liberty's transport asks a ping's buffer for its array, and a
+            // read-only one threw ReadOnlyBufferException there after the session's write state was taken, so every
+            // later write of that session was refused and its close waited for good on a server thread.
+            session.getAsyncRemote().sendPing(ByteBuffer.wrap(PING.clone()));
         } catch (IOException | RuntimeException e) {
-            // The session is closing; its @OnClose ends the subscriber.
+            // The session is closing (its @OnClose ends the subscriber), or, on Open Liberty, another write of the
+            // session is still in progress: the ping stays unanswered, and the next tick closes the session.
+            LOG.log(Level.FINE, "ping of session " + session.getId() + " refused", e);
         }
         return true;
     }

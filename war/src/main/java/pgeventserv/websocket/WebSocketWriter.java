@@ -13,7 +13,7 @@ abstract class WebSocketWriter implements Writer {
     }
 
     @Override
-    public final boolean keepAlive() {
+    public boolean keepAlive() {
         return connection.ping();
     }
 

@@ -249,14 +249,15 @@ final class Report {
                 + " p99 %s ms at this rate)", millis(c.summary().p50()), millis(c.summary().p99()))).orElse("");
         why.add(String.format(Locale.ROOT, "    why: a hand-off (the listener thread writing all %,d clients in turn) took %.2f ms on average"
                         + " (%.1f us a client write, the plain socket's %.1f us); a client waits for its place in it, %.2f ms at the"
-                        + " median; the rest is the way from PostgreSQL to the listener thread%s", r.clients(), h.meanMillis(),
+                        + " median; the rest is outside the hand-off: from PostgreSQL to the listener thread%s and from the socket to"
+                        + " the client", r.clients(), h.meanMillis(),
                 h.microsPerWrite(r.clients()), results.socketWriteMicros, half, ceiling));
         if (gapMillis <= half) {
             double needed = h.meanMillis() - 2 * gapMillis;
             why.add(String.format(Locale.ROOT, "    what it would take: hand-offs of %.2f ms, %.1f us a client write (or the writes spread"
                     + " over the cores)", needed, needed * 1000 / r.clients()));
         } else {
-            why.add(String.format(Locale.ROOT, "    what it would take: more than a free hand-off: %.2f ms of the gap come before it",
+            why.add(String.format(Locale.ROOT, "    what it would take: more than a free hand-off: %.2f ms of the gap are outside it",
                     gapMillis - half));
         }
         return why;
@@ -279,7 +280,8 @@ final class Report {
         double microsNeeded = handOffMillisNeeded * 1000 / r.clients();
         if (!Double.isNaN(socketWriteMicros)) {
             why.add(String.format(Locale.ROOT, "    a plain loopback socket write costs %.1f us on this machine (socket write cost, this run): of"
-                    + " the relay's %.1f us, %.1f us are the layers above the socket (Tyrus, Catalina and Grizzly buffers)",
+                    + " the relay's %.1f us, %.1f us are above the socket as the plain client writes it (the relay's work per client, the"
+                    + " server's write path, and waiting for a core: docs/benchmarks.md)",
                     socketWriteMicros, writeMicros, Math.max(0, writeMicros - socketWriteMicros)));
         }
         String floor = Double.isNaN(socketWriteMicros) || socketWriteMicros <= microsNeeded ? ""

@@ -28,7 +28,7 @@ class ReportTest {
         assertTrue(table.contains("100 x 1,000/s p50 <= ceiling p50 + 0.3 ms            NOT MET  3.70 ms against 1.80 ms"), table);
         assertTrue(table.contains("a hand-off took 2.00 ms on average (20.0 us a client write, 4.0 notifications a poll),"
                 + " the thread busy 50 % of the window"), table);
-        assertTrue(table.contains("of the relay's 20.0 us, 10.0 us are the layers above the socket"), table);
+        assertTrue(table.contains("of the relay's 20.0 us, 10.0 us are above the socket as the plain client writes it"), table);
         assertTrue(table.contains("what it would take: hand-offs of 0.30 ms, 3.0 us a client write; below the plain socket's 10.0 us"), table);
     }
 
@@ -64,7 +64,7 @@ class ReportTest {
         assertTrue(table.contains("100 x 100/s p99 <= --target's                        NOT MET  9.00 ms against 8.00 ms"), table);
         assertTrue(table.contains("a hand-off (the listener thread writing all 100 clients in turn) took 1.00 ms on average"
                 + " (10.0 us a client write, the plain socket's 6.0 us); a client waits for its place in it, 0.50 ms"), table);
-        assertTrue(table.contains("what it would take: more than a free hand-off: 1.50 ms of the gap come before it"), table);
+        assertTrue(table.contains("what it would take: more than a free hand-off: 1.50 ms of the gap are outside it"), table);
         assertTrue(table.contains("100 x 1,000/s p50 <= --target's                      met      3.00 ms against 10.00 ms"), table);
         assertTrue(table.contains("RSS per idle session <= 1.2 x --target's             met      29.3 KiB against 28.3 KiB (1.03x)"),
                 table);

@@ -122,8 +122,12 @@ public class Relay {
     void init() {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
         lanes = WriteLanes.start(writeLanes(), threads);
-        LOG.info(lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes=N or cores for"
-                + " writer threads)" : "clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
+        // The default needs no line of its own: a start prints at most five up to "ready".
+        if (lanes.count() == 0) {
+            LOG.fine("the listener thread writes every client (-Dpgeventserv.writeLanes=N or cores for writer threads)");
+        } else {
+            LOG.info("clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
+        }
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),

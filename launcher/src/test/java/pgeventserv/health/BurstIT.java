@@ -504,8 +504,10 @@ class BurstIT {
                             }));
                 }
             }
-            // A parked handshake waits 5 s for a LISTEN the stalled connection never answers: halfway, they all wait.
-            Thread.sleep(2_500);
+            // A parked handshake waits 5 s for a LISTEN the stalled connection never answers: the dump is taken once
+            // the server counts the bound parked at once, while they wait.
+            Eventually.within(WAIT, PARKED_BOUND + " workers parked at once",
+                    () -> Scrape.metric(base, "pg_eventserv_handshakes_parked") >= PARKED_BOUND);
             int inDump = parkedInThreadDump();
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
             Eventually.within(WAIT, "readiness reports the stall", () -> server.get("/health/ready").status() == 503);

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import pgeventserv.Eventually;
 import pgeventserv.LaunchedServer;
+import pgeventserv.RawHttp;
+import pgeventserv.Scrape;
 import pgeventserv.SilentProxy;
 import pgeventserv.TestDatabase;
 import pgeventserv.WebSocketClient;
@@ -41,9 +43,14 @@ class SilentNetworkCutIT {
             assertEquals("before the cut", client.next(WAIT));
 
             proxy.cut();
-            // Readiness falls first, when the canary is overdue; the connection is given up when its round trip
-            // runs into the network timeout.
-            Eventually.within(DETECT, "readiness goes down", () -> server.get("/health/ready").status() == 503);
+            // Readiness falls first, when the canary's round trip has gone unanswered for 2 s (the connection still
+            // up, but stalled); the connection is given up when that round trip runs into the network timeout.
+            Eventually.within(DETECT, "readiness goes down, reporting the stall", () -> {
+                RawHttp.Response ready = server.get("/health/ready");
+                String data = ready.body().replaceAll("\\s", "");
+                return ready.status() == 503 && data.contains("\"stalled\":true") && data.contains("\"state\":\"UP\"")
+                        && Scrape.metric(server.base(), "pg_eventserv_listener_stalled") == 1;
+            });
             Eventually.within(DETECT, "the connection is reported lost",
                     () -> server.log().contains("LISTEN connection lost"));
 

@@ -77,6 +77,12 @@ public class Gauges {
         return waits.mostParked();
     }
 
+    @Gauge(name = "pg_eventserv_handshakes_parkings", absolute = true, unit = MetricUnits.NONE,
+            description = "WebSocket handshakes that parked a server worker for their channel's LISTEN since start")
+    public long handshakesParkings() {
+        return waits.parkings();
+    }
+
     @Gauge(name = "pg_eventserv_handshakes_refused_waiting", absolute = true, unit = MetricUnits.NONE,
             description = "WebSocket handshakes answered 503 because the most allowed were waiting for a LISTEN")
     public long handshakesRefusedWaiting() {
@@ -129,6 +135,12 @@ public class Gauges {
             description = "times the LISTEN connection came back after being down (monotonic)")
     public long reconnects() {
         return listener.reconnects();
+    }
+
+    @Gauge(name = "pg_eventserv_listener_stalled", absolute = true, unit = MetricUnits.NONE,
+            description = "1 while the LISTEN connection is up but has left a round trip unanswered for over 2 s")
+    public long listenerStalled() {
+        return listener.stalled() ? 1 : 0;
     }
 
     @Gauge(name = "pg_eventserv_listener_handoffs", absolute = true, unit = MetricUnits.NONE,

@@ -25,6 +25,7 @@ public class ReadinessCheck implements HealthCheck {
             NotificationListener l = listener();
             return response.status(l.ready())
                     .withData("state", l.state().name())
+                    .withData("stalled", l.stalled())
                     .withData("canaryRoundTripSeconds", String.valueOf(l.canaryRoundTripSeconds()))
                     .build();
         } catch (RuntimeException e) {

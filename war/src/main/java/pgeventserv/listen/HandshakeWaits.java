@@ -29,6 +29,7 @@ public class HandshakeWaits {
     private final LongAdder refused = new LongAdder();
     private final AtomicInteger parked = new AtomicInteger();
     private final AtomicInteger mostParked = new AtomicInteger();
+    private final LongAdder parkings = new LongAdder();
 
     /** Takes a place to wait; false (counted) when all are taken. */
     boolean enter() {
@@ -55,6 +56,7 @@ public class HandshakeWaits {
 
     /** A handshake's worker parks until its channel's LISTEN is in effect; {@link #unparked} when it goes on. */
     public void parking() {
+        parkings.increment();
         mostParked.accumulateAndGet(parked.incrementAndGet(), Math::max);
     }
 
@@ -65,6 +67,11 @@ public class HandshakeWaits {
     /** Workers parked for a LISTEN now, for {@code pg_eventserv_handshakes_parked}. */
     public int parked() {
         return parked.get();
+    }
+
+    /** Handshakes that parked a worker for a LISTEN since start, for {@code pg_eventserv_handshakes_parkings}. */
+    public long parkings() {
+        return parkings.sum();
     }
 
     /** The most workers parked for a LISTEN at once since start, for {@code pg_eventserv_handshakes_parked_most}. */

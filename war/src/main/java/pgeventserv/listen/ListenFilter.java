@@ -19,7 +19,6 @@ import pgeventserv.auth.Grant;
 import pgeventserv.auth.Rejected;
 import pgeventserv.auth.Tokens;
 import pgeventserv.fanout.filter.Filter;
-import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
 
@@ -171,11 +170,11 @@ public class ListenFilter extends HttpFilter {
     /**
      * Whether the handshake will hold this thread until its channel's LISTEN is in effect (see
      * {@link pgeventserv.websocket.SubscribeOnHandshake}): a WebSocket on one channel not LISTENed yet, while the
-     * connection is up. Event streams go async instead; a multiplexed session waits for nothing at its handshake.
+     * connection is up and answering. Event streams go async instead; a multiplexed session waits for nothing at its handshake.
      */
     private boolean waitsForListen(ListenRequest listen) {
         return listen.kind() == ListenRequest.Kind.WEBSOCKET && listen.channels().size() == 1
-                && listener().state() == ListenerState.UP && !relay.listened(listen.channels().get(0));
+                && listener().listensPromptly() && !relay.listened(listen.channels().get(0));
     }
 
     /**

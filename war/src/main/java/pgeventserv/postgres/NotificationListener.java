@@ -78,6 +78,7 @@ public class NotificationListener {
     private final Canary canary = new Canary();
     private final ListenerStatus status = new ListenerStatus();
     private final ListenerMeter meter = new ListenerMeter();
+    private final StallWatch stall = new StallWatch();
     private final DriverNotifications.Receiver receiver = this::received;
     private Thread thread;
 
@@ -144,9 +145,27 @@ public class NotificationListener {
         return status.state();
     }
 
-    /** Ready: the LISTEN connection is up and a canary came back recently. */
+    /** Ready: the LISTEN connection is up, answers, and a canary came back recently. */
     public boolean ready() {
-        return status.state() == ListenerState.UP && canary.healthy(System.nanoTime());
+        long now = System.nanoTime();
+        return status.state() == ListenerState.UP && !stall.stalled(now) && canary.healthy(now);
+    }
+
+    /**
+     * Up, with a round trip in flight unanswered for longer than {@link StallWatch#STALLED_AFTER_NANOS}: the
+     * connection looks open and answers nothing. It fails at its network timeout and the listener reconnects.
+     */
+    public boolean stalled() {
+        return state() == ListenerState.UP && stall.stalled(System.nanoTime());
+    }
+
+    /**
+     * Whether a LISTEN asked for now is expected within a round trip: the connection is up and answering. Only then
+     * is it worth waiting for; otherwise the channel is LISTENed when the connection comes (back), and clients are
+     * told of the gap then.
+     */
+    public boolean listensPromptly() {
+        return state() == ListenerState.UP && !stalled();
     }
 
     /** Alive: the listener thread runs (or was stopped on purpose). */
@@ -200,7 +219,7 @@ public class NotificationListener {
                     backoff.reset();
                     firstAttempt.countDown();
                 }
-                requests.apply(connection::execute);
+                requests.apply(this::execute);
                 sendCanaryIfDue();
                 poll();
             } catch (SQLException | NamingException | RuntimeException e) {
@@ -232,10 +251,10 @@ public class NotificationListener {
             List<String> all = new ArrayList<>(sql.size() + 1);
             all.add(canaryListen);
             all.addAll(sql);
-            connection.execute(all);
+            execute(all);
         });
         if (requests.wantedCount() == 0) {
-            connection.execute(List.of(canaryListen));
+            execute(List.of(canaryListen));
         }
         if (status.down()) {
             // Sessions that subscribed or stayed open while the connection was down have missed notifications.
@@ -250,7 +269,22 @@ public class NotificationListener {
     private void sendCanaryIfDue() throws SQLException {
         long now = System.nanoTime();
         if (canary.due(now)) {
-            connection.notify(canary.channel(), canary.send(now));
+            stall.started(now);
+            try {
+                connection.notify(canary.channel(), canary.send(now));
+            } finally {
+                stall.ended();
+            }
+        }
+    }
+
+    /** Statements in one round trip, timed by the {@link StallWatch} while they are out. */
+    private void execute(List<String> sql) throws SQLException {
+        stall.started(System.nanoTime());
+        try {
+            connection.execute(sql);
+        } finally {
+            stall.ended();
         }
     }
 

@@ -19,7 +19,6 @@ import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.filter.Filter;
 import pgeventserv.listen.ListenRequest;
 import pgeventserv.listen.Refusal;
-import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
 
@@ -168,11 +167,11 @@ public class EventStreamServlet extends HttpServlet {
 
     /**
      * Completes once every channel is LISTENed, or after {@value #LISTEN_WAIT_SECONDS} s (exceptionally); at once
-     * while the connection is connecting or down: the channels are LISTENed when it comes (back), and the stream is
+     * while the connection is connecting, down or stalled: the channels are LISTENed when it comes (back), and the stream is
      * told of the gap.
      */
     private CompletableFuture<Void> listened(List<String> channels) {
-        if (listener().state() != ListenerState.UP) {
+        if (!listener().listensPromptly()) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<?>[] listening = channels.stream().map(relay::listening).toArray(CompletableFuture[]::new);

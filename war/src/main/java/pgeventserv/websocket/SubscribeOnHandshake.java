@@ -19,7 +19,6 @@ import pgeventserv.fanout.filter.Filter;
 import pgeventserv.listen.HandshakeSubscriber;
 import pgeventserv.listen.HandshakeWaits;
 import pgeventserv.listen.ListenRequest;
-import pgeventserv.postgres.ListenerState;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
 
@@ -35,7 +34,9 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     /** The {@link Grant} the front door admitted the connection with; absent without authentication. */
     static final String GRANT = "pgeventserv.grant";
     private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
-    private static final long LISTEN_WAIT_SECONDS = 5;
+    private static final long LISTEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How often a parked handshake looks whether the connection has stalled meanwhile. */
+    private static final long STALL_CHECK_MILLIS = 100;
 
     // Looked up once: the configurator is shared by every handshake, and a CDI lookup per handshake costs.
     private volatile Relay relay;
@@ -112,15 +113,17 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     }
 
     /**
-     * Waits for the LISTEN only while the connection is up: then it follows within a round trip. While the
-     * listener is connecting or down, an HTTP worker parked here could wait seconds, and a storm of handshakes
-     * would park them all (health checks included); the channel is LISTENed when the connection comes (back), and
-     * clients that can be told of the gap are told then. Even while it is up, at most
-     * {@link pgeventserv.listen.HandshakeWaits} handshakes get this far to wait: the front door answers the others
-     * 503, so a LISTEN connection that stalls while marked up parks a few workers, not all.
+     * Waits for the LISTEN only while the connection is up and answering: then it follows within a round trip.
+     * While the listener is connecting, down or stalled (a round trip unanswered for seconds), an HTTP worker parked
+     * here could wait seconds, and a storm of handshakes would park them all (health checks included); the channel
+     * is LISTENed when the connection comes (back), and clients that can be told of the gap are told then. A
+     * handshake already parked when the connection stalls goes on within {@value #STALL_CHECK_MILLIS} ms of it being
+     * known. Even while the connection is up, at most {@link pgeventserv.listen.HandshakeWaits} handshakes get this
+     * far to wait: the front door answers the others 503.
      */
     private void awaitListen(String channel) {
-        if (listener().state() != ListenerState.UP) {
+        NotificationListener l = listener();
+        if (!l.listensPromptly()) {
             return;
         }
         var listening = relay().listening(channel);
@@ -129,10 +132,26 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         if (parked != null) {
             parked.parking();
         }
+        long start = System.nanoTime();
         try {
-            listening.get(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warning(() -> "LISTEN " + channel + " did not complete in " + LISTEN_WAIT_SECONDS + " s: " + e);
+            while (true) {
+                try {
+                    listening.get(STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    if (!l.listensPromptly()) {
+                        LOG.fine(() -> "LISTEN " + channel + ": the connection stalled or went down; opening without waiting");
+                        return;
+                    }
+                    if (System.nanoTime() - start > LISTEN_WAIT_NANOS) {
+                        LOG.warning(() -> "LISTEN " + channel + " did not complete in "
+                                + TimeUnit.NANOSECONDS.toSeconds(LISTEN_WAIT_NANOS) + " s");
+                        return;
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            LOG.warning(() -> "LISTEN " + channel + " failed: " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

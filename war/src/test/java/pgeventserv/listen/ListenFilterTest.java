@@ -38,6 +38,7 @@ class ListenFilterTest {
     private final HandshakeWaits waits = new HandshakeWaits();
     private final ListenFilter filter = new ListenFilter();
     private boolean listened;
+    private boolean stalled;
     private boolean room = true;
     private int passed;
     /** Places taken while the last request that passed went down the chain. */
@@ -117,6 +118,11 @@ class ListenFilterTest {
             public ListenerState state() {
                 return ListenerState.UP;
             }
+
+            @Override
+            public boolean stalled() {
+                return stalled;
+            }
         };
         filter.waits = waits;
     }
@@ -156,6 +162,17 @@ class ListenFilterTest {
         assertEquals(0, upgrade("listened").status, "a channel LISTENed already needs no wait, and no place");
         assertEquals(2, passed);
         assertEquals(HandshakeWaits.MAX, waitingInChain);
+    }
+
+    @Test
+    void whileTheListenConnectionIsStalledAHandshakeTakesNoPlaceToWaitAndIsNeverRefusedForOne() throws Exception {
+        stalled = true;
+        for (int i = 0; i < HandshakeWaits.MAX; i++) {
+            waits.enter();
+        }
+        assertEquals(0, upgrade("fresh").status);
+        assertEquals(1, passed, "let through although every place is taken");
+        assertEquals(HandshakeWaits.MAX, waitingInChain, "holding none of them");
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -47,9 +46,7 @@ import pgeventserv.WebSocketClient;
  */
 class ClusterPlainResumeIT {
 
-    // One directory per run (the two test executions each run it under -Dit.test): its instances' logs stay.
-    private static final ClusterScript CLUSTER =
-            new ClusterScript(Path.of("target/cluster-plain-resume-it-" + ProcessHandle.current().pid()).toAbsolutePath());
+    private static final ClusterScript CLUSTER = ClusterScript.perRun("cluster-plain-resume-it");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int FRONT = CLUSTER.front;
     private static final int CLIENTS_EACH = 50;
@@ -60,17 +57,9 @@ class ClusterPlainResumeIT {
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
     private static final String RUN_HEADER = "Event-Id-Run";
 
-    private static DurableDatabase db;
-
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            CLUSTER.stop();
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        CLUSTER.stopWithDatabase();
     }
 
     /** A notification (id and payload) or a gap (its reason) as a client read it. */
@@ -199,10 +188,7 @@ class ClusterPlainResumeIT {
 
     @Test
     void clientsResumePlainEventsOnTheirInstanceAndOnlyAKilledInstancesClientsGetAGapForThem() throws Exception {
-        db = DurableDatabase.start();
-        db.installFresh();
-        ClusterScript.Run started = CLUSTER.start(3, db.url());
-        assertEquals(0, started.exit(), started.output());
+        DurableDatabase db = CLUSTER.startOnDurableDatabase(3);
         URL front = CLUSTER.front();
 
         // Which instance is which run: each names it on every stream it answers.

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,9 +35,7 @@ import pgeventserv.WebSocketClient;
  */
 class ClusterResumeIT {
 
-    // One directory per run (the two test executions each run it): its instances' logs stay for a failure.
-    private static final ClusterScript CLUSTER =
-            new ClusterScript(Path.of("target/cluster-resume-it-" + ProcessHandle.current().pid()).toAbsolutePath());
+    private static final ClusterScript CLUSTER = ClusterScript.perRun("cluster-resume-it");
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int FRONT = CLUSTER.front;
     private static final int EVENTS = 2_000;
@@ -47,17 +44,9 @@ class ClusterResumeIT {
     private static final String CHANNEL = "it_cluster_resume";
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
 
-    private static DurableDatabase db;
-
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            CLUSTER.stop();
-        } finally {
-            if (db != null) {
-                db.close();
-            }
-        }
+        CLUSTER.stopWithDatabase();
     }
 
     /** One client: follows the channel, reconnecting through HAProxy with its last id until it has every event. */
@@ -183,10 +172,7 @@ class ClusterResumeIT {
 
     @Test
     void everyClientGetsEveryDurableEventExactlyOnceInOrderThroughAKilledInstance() throws Exception {
-        db = DurableDatabase.start();
-        db.installFresh();
-        ClusterScript.Run started = CLUSTER.start(3, db.url());
-        assertEquals(0, started.exit(), started.output());
+        DurableDatabase db = CLUSTER.startOnDurableDatabase(3);
         URL front = CLUSTER.front();
         List<URL> instances = CLUSTER.instances();
 

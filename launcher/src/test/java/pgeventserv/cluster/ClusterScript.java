@@ -1,19 +1,24 @@
 package pgeventserv.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import pgeventserv.DurableDatabase;
 import pgeventserv.LaunchedServer;
 
 /**
  * One test's scripts/cluster: starts and stops it in the background on a free port with a state directory of its own,
- * and reads the instances' ports and pids from that directory. The test class's thread owns it.
+ * and reads the instances' ports and pids from that directory; for the resume tests, also the private cluster with the
+ * durable schema that the instances run on. The test class's thread owns it.
  */
 final class ClusterScript {
 
@@ -26,9 +31,28 @@ final class ClusterScript {
     private final Path state;
     /** What the instances connect to, once started; --stop needs none. */
     private String databaseUrl = "postgresql://127.0.0.1:1/none";
+    /** The private cluster the instances run on, when {@link #startOnDurableDatabase} started one. */
+    private DurableDatabase durable;
 
     ClusterScript(Path state) {
         this.state = state;
+    }
+
+    /**
+     * A state directory of this run's own under target/: -Dit.test runs the test once in each failsafe execution,
+     * and each run's instance logs stay for a failure.
+     */
+    static ClusterScript perRun(String name) {
+        return new ClusterScript(Path.of("target/" + name + "-" + ProcessHandle.current().pid()).toAbsolutePath());
+    }
+
+    /** Starts a private cluster with a fresh durable schema, then the instances and HAProxy on it; returns the database. */
+    DurableDatabase startOnDurableDatabase(int instances) throws IOException, InterruptedException, SQLException {
+        durable = DurableDatabase.start();
+        durable.installFresh();
+        Run started = start(instances, durable.url());
+        assertEquals(0, started.exit(), started.output());
+        return durable;
     }
 
     /** scripts/cluster --background: returns once the instances and HAProxy are ready. */
@@ -40,6 +64,17 @@ final class ClusterScript {
     /** scripts/cluster --stop. */
     Run stop() throws IOException, InterruptedException {
         return run(60, "--stop");
+    }
+
+    /** scripts/cluster --stop, then the private cluster's end, if {@link #startOnDurableDatabase} started one. */
+    void stopWithDatabase() throws IOException, InterruptedException {
+        try {
+            stop();
+        } finally {
+            if (durable != null) {
+                durable.close();
+            }
+        }
     }
 
     /** HAProxy's URL. */

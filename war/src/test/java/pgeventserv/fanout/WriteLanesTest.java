@@ -88,6 +88,16 @@ class WriteLanesTest {
         return s;
     }
 
+    /** Opens a client on "orders" whose writer is not writable, and hands "a" to its lane in a poll. */
+    private Subscriber openBusyWithA(LaneWriter writer) {
+        writer.writable = false;
+        Subscriber s = open("orders", writer);
+        fanout.pollEnded();
+        fanout.deliver(Notification.plain("orders", "a"));
+        fanout.pollEnded();
+        return s;
+    }
+
     private static void await(BooleanSupplier done) throws InterruptedException {
         for (int i = 0; i < 1_000 && !done.getAsBoolean(); i++) {
             Thread.sleep(10);
@@ -160,11 +170,7 @@ class WriteLanesTest {
     @Test
     void aBatchForABusyWriterWaitsUntilItIsWritableAgain() throws InterruptedException {
         LaneWriter w = new LaneWriter();
-        w.writable = false;
-        Subscriber s = open("orders", w);
-        fanout.pollEnded();
-        fanout.deliver(Notification.plain("orders", "a"));
-        fanout.pollEnded();
+        Subscriber s = openBusyWithA(w);
         fanout.deliver(Notification.plain("orders", "b"));
         fanout.pollEnded();
         await(lanes::idle);
@@ -179,11 +185,7 @@ class WriteLanesTest {
     @Test
     void aClosedClientDropsTheBatchHandedToItsLane() throws InterruptedException {
         LaneWriter w = new LaneWriter();
-        w.writable = false;
-        Subscriber s = open("orders", w);
-        fanout.pollEnded();
-        fanout.deliver(Notification.plain("orders", "a"));
-        fanout.pollEnded();
+        Subscriber s = openBusyWithA(w);
         await(lanes::idle);
         s.end();
         w.writable = true;

@@ -31,20 +31,25 @@ final class ListenConnection {
 
     private final Connection connection;
     private final DriverNotifications notifications;
+    private final StallWatch stall;
 
-    private ListenConnection(Connection connection, DriverNotifications notifications) {
+    private ListenConnection(Connection connection, DriverNotifications notifications, StallWatch stall) {
         this.connection = connection;
         this.notifications = notifications;
+        this.stall = stall;
     }
 
-    /** A fresh connection from the DataSource named in JNDI, in autocommit, its waits bounded. */
-    static ListenConnection open(String dataSourceName) throws SQLException, NamingException {
+    /**
+     * A fresh connection from the DataSource named in JNDI, in autocommit, its waits bounded; each round trip of
+     * statements timed by {@code stall} while it is out (a poll is no round trip: it only reads what arrived).
+     */
+    static ListenConnection open(String dataSourceName, StallWatch stall) throws SQLException, NamingException {
         DataSource dataSource = (DataSource) new InitialContext().lookup(dataSourceName);
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(true);
             limitNetworkWait(connection);
-            return new ListenConnection(connection, DriverNotifications.of(connection));
+            return new ListenConnection(connection, DriverNotifications.of(connection), stall);
         } catch (SQLException | RuntimeException e) {
             abort(connection);
             throw e;
@@ -63,6 +68,7 @@ final class ListenConnection {
     void execute(List<String> sql) throws SQLException {
         for (int from = 0; from < sql.size(); from += MAX_STATEMENTS_PER_ROUND_TRIP) {
             List<String> part = sql.subList(from, Math.min(sql.size(), from + MAX_STATEMENTS_PER_ROUND_TRIP));
+            stall.started(System.nanoTime());
             try (Statement statement = connection.createStatement()) {
                 if (part.size() == 1) {
                     statement.execute(part.get(0));
@@ -72,16 +78,21 @@ final class ListenConnection {
                     }
                     statement.executeBatch();
                 }
+            } finally {
+                stall.ended();
             }
         }
     }
 
     /** {@code SELECT pg_notify(channel, payload)}: the canary. */
     void notify(String channel, String payload) throws SQLException {
+        stall.started(System.nanoTime());
         try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
             s.setString(1, channel);
             s.setString(2, payload);
             s.execute();
+        } finally {
+            stall.ended();
         }
     }
 

@@ -165,7 +165,7 @@ public class NotificationListener {
      * told of the gap then.
      */
     public boolean listensPromptly() {
-        return state() == ListenerState.UP && !stalled();
+        return !stalled() && state() == ListenerState.UP;
     }
 
     /** Alive: the listener thread runs (or was stopped on purpose). */
@@ -219,7 +219,7 @@ public class NotificationListener {
                     backoff.reset();
                     firstAttempt.countDown();
                 }
-                requests.apply(this::execute);
+                requests.apply(connection::execute);
                 sendCanaryIfDue();
                 poll();
             } catch (SQLException | NamingException | RuntimeException e) {
@@ -244,17 +244,17 @@ public class NotificationListener {
      */
     private void connect() throws SQLException, NamingException {
         requests.applyWhileDisconnected();
-        connection = ListenConnection.open(dataSourceName);
+        connection = ListenConnection.open(dataSourceName, stall);
         boolean subscribedMeanwhile = requests.anyAwaitingConnection();
         String canaryListen = ChannelIdentifier.listen(canary.channel());
         requests.connected(sql -> {
             List<String> all = new ArrayList<>(sql.size() + 1);
             all.add(canaryListen);
             all.addAll(sql);
-            execute(all);
+            connection.execute(all);
         });
         if (requests.wantedCount() == 0) {
-            execute(List.of(canaryListen));
+            connection.execute(List.of(canaryListen));
         }
         if (status.down()) {
             // Sessions that subscribed or stayed open while the connection was down have missed notifications.
@@ -269,22 +269,7 @@ public class NotificationListener {
     private void sendCanaryIfDue() throws SQLException {
         long now = System.nanoTime();
         if (canary.due(now)) {
-            stall.started(now);
-            try {
-                connection.notify(canary.channel(), canary.send(now));
-            } finally {
-                stall.ended();
-            }
-        }
-    }
-
-    /** Statements in one round trip, timed by the {@link StallWatch} while they are out. */
-    private void execute(List<String> sql) throws SQLException {
-        stall.started(System.nanoTime());
-        try {
-            connection.execute(sql);
-        } finally {
-            stall.ended();
+            connection.notify(canary.channel(), canary.send(now));
         }
     }
 

@@ -1,9 +1,14 @@
 package pgeventserv.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.URI;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,12 +42,17 @@ class SilentNetworkCutIT {
              TestDatabase db = new TestDatabase();
              LaunchedServer server = LaunchedServer.onLoopback("silent-cut", throughProxy(test, proxy.port()),
                      Map.of("Channels", "it*", "Debug", "true"));
-             WebSocketClient client = WebSocketClient.connect(server.listenUri(channel))) {
+             WebSocketClient client = WebSocketClient.connect(server.listenUri(channel));
+             WebSocketClient enveloped = WebSocketClient.connect(server.listenUri(channel), "pg_eventserv.envelope.v1")) {
             Eventually.within(WAIT, "ready", () -> server.get("/health/ready").status() == 200);
             db.notify(channel, "before the cut");
             assertEquals("before the cut", client.next(WAIT));
+            assertTrue(enveloped.next(WAIT).contains("before the cut"));
 
+            Instant cut = Instant.now();
             proxy.cut();
+            // Sent during the stall: PostgreSQL delivers it to a connection that no longer forwards, so it is lost.
+            db.notify(channel, "during the cut");
             // Readiness falls first, when the canary's round trip has gone unanswered for 2 s (the connection still
             // up, but stalled); the connection is given up when that round trip runs into the network timeout.
             Eventually.within(DETECT, "readiness goes down, reporting the stall", () -> {
@@ -61,6 +71,10 @@ class SilentNetworkCutIT {
             assertTrue(server.log().contains("LISTEN connection back after"), server.log());
             db.notify(channel, "after the cut");
             assertEquals("after the cut", client.next(WAIT), "the session stayed open and delivery resumed");
+            JsonObject gap = Json.createReader(new StringReader(enveloped.next(WAIT))).readObject();
+            assertEquals("outage", gap.getString("reason"), gap.toString());
+            assertFalse(Instant.parse(gap.getString("since")).isAfter(cut),
+                    "the outage told starts no later than the cut, so it covers what was lost in the stall: " + gap);
         }
     }
 

@@ -32,6 +32,7 @@ final class ListenConnection {
     private final Connection connection;
     private final DriverNotifications notifications;
     private final StallWatch stall;
+    private long lastHeardMillis = System.currentTimeMillis();
 
     private ListenConnection(Connection connection, DriverNotifications notifications, StallWatch stall) {
         this.connection = connection;
@@ -78,6 +79,7 @@ final class ListenConnection {
                     }
                     statement.executeBatch();
                 }
+                lastHeardMillis = System.currentTimeMillis();
             } finally {
                 stall.ended();
             }
@@ -91,6 +93,7 @@ final class ListenConnection {
             s.setString(1, channel);
             s.setString(2, payload);
             s.execute();
+            lastHeardMillis = System.currentTimeMillis();
         } finally {
             stall.ended();
         }
@@ -98,7 +101,19 @@ final class ListenConnection {
 
     /** The notifications received so far, each to {@code receiver}, waiting at most {@code millis} for the first. */
     int poll(int millis, DriverNotifications.Receiver receiver) throws SQLException {
-        return notifications.poll(millis, receiver);
+        int heard = notifications.poll(millis, receiver);
+        if (heard > 0) {
+            lastHeardMillis = System.currentTimeMillis();
+        }
+        return heard;
+    }
+
+    /**
+     * When the connection last proved it delivers: opened, a round trip answered, or notifications read (an empty
+     * poll proves nothing: a silently cut network reads as empty too). Wall-clock milliseconds.
+     */
+    long lastHeardMillis() {
+        return lastHeardMillis;
     }
 
     /** Who and where, for the log: the user and the URL, never a password. */

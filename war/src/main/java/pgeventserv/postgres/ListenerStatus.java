@@ -51,12 +51,17 @@ final class ListenerStatus {
     }
 
     /** The connection failed, or could not be made; {@code why} says why. */
-    void failed(String why) {
+    /**
+     * The connection failed, or could not be had; {@code lastHeard} is when the connection last proved it was
+     * delivering. For a connection that stalled silently that is seconds before the failure shows, and what
+     * PostgreSQL sent since then is lost too: the outage told to clients starts there.
+     */
+    void failed(String why, Instant lastHeard) {
         if (state == ListenerState.DOWN) {
             change(ListenerState.DOWN, "reconnect attempt failed: " + why);
             return;
         }
-        downSince = Instant.now();
+        downSince = lastHeard;
         String retrying = "not ready; retrying with backoff up to " + Backoff.MAX_MILLIS / 1000 + " s: " + why;
         change(ListenerState.DOWN, connectedBefore ? "LISTEN connection lost, " + retrying
                 : "cannot reach the database, " + retrying);

@@ -307,12 +307,14 @@ public class NotificationListener {
     }
 
     private void disconnected(Exception cause) {
+        Instant lastHeard = Instant.now();
         if (connection != null) {
+            lastHeard = Instant.ofEpochMilli(connection.lastHeardMillis());
             connection.abort();
             connection = null;
         }
         canary.reset();
-        status.failed(rootCause(cause));
+        status.failed(rootCause(cause), lastHeard);
     }
 
     private static String rootCause(Throwable e) {

@@ -69,30 +69,42 @@ final class ListenConnection {
     void execute(List<String> sql) throws SQLException {
         for (int from = 0; from < sql.size(); from += MAX_STATEMENTS_PER_ROUND_TRIP) {
             List<String> part = sql.subList(from, Math.min(sql.size(), from + MAX_STATEMENTS_PER_ROUND_TRIP));
-            stall.started(System.nanoTime());
-            try (Statement statement = connection.createStatement()) {
-                if (part.size() == 1) {
-                    statement.execute(part.get(0));
-                } else {
-                    for (String s : part) {
-                        statement.addBatch(s);
+            roundTrip(() -> {
+                try (Statement statement = connection.createStatement()) {
+                    if (part.size() == 1) {
+                        statement.execute(part.get(0));
+                    } else {
+                        for (String s : part) {
+                            statement.addBatch(s);
+                        }
+                        statement.executeBatch();
                     }
-                    statement.executeBatch();
                 }
-                lastHeardMillis = System.currentTimeMillis();
-            } finally {
-                stall.ended();
-            }
+            });
         }
     }
 
     /** {@code SELECT pg_notify(channel, payload)}: the canary. */
     void notify(String channel, String payload) throws SQLException {
+        roundTrip(() -> {
+            try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                s.setString(1, channel);
+                s.setString(2, payload);
+                s.execute();
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface RoundTrip {
+        void run() throws SQLException;
+    }
+
+    /** One round trip, timed by the stall watch while it is out; its answer proves the connection delivers. */
+    private void roundTrip(RoundTrip work) throws SQLException {
         stall.started(System.nanoTime());
-        try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            s.setString(1, channel);
-            s.setString(2, payload);
-            s.execute();
+        try {
+            work.run();
             lastHeardMillis = System.currentTimeMillis();
         } finally {
             stall.ended();

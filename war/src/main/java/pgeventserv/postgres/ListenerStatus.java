@@ -50,11 +50,10 @@ final class ListenerStatus {
         }
     }
 
-    /** The connection failed, or could not be made; {@code why} says why. */
     /**
-     * The connection failed, or could not be had; {@code lastHeard} is when the connection last proved it was
-     * delivering. For a connection that stalled silently that is seconds before the failure shows, and what
-     * PostgreSQL sent since then is lost too: the outage told to clients starts there.
+     * The connection failed, or could not be made; {@code why} says why. {@code lastHeard} is when the connection
+     * last proved it was delivering: for a connection that stalled silently that is seconds before the failure
+     * shows, and what PostgreSQL sent since then is lost too, so the outage told to clients starts there.
      */
     void failed(String why, Instant lastHeard) {
         if (state == ListenerState.DOWN) {

@@ -147,8 +147,7 @@ public class NotificationListener {
 
     /** Ready: the LISTEN connection is up, answers, and a canary came back recently. */
     public boolean ready() {
-        long now = System.nanoTime();
-        return status.state() == ListenerState.UP && !stall.stalled(now) && canary.healthy(now);
+        return listensPromptly() && canary.healthy(System.nanoTime());
     }
 
     /**
@@ -307,9 +306,8 @@ public class NotificationListener {
     }
 
     private void disconnected(Exception cause) {
-        Instant lastHeard = Instant.now();
+        Instant lastHeard = connection == null ? Instant.now() : Instant.ofEpochMilli(connection.lastHeardMillis());
         if (connection != null) {
-            lastHeard = Instant.ofEpochMilli(connection.lastHeardMillis());
             connection.abort();
             connection = null;
         }

@@ -1,6 +1,7 @@
 package pgeventserv.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Field;
 import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -8,11 +9,16 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.PGStream;
+import org.postgresql.core.QueryExecutorBase;
 import org.postgresql.core.Utils;
 
 /**
  * The ceiling: a plain pgjdbc client that LISTENs itself and receives the same notifications directly from
- * PostgreSQL, the way the relay's own listener does. Nothing can deliver them to a client faster.
+ * PostgreSQL, the way the relay's own listener does. Nothing can deliver them to a client faster. Like the relay's
+ * listener (the war's {@code postgres.NotificationPeek}), it switches off pgjdbc's 1 ms wait after each notification,
+ * so that the ceiling stays the best a pgjdbc listener does rather than a millisecond above it.
  */
 final class CeilingClient implements Receivers, AutoCloseable {
 
@@ -44,6 +50,7 @@ final class CeilingClient implements Receivers, AutoCloseable {
         PGConnection pg;
         try {
             pg = connection.unwrap(PGConnection.class);
+            switchOffPeek(pg);
             long count = 0;
             while (running) {
                 PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
@@ -65,6 +72,25 @@ final class CeilingClient implements Receivers, AutoCloseable {
         } catch (SQLException e) {
             error = e.getMessage();
         }
+    }
+
+    /**
+     * pgjdbc reads for 1 ms after every notification to see whether more follow, meaning to do it once a second at
+     * most; its throttle is never set when that read times out. Set to "never", it answers from what is buffered.
+     */
+    private static void switchOffPeek(PGConnection pg) throws SQLException {
+        try {
+            Object stream = accessible(QueryExecutorBase.class.getDeclaredField("pgStream"))
+                    .get(((BaseConnection) pg).getQueryExecutor());
+            accessible(PGStream.class.getDeclaredField("nextStreamAvailableCheckTime")).setLong(stream, Long.MAX_VALUE);
+        } catch (ReflectiveOperationException e) {
+            throw new SQLException("this pgjdbc has no notification peek to switch off", e);
+        }
+    }
+
+    private static Field accessible(Field field) {
+        field.setAccessible(true);
+        return field;
     }
 
     /** The decimal send time that starts a bench payload, or -1. */

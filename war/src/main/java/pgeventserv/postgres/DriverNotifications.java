@@ -18,7 +18,8 @@ import java.util.Set;
  * objects the connection hands out ({@link java.sql.DatabaseMetaData} is not wrapped by WildFly's pool), or,
  * where the server shares the driver with the application (Payara, Liberty), from the WAR's loader.
  *
- * <p>The method handles are looked up once per connection; a poll (every 25 ms) costs one handle call.
+ * <p>The method handles are looked up once per connection; a poll (every 25 ms) costs one handle call. pgjdbc's
+ * wait of 1 ms after each notification is switched off on the way ({@link NotificationPeek}).
  */
 final class DriverNotifications {
 
@@ -57,6 +58,7 @@ final class DriverNotifications {
             }
             if (connection.isWrapperFor(api)) {
                 try {
+                    NotificationPeek.switchOff(connection, api.getClassLoader());
                     return new DriverNotifications(connection.unwrap(api), api);
                 } catch (ReflectiveOperationException e) {
                     throw new SQLException("pgjdbc's notification API is not as expected", e);

@@ -164,26 +164,37 @@ public final class Storm implements AutoCloseable {
         open.clear();
     }
 
-    /** How long {@code pg_eventserv_sessions_open} took to read the expected count (null: never), and its last value. */
-    public record Recovery(Duration took, long last) {
+    /**
+     * How long {@code pg_eventserv_sessions_open} took to read the expected count (null: never), its last value, and
+     * each value it read on the way with when ("2246 at 120 ms, 2001 at 340 ms"), to tell a slow recovery from a stuck one.
+     */
+    public record Recovery(Duration took, long last, String trail) {
     }
 
     /** Polls {@code pg_eventserv_sessions_open} every 50 ms until it equals {@code expected}, at most {@code limit}. */
     public static Recovery awaitSessionsOpen(URL base, long expected, Duration limit) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
-        long last;
+        StringBuilder trail = new StringBuilder();
+        long last = Long.MIN_VALUE;
         while (true) {
+            long value;
             try {
-                last = (long) Scrape.metric(base, "pg_eventserv_sessions_open");
+                value = (long) Scrape.metric(base, "pg_eventserv_sessions_open");
             } catch (IOException | AssertionError e) {
-                last = -1;
+                value = -1;
             }
-            if (last == expected) {
-                return new Recovery(Duration.ofNanos(System.nanoTime() - start), last);
+            long now = System.nanoTime();
+            if (value != last) {
+                trail.append(trail.length() == 0 ? "" : ", ").append(value).append(" at ")
+                        .append((now - start) / 1_000_000).append(" ms");
+                last = value;
             }
-            if (System.nanoTime() >= deadline) {
-                return new Recovery(null, last);
+            if (value == expected) {
+                return new Recovery(Duration.ofNanos(now - start), value, trail.toString());
+            }
+            if (now >= deadline) {
+                return new Recovery(null, value, trail.toString());
             }
             Thread.sleep(50);
         }

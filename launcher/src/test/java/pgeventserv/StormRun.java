@@ -40,8 +40,8 @@ public final class StormRun {
                     + "  pg_eventserv_sessions_open back to " + sockets + " (and the holder) "
                     + (recovery == null ? "not measured (no /metrics on this server)"
                             : recovery.took() == null
-                            ? "NOT within " + RECOVERY_LIMIT.toSeconds() + " s (last " + recovery.last() + ")"
-                            : recovery.took().toMillis() + " ms after the reopen") + "\n"
+                            ? "NOT within " + RECOVERY_LIMIT.toSeconds() + " s (read: " + recovery.trail() + ")"
+                            : recovery.took().toMillis() + " ms after the reopen (read: " + recovery.trail() + ")") + "\n"
                     + "  server log: " + (rejectedInLog < 0 ? "not read (a deployed server's)"
                             : rejectedInLog + " RejectedExecutionException, " + severeInLog + " SEVERE lines") + "\n"
                     + "  " + (clean() ? "CLEAN" : "NOT CLEAN");

@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * the request and its response only after the session's close has run, so a response found {@code PENDING} under
  * the lock is still this handshake's.
  *
- * <p>Threads: the request thread ({@link #opened}), the scheduler ({@link #due}), the server's thread that closes
+ * <p>Threads: the request thread ({@link #opened}), the thread that sends deferred 101s ({@link #due}), the server's thread that closes
  * the session ({@link #gone}); never the listener thread.
  */
 public final class UnsentUpgrade {
@@ -103,9 +103,13 @@ public final class UnsentUpgrade {
             }
             try {
                 commit.flush();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 state = State.GONE;
-                LOG.fine(() -> "a deferred 101 could not be sent: " + e);
+                LOG.fine(() -> "a deferred 101 could not be sent (the client went?): " + e);
+                return;
+            } catch (RuntimeException e) {
+                state = State.GONE;
+                LOG.warning("a deferred 101 could not be sent: " + e);
                 return;
             }
             state = State.SENT;

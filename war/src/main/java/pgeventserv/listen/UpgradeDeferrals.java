@@ -2,7 +2,7 @@ package pgeventserv.listen;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -14,7 +14,8 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
@@ -29,10 +30,10 @@ import pgeventserv.postgres.NotificationListener;
  * {@code -Dpgeventserv.deferUpgrades=false} keeps every server to waiting on the worker. Turned off for good, with a
  * WARNING, by a handshake whose 101 went out before it could be held (a Payara upgrade changed Tyrus).
  *
- * <p>What is waited for is looked at in one place: each LISTEN's completion hands its handshake to the scheduler, and
+ * <p>What is waited for is looked at in one place: each LISTEN's completion hands its handshake to that thread, and
  * a check every {@value #CHECK_MILLIS} ms sends those whose listener stalled or whose time is up.
  *
- * <p>Threads: request threads defer and hand over; the managed scheduler sends; never the listener thread.
+ * <p>Threads: request threads defer and hand over; a thread of its own sends; never the listener thread.
  */
 @ApplicationScoped
 public class UpgradeDeferrals {
@@ -45,7 +46,7 @@ public class UpgradeDeferrals {
     private static final String CATALINA_ADAPTER = "org.apache.catalina.connector.CoyoteAdapter";
 
     @Resource
-    ManagedScheduledExecutorService scheduler;
+    ManagedThreadFactory threads;
 
     @Inject
     NotificationListener listener;
@@ -56,7 +57,12 @@ public class UpgradeDeferrals {
     volatile boolean on;
     private final Queue<UnsentUpgrade> waiting = new ConcurrentLinkedQueue<>();
     private final LongAdder deferred = new LongAdder();
-    private ScheduledFuture<?> checks;
+    /**
+     * One thread of its own, not the server's managed scheduler: a 101 must not wait behind the server's other
+     * periodic work, some of which can wait on the database.
+     */
+    // Package-private for tests.
+    ScheduledExecutorService sender;
 
     void probe(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
         if ("false".equals(System.getProperty("pgeventserv.deferUpgrades"))) {
@@ -75,15 +81,16 @@ public class UpgradeDeferrals {
             LOG.info("WebSocket handshakes wait for their LISTEN on a server worker (Tyrus, but not over Catalina: " + e + ")");
             return;
         }
+        sender = Executors.newSingleThreadScheduledExecutor(threads);
+        sender.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
         on = true;
-        checks = scheduler.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.fine("WebSocket handshakes wait for their LISTEN without a server worker (their 101 is held back)");
     }
 
     @PreDestroy
     void stop() {
-        if (checks != null) {
-            checks.cancel(false);
+        if (sender != null) {
+            sender.shutdownNow();
         }
     }
 
@@ -114,11 +121,16 @@ public class UpgradeDeferrals {
         }
         deferred.increment();
         waiting.add(unsent);
-        listening.whenCompleteAsync((done, failed) -> unsent.due(), scheduler);
+        listening.whenCompleteAsync((done, failed) -> unsent.due(), sender);
     }
 
     private void check() {
-        check(System.nanoTime(), listener().listensPromptly());
+        try {
+            check(System.nanoTime(), listener().listensPromptly());
+        } catch (RuntimeException e) {
+            // Caught so that the next check comes all the same: a periodic task that throws is never run again.
+            LOG.warning("a deferred WebSocket handshake failed as its 101 was sent: " + e);
+        }
     }
 
     /** Sends every 101 still waiting when the listener does not listen promptly, and those waiting too long. */

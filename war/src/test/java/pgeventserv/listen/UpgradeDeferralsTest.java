@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +20,9 @@ class UpgradeDeferralsTest {
 
     UpgradeDeferralsTest() {
         deferrals.on = true;
-        // As the scheduler would, a little later on one of its threads: here, now.
-        deferrals.scheduler = (ManagedScheduledExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ManagedScheduledExecutorService.class}, (p, method, args) -> {
+        // As its thread would, a little later: here, now.
+        deferrals.sender = (ScheduledExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ScheduledExecutorService.class}, (p, method, args) -> {
                     if (method.getName().equals("execute")) {
                         ((Runnable) args[0]).run();
                     }

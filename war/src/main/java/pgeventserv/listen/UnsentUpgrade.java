@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * the request and its response only after the session's close has run, so a response found {@code PENDING} under
  * the lock is still this handshake's.
  *
- * <p>Threads: the request thread ({@link #opened}), the thread that sends deferred 101s ({@link #due}), the server's thread that closes
- * the session ({@link #gone}); never the listener thread.
+ * <p>Threads: the request thread ({@link #opened}), the thread that sends deferred 101s ({@link #due}), the
+ * server's thread that closes the session ({@link #gone}); never the listener thread.
  */
 public final class UnsentUpgrade {
 

@@ -30,8 +30,8 @@ import pgeventserv.postgres.NotificationListener;
  * {@code -Dpgeventserv.deferUpgrades=false} keeps every server to waiting on the worker. Turned off for good, with a
  * WARNING, by a handshake whose 101 went out before it could be held (a Payara upgrade changed Tyrus).
  *
- * <p>What is waited for is looked at in one place: each LISTEN's completion hands its handshake to that thread, and
- * a check every {@value #CHECK_MILLIS} ms sends those whose listener stalled or whose time is up.
+ * <p>What is waited for is looked at in one place: each LISTEN's completion hands its handshake to the sending
+ * thread, and a check every {@value #CHECK_MILLIS} ms sends those whose listener stalled or whose time is up.
  *
  * <p>Threads: request threads defer and hand over; a thread of its own sends; never the listener thread.
  */

@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -101,6 +102,8 @@ class BurstIT {
     private static final Duration MISSED_AFTER = Duration.ofSeconds(2);
     /** The most handshakes that may wait for their LISTEN on a worker at once (HandshakeWaits). */
     private static final int PARKED_BOUND = 32;
+    /** Handshakes whose client goes away while their 101 is held back, as the stall begins. */
+    private static final int ABANDONED = 10;
     /** WebSockets opened to fresh channels once readiness reports the stall: none may park. */
     private static final int KNOWN_STALL_WAVE = 100;
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
@@ -552,6 +555,47 @@ class BurstIT {
             assertEquals(0, watch.missed.get() + watch.unanswered.get(), "readiness always answered: " + watch.figures());
             assertTrue(parked <= PARKED_BOUND, "at most " + parked + " workers parked");
         } finally {
+            proxy.restore();
+        }
+    }
+
+    /**
+     * Once more stalled: {@value #ABANDONED} WebSocket handshakes to fresh channels whose clients go away while the
+     * server holds their 101 back. Each gives back its {@code MaxSessions} place at once (not at the sweep of unopened
+     * handshakes, 30 s later), and the server goes on answering.
+     */
+    @Test
+    @Order(3)
+    void aClientGoneBeforeItsHeldBack101GivesBackItsPlace() throws Exception {
+        Assumptions.assumeTrue(server != null, "the database is stalled through a proxy only for a server of our own");
+        Eventually.within(WAIT, "ready again", () -> server.get("/health/ready").status() == 200);
+        String run = TestDatabase.uniqueChannel("it_gone");
+        long openBefore = (long) Scrape.metric(base, "pg_eventserv_sessions_open");
+        long deferredBefore = (long) Scrape.metric(base, "pg_eventserv_handshakes_deferred");
+        List<Socket> sockets = new ArrayList<>();
+        proxy.cut();
+        try {
+            for (int i = 0; i < ABANDONED; i++) {
+                Socket socket = new Socket(base.getHost(), base.getPort());
+                sockets.add(socket);
+                socket.getOutputStream().write(("GET /listen/" + run + "_" + i + " HTTP/1.1\r\nHost: " + base.getHost()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            Eventually.within(WAIT, "the handshakes held back", () ->
+                    (long) Scrape.metric(base, "pg_eventserv_handshakes_deferred") - deferredBefore >= ABANDONED);
+            int answered = 0;
+            for (Socket socket : sockets) {
+                answered += socket.getInputStream().available() > 0 ? 1 : 0;
+                socket.close();
+            }
+            System.out.println("BurstIT gone: " + ABANDONED + " clients went while their 101 was held back ("
+                    + answered + " had it already)");
+            Eventually.within(Duration.ofSeconds(10), "the places of the clients gone given back", () ->
+                    (long) Scrape.metric(base, "pg_eventserv_sessions_open") <= openBefore);
+        } finally {
+            sockets.forEach(BurstIT::quietly);
             proxy.restore();
         }
     }

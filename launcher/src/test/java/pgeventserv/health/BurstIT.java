@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -61,7 +62,8 @@ import pgeventserv.WebSocketClient;
  * proves: every handshake completes (a WebSocket answered 503 {@code Retry-After: 1} because 32 others were waiting
  * for their LISTEN tries again, as it is told), every NOTIFY arrives, readiness answers every time within 2 s (the
  * answers later than 1 s are counted and printed: see {@link #MISSED_AFTER}) and reports the stall, the workers
- * parked by handshakes stay within their bound, and none parks once the stall is known.
+ * parked by handshakes stay within their bound, and none parks once the stall is known; on Payara (this test's own
+ * server) none parks at all during the stall, a handshake waiting for its LISTEN with its 101 held back.
  *
  * <p>The clients are asynchronous (a handful of threads, not one per client) and run at a lower CPU priority than
  * the server and the watch, as clients on other machines would: on a 2-core machine, 820 client threads took half
@@ -100,6 +102,8 @@ class BurstIT {
     private static final Duration MISSED_AFTER = Duration.ofSeconds(2);
     /** The most handshakes that may wait for their LISTEN on a worker at once (HandshakeWaits). */
     private static final int PARKED_BOUND = 32;
+    /** Handshakes whose client goes away while their 101 is held back, as the stall begins. */
+    private static final int ABANDONED = 10;
     /** WebSockets opened to fresh channels once readiness reports the stall: none may park. */
     private static final int KNOWN_STALL_WAVE = 100;
     private static final String ENVELOPE = "pg_eventserv.envelope.v1";
@@ -484,17 +488,21 @@ class BurstIT {
     /**
      * Last: the pooled connections the stall silenced stay dead until the server finds out. Two waves of fresh
      * channels. The first arrives as the database stalls, while the connection still looks healthy: handshakes wait
-     * for their LISTENs (at most the bound at once), until the LISTENs' round trip has gone unanswered for 2 s and the
-     * stall is known; then they go on. The second arrives once readiness reports the stall: not one handshake parks,
-     * as the server's count of parkings and a thread dump taken during the wave show.
+     * for their LISTENs until the LISTENs' round trip has gone unanswered for 2 s and the stall is known; then they go
+     * on. On Payara (this test's own server) they wait with their 101 held back, on no worker: none is refused, none
+     * parks, as the server's count of parkings over the whole stall and a thread dump taken as the wave arrives show.
+     * The second arrives once readiness reports the stall: not one handshake waits at all, as the count and a thread
+     * dump taken during the wave show.
      */
     @Test
     @Order(2)
-    void withTheDatabaseStalledReadinessSaysSoAndOnceItIsKnownNoHandshakeParks() throws Exception {
+    void withTheDatabaseStalledReadinessSaysSoAndNoHandshakeParksAWorker() throws Exception {
         Assumptions.assumeTrue(server != null, "the database is stalled through a proxy only for a server of our own");
         String run = TestDatabase.uniqueChannel("it_stall");
         AtomicInteger handshakes = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
+        long parkingsAtCut = (long) Scrape.metric(base, "pg_eventserv_handshakes_parkings");
+        long deferredAtCut = (long) Scrape.metric(base, "pg_eventserv_handshakes_deferred");
         proxy.cut();
         try (Watch watch = new Watch(); Clients clients = new Clients()) {
             List<CompletableFuture<?>> done = new ArrayList<>();
@@ -515,6 +523,7 @@ class BurstIT {
                             }));
                 }
             }
+            int inDumpAsItStalls = parkedInThreadDump();
             Eventually.within(WAIT, "readiness reports the stall", BurstIT::readinessSaysStalled);
             long parkingsBefore = (long) Scrape.metric(base, "pg_eventserv_handshakes_parkings");
             List<CompletableFuture<?>> known = new ArrayList<>();
@@ -527,17 +536,66 @@ class BurstIT {
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
             watch.close();
             int parked = mostParked();
+            long parkedInStall = (long) Scrape.metric(base, "pg_eventserv_handshakes_parkings") - parkingsAtCut;
+            long deferred = (long) Scrape.metric(base, "pg_eventserv_handshakes_deferred") - deferredAtCut;
             System.out.println("BurstIT stalled: " + handshakes + " handshakes answered (" + refused
-                    + " WebSocket ones with 503) as the stall began, at most " + parked
-                    + " workers parked waiting for a LISTEN since start; once readiness reported the stall, "
+                    + " WebSocket ones with 503) as the stall began, " + deferred + " with their 101 held back, "
+                    + inDumpAsItStalls + " workers waiting for a LISTEN in a thread dump then; " + parkedInStall
+                    + " parked over the whole stall, at most " + parked
+                    + " at once since start; once readiness reported the stall, "
                     + KNOWN_STALL_WAVE + " WebSockets opened, " + parkedOnceKnown + " parked, " + inDump
                     + " in a thread dump; " + watch.figures());
             assertEquals(200, handshakes.get());
+            assertEquals(0, refused.get(), "no handshake is refused for want of a place to wait");
+            assertTrue(deferred > 0, "the handshakes that came as the stall began waited with their 101 held back");
+            assertEquals(0, parkedInStall, "no handshake parks a worker, not even before the stall is known");
+            assertEquals(0, inDumpAsItStalls, "no worker in a LISTEN wait as the stall begins");
             assertEquals(0, parkedOnceKnown, "no handshake parks a worker once the stall is known");
             assertEquals(0, inDump, "no worker in a LISTEN wait in the dump");
             assertEquals(0, watch.missed.get() + watch.unanswered.get(), "readiness always answered: " + watch.figures());
             assertTrue(parked <= PARKED_BOUND, "at most " + parked + " workers parked");
         } finally {
+            proxy.restore();
+        }
+    }
+
+    /**
+     * Once more stalled: {@value #ABANDONED} WebSocket handshakes to fresh channels whose clients go away while the
+     * server holds their 101 back. Each gives back its {@code MaxSessions} place at once (not at the sweep of unopened
+     * handshakes, 30 s later), and the server goes on answering.
+     */
+    @Test
+    @Order(3)
+    void aClientGoneBeforeItsHeldBack101GivesBackItsPlace() throws Exception {
+        Assumptions.assumeTrue(server != null, "the database is stalled through a proxy only for a server of our own");
+        Eventually.within(WAIT, "ready again", () -> server.get("/health/ready").status() == 200);
+        String run = TestDatabase.uniqueChannel("it_gone");
+        long openBefore = (long) Scrape.metric(base, "pg_eventserv_sessions_open");
+        long deferredBefore = (long) Scrape.metric(base, "pg_eventserv_handshakes_deferred");
+        List<Socket> sockets = new ArrayList<>();
+        proxy.cut();
+        try {
+            for (int i = 0; i < ABANDONED; i++) {
+                Socket socket = new Socket(base.getHost(), base.getPort());
+                sockets.add(socket);
+                socket.getOutputStream().write(("GET /listen/" + run + "_" + i + " HTTP/1.1\r\nHost: " + base.getHost()
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            Eventually.within(WAIT, "the handshakes held back", () ->
+                    (long) Scrape.metric(base, "pg_eventserv_handshakes_deferred") - deferredBefore >= ABANDONED);
+            int answered = 0;
+            for (Socket socket : sockets) {
+                answered += socket.getInputStream().available() > 0 ? 1 : 0;
+                socket.close();
+            }
+            System.out.println("BurstIT gone: " + ABANDONED + " clients went while their 101 was held back ("
+                    + answered + " had it already)");
+            Eventually.within(Duration.ofSeconds(10), "the places of the clients gone given back", () ->
+                    (long) Scrape.metric(base, "pg_eventserv_sessions_open") <= openBefore);
+        } finally {
+            sockets.forEach(BurstIT::quietly);
             proxy.restore();
         }
     }

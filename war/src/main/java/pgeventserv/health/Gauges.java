@@ -9,6 +9,7 @@ import org.eclipse.microprofile.metrics.annotation.Gauge;
 import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Denial;
 import pgeventserv.listen.HandshakeWaits;
+import pgeventserv.listen.UpgradeDeferrals;
 import pgeventserv.postgres.DurableEvents;
 import pgeventserv.postgres.DurableSchemaCheck;
 import pgeventserv.postgres.DurableStore;
@@ -48,6 +49,9 @@ public class Gauges {
     @Inject
     HandshakeWaits waits;
 
+    @Inject
+    UpgradeDeferrals deferrals;
+
     /** Gauges of an application-scoped bean are registered when it is made: make it at startup. */
     void register(@Observes Startup startup) {
         relay.sessions();
@@ -81,6 +85,13 @@ public class Gauges {
             description = "WebSocket handshakes that parked a server worker for their channel's LISTEN since start")
     public long handshakesParkings() {
         return waits.parkings();
+    }
+
+    @Gauge(name = "pg_eventserv_handshakes_deferred", absolute = true, unit = MetricUnits.NONE,
+            description = "WebSocket handshakes whose 101 was held back until their channel's LISTEN was in effect,"
+                    + " holding no server worker, since start (Payara)")
+    public long handshakesDeferred() {
+        return deferrals.deferred();
     }
 
     @Gauge(name = "pg_eventserv_handshakes_refused_waiting", absolute = true, unit = MetricUnits.NONE,

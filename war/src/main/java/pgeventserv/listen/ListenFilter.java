@@ -31,8 +31,9 @@ import pgeventserv.wiring.Relay;
  * wording), 400 for a stream naming more than {@code MaxChannelsPerSession} channels, 503 when {@code MaxSessions}
  * sessions are open or a channel not yet listened to would make more than {@code MaxChannels}, 426 for a request
  * that neither upgrades to a WebSocket nor asks for an event stream. What passes goes on to its transport; a
- * WebSocket handshake that will wait for its channel's LISTEN only while fewer than {@link HandshakeWaits} others do
- * (else 503 with {@code Retry-After: 1}).
+ * WebSocket handshake that will wait for its channel's LISTEN goes on with its 101 held back where the server allows
+ * it ({@link UpgradeDeferrals}: Payara), elsewhere only while fewer than {@link HandshakeWaits} others wait on their
+ * worker (else 503 with {@code Retry-After: 1}).
  *
  * <p>With authentication on ({@code JwtSecret} or {@code JwtPublicKeyFile}), 401 with {@code WWW-Authenticate}
  * for a missing, invalid or expired token, 403 for a channel the token does not cover, 503 when the
@@ -70,6 +71,9 @@ public class ListenFilter extends HttpFilter {
 
     @Inject
     HandshakeWaits waits;
+
+    @Inject
+    UpgradeDeferrals deferrals;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -142,6 +146,10 @@ public class ListenFilter extends HttpFilter {
             handshake(admitted, response, chain);
             return;
         }
+        if (deferrals.on()) {
+            deferred(admitted, response, chain, listen.channels().get(0));
+            return;
+        }
         if (!waits.enter()) {
             response.setHeader("Retry-After", "1");
             Refusal.UNAVAILABLE.send(response, "too many handshakes waiting for their channel: try again in a second");
@@ -167,8 +175,22 @@ public class ListenFilter extends HttpFilter {
         }
     }
 
+    /** Down the chain with its 101 held back until the channel's LISTEN is in effect: no place, no worker held. */
+    private void deferred(HttpServletRequest admitted, HttpServletResponse response, FilterChain chain, String channel)
+            throws IOException, ServletException {
+        UnsentUpgrade unsent = deferrals.unsent(response);
+        WithheldResponse held = new WithheldResponse(response);
+        UnsentUpgrade.handshaking(unsent);
+        try {
+            handshake(admitted, held, chain);
+        } finally {
+            UnsentUpgrade.handshaken();
+        }
+        deferrals.answered(unsent, held, relay.listening(channel));
+    }
+
     /**
-     * Whether the handshake will hold this thread until its channel's LISTEN is in effect (see
+     * Whether the handshake's 101 must wait until its channel's LISTEN is in effect (see
      * {@link pgeventserv.websocket.SubscribeOnHandshake}): a WebSocket on one channel not LISTENed yet, while the
      * connection is up and answering. Event streams go async instead; a multiplexed session waits for nothing at its handshake.
      */

@@ -16,6 +16,8 @@ import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Farewell;
 import pgeventserv.fanout.Subscriber;
+import pgeventserv.fanout.Writer;
+import pgeventserv.listen.UnsentUpgrade;
 
 /**
  * {@code ws://host:7700/listen/{channel}}: every NOTIFY payload on the channel, one text frame each, raw; or, for
@@ -41,6 +43,7 @@ public class ListenEndpoint {
     private final ClientMessageBudget budget = new ClientMessageBudget(System.nanoTime());
     private Subscriber subscriber;
     private WebSocketConnection connection;
+    private UnsentUpgrade unsent;
 
     /** For containers that insist on a public no-argument constructor (Open Liberty checks at deployment). */
     public ListenEndpoint() {
@@ -58,7 +61,14 @@ public class ListenEndpoint {
         LOG.fine(() -> "client connected to channel " + subscriber.channels() + " (session " + session.getId() + ")");
         SendPath path = sendPath != null ? sendPath : CDI.current().select(SendPath.class).get();
         connection = path.connection(session);
-        subscriber.attach(path.writer(connection, subscriber));
+        Writer writer = path.writer(connection, subscriber);
+        unsent = (UnsentUpgrade) session.getUserProperties().get(SubscribeOnHandshake.UNSENT);
+        if (unsent == null) {
+            subscriber.attach(writer);
+        } else {
+            // Its 101 is still held back: a frame written before it would break the protocol.
+            unsent.opened(() -> subscriber.attach(writer));
+        }
         UpgradeRelease.after(session);
         if (session.getUserProperties().get(SubscribeOnHandshake.GRANT) instanceof Grant grant) {
             Authorizer auth = authorizer != null ? authorizer : CDI.current().select(Authorizer.class).get();
@@ -85,12 +95,18 @@ public class ListenEndpoint {
     public void close(Session session, CloseReason reason) {
         LOG.fine(() -> "client disconnected from channel " + subscriber.channels() + " (session " + session.getId()
                 + "): " + reason.getCloseCode().getCode() + " " + reason.getReasonPhrase());
+        if (unsent != null) {
+            unsent.gone();
+        }
         subscriber.end();
     }
 
     @OnError
     public void error(Session session, Throwable error) {
         LOG.log(Level.FINE, "session " + session.getId() + " failed", error);
+        if (unsent != null) {
+            unsent.gone();
+        }
         if (subscriber != null) {
             subscriber.end();
         }

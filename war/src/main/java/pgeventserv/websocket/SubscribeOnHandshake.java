@@ -19,6 +19,7 @@ import pgeventserv.fanout.filter.Filter;
 import pgeventserv.listen.HandshakeSubscriber;
 import pgeventserv.listen.HandshakeWaits;
 import pgeventserv.listen.ListenRequest;
+import pgeventserv.listen.UnsentUpgrade;
 import pgeventserv.postgres.NotificationListener;
 import pgeventserv.wiring.Relay;
 
@@ -26,13 +27,16 @@ import pgeventserv.wiring.Relay;
  * Subscribes during the handshake, before the 101 response is sent. On Payara (Tyrus) the client can see its
  * socket open before {@code @OnOpen} runs, so subscribing there would lose a NOTIFY committed right after the
  * open. Here the subscriber is registered and the channel LISTENed first; it reaches {@code @OnOpen} through the
- * per-connection user properties (Jakarta WebSocket 2.1 makes them a copy per handshake).
+ * per-connection user properties (Jakarta WebSocket 2.1 makes them a copy per handshake). Where the front door
+ * holds the 101 back instead ({@link UnsentUpgrade}, on Payara), nothing waits here.
  */
 public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
 
     static final String SUBSCRIBER = "pgeventserv.subscriber";
     /** The {@link Grant} the front door admitted the connection with; absent without authentication. */
     static final String GRANT = "pgeventserv.grant";
+    /** The {@link UnsentUpgrade} of a handshake whose 101 is held back for its LISTEN; absent when it waited here. */
+    static final String UNSENT = "pgeventserv.unsent";
     private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
     private static final long LISTEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** How often a parked handshake looks whether the connection has stalled meanwhile. */
@@ -71,7 +75,13 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
                 lastEventId, filter(request));
         HandshakeSubscriber.made(subscriber);
         config.getUserProperties().put(SUBSCRIBER, subscriber);
-        awaitListen(channel);
+        UnsentUpgrade unsent = UnsentUpgrade.ofThisHandshake();
+        if (unsent != null) {
+            config.getUserProperties().put(UNSENT, unsent);
+        } else {
+            config.getUserProperties().remove(UNSENT);
+            awaitListen(channel);
+        }
     }
 
     /**

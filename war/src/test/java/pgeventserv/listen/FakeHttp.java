@@ -33,6 +33,8 @@ public final class FakeHttp {
     public RuntimeException failOnWriteListener;
     /** Zero until the servlet sets one. */
     public int status;
+    /** How many times the response's buffer was flushed. */
+    public int flushes;
     public boolean asyncStarted;
     public boolean asyncCompleted;
     public WriteListener writeListener;
@@ -85,6 +87,10 @@ public final class FakeHttp {
                 yield null;
             }
             case "getStatus" -> status;
+            case "flushBuffer" -> {
+                flushes++;
+                yield null;
+            }
             case "setHeader" -> {
                 responseHeaders.put((String) args[0], (String) args[1]);
                 yield null;

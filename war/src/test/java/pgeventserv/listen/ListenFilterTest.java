@@ -36,6 +36,7 @@ import pgeventserv.wiring.Relay;
 class ListenFilterTest {
 
     private final HandshakeWaits waits = new HandshakeWaits();
+    private final UpgradeDeferrals deferrals = new UpgradeDeferrals();
     private final ListenFilter filter = new ListenFilter();
     private boolean listened;
     private boolean stalled;
@@ -111,6 +112,11 @@ class ListenFilterTest {
             public boolean listened(String channel) {
                 return listened;
             }
+
+            @Override
+            public CompletableFuture<Void> listening(String channel) {
+                return new CompletableFuture<>();
+            }
         };
         filter.authorizer = new Authorizer();
         filter.listener = new NotificationListener() {
@@ -125,6 +131,7 @@ class ListenFilterTest {
             }
         };
         filter.waits = waits;
+        filter.deferrals = deferrals;
     }
 
     private FakeHttp get(String uri, Map<String, String> headers, Map<String, String[]> parameters) throws Exception {
@@ -173,6 +180,29 @@ class ListenFilterTest {
         assertEquals(0, upgrade("fresh").status);
         assertEquals(1, passed, "let through although every place is taken");
         assertEquals(HandshakeWaits.MAX, waitingInChain, "holding none of them");
+    }
+
+    @Test
+    void whereUpgradesAreDeferredAHandshakeForAFreshChannelTakesNoPlaceAndItsFlushIsHeldBack() throws Exception {
+        deferrals.on = true;
+        for (int i = 0; i < HandshakeWaits.MAX; i++) {
+            waits.enter();
+        }
+        List<UnsentUpgrade> seen = new ArrayList<>();
+        handshake = (req, res) -> {
+            seen.add(UnsentUpgrade.ofThisHandshake());
+            ((HttpServletResponse) res).setStatus(400);
+            res.flushBuffer();
+        };
+        FakeHttp fresh = upgrade("fresh");
+        assertEquals(400, fresh.status, "let through although every place is taken");
+        assertEquals(0, fresh.flushes, "Tyrus's flush does not reach the response");
+        assertTrue(seen.get(0) != null, "modifyHandshake is told its 101 is held back");
+        assertEquals(null, UnsentUpgrade.ofThisHandshake(), "and only during the handshake");
+        listened = true;
+        FakeHttp again = upgrade("listened");
+        assertEquals(null, seen.get(1), "a channel LISTENed already holds nothing back");
+        assertEquals(1, again.flushes);
     }
 
     @Test

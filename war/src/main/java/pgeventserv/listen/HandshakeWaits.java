@@ -24,6 +24,13 @@ public class HandshakeWaits {
 
     /** Well under any server's worker pool (Payara's 200, Open Liberty's and WildFly's grow from fewer). */
     static final int MAX = 32;
+    /**
+     * The longest anything waits for its channel's LISTEN before it opens all the same: a handshake on its worker or
+     * with its 101 held back ({@link UpgradeDeferrals}), an event stream before its headers.
+     */
+    public static final long LISTEN_WAIT_SECONDS = 5;
+    /** How often a handshake waiting for its LISTEN looks whether the listener stalled or went down meanwhile. */
+    public static final long STALL_CHECK_MILLIS = 100;
 
     private final Semaphore places = new Semaphore(MAX);
     private final LongAdder refused = new LongAdder();

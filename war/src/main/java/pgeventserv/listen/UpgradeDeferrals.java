@@ -25,22 +25,20 @@ import pgeventserv.postgres.NotificationListener;
  * WebSocket handshakes that wait for their channel's LISTEN without holding a worker, where the server allows it:
  * on Payara (Tyrus over Catalina and Grizzly) the handshake completes at once, its 101 held back
  * ({@link WithheldResponse}) and sent ({@link UnsentUpgrade}) when the LISTEN is in effect, the listener is known
- * stalled or down, or after {@value #LISTEN_WAIT_SECONDS} s: the rules of a handshake that waits on its worker
+ * stalled or down, or after {@value HandshakeWaits#LISTEN_WAIT_SECONDS} s: the rules of a handshake that waits on its worker
  * elsewhere, where {@link HandshakeWaits} bounds them. Decided once at startup, from the server's classes;
  * {@code -Dpgeventserv.deferUpgrades=false} keeps every server to waiting on the worker. Turned off for good, with a
  * WARNING, by a handshake whose 101 went out before it could be held (a Payara upgrade changed Tyrus).
  *
  * <p>What is waited for is looked at in one place: each LISTEN's completion hands its handshake to the sending
- * thread, and a check every {@value #CHECK_MILLIS} ms sends those whose listener stalled or whose time is up.
+ * thread, and a check every {@value HandshakeWaits#STALL_CHECK_MILLIS} ms sends those whose listener stalled or whose time is up.
  *
  * <p>Threads: request threads defer and hand over; a thread of its own sends; never the listener thread.
  */
 @ApplicationScoped
 public class UpgradeDeferrals {
 
-    static final long LISTEN_WAIT_SECONDS = 5;
-    static final long CHECK_MILLIS = 100;
-    private static final long LISTEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(LISTEN_WAIT_SECONDS);
+    private static final long LISTEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(HandshakeWaits.LISTEN_WAIT_SECONDS);
     private static final Logger LOG = Logger.getLogger(UpgradeDeferrals.class.getName());
     private static final String TYRUS_FILTER = "org.glassfish.tyrus.servlet.TyrusServletFilter";
     private static final String CATALINA_ADAPTER = "org.apache.catalina.connector.CoyoteAdapter";
@@ -82,7 +80,8 @@ public class UpgradeDeferrals {
             return;
         }
         sender = Executors.newSingleThreadScheduledExecutor(threads);
-        sender.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        sender.scheduleWithFixedDelay(this::check, HandshakeWaits.STALL_CHECK_MILLIS, HandshakeWaits.STALL_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
         on = true;
         LOG.fine("WebSocket handshakes wait for their LISTEN without a server worker (their 101 is held back)");
     }
@@ -142,7 +141,7 @@ public class UpgradeDeferrals {
             } else if (!listensPromptly || nowNanos - unsent.sinceNanos() > LISTEN_WAIT_NANOS) {
                 it.remove();
                 if (listensPromptly) {
-                    LOG.warning("a WebSocket handshake's LISTEN did not complete in " + LISTEN_WAIT_SECONDS
+                    LOG.warning("a WebSocket handshake's LISTEN did not complete in " + HandshakeWaits.LISTEN_WAIT_SECONDS
                             + " s: its 101 is sent without it");
                 }
                 unsent.due();

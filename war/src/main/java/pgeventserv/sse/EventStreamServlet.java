@@ -17,6 +17,7 @@ import pgeventserv.auth.Authorizer;
 import pgeventserv.auth.Grant;
 import pgeventserv.fanout.Subscriber;
 import pgeventserv.fanout.filter.Filter;
+import pgeventserv.listen.HandshakeWaits;
 import pgeventserv.listen.ListenRequest;
 import pgeventserv.listen.Refusal;
 import pgeventserv.postgres.NotificationListener;
@@ -32,7 +33,7 @@ import pgeventserv.wiring.Relay;
  * the {@code retry:} line go out once the channels are LISTENed, so a NOTIFY committed after the client sees them
  * is delivered. The request goes async at once: no worker waits for PostgreSQL. The stream is opened by the thread
  * that finds the LISTENs in effect (this one, when they already are) or, once they are, by a task of the async
- * context ({@link AsyncContext#start}); at most {@value #LISTEN_WAIT_SECONDS} s later it opens anyway, the LISTEN
+ * context ({@link AsyncContext#start}); at most {@value HandshakeWaits#LISTEN_WAIT_SECONDS} s later it opens anyway, the LISTEN
  * still on its way. It then lives in the async context without a timeout; {@link EventStreamWriter} writes it
  * without blocking and ends the subscriber when the client goes away.
  */
@@ -43,7 +44,6 @@ import pgeventserv.wiring.Relay;
 public class EventStreamServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(EventStreamServlet.class.getName());
-    private static final long LISTEN_WAIT_SECONDS = 5;
 
     @Inject
     Relay relay;
@@ -92,7 +92,7 @@ public class EventStreamServlet extends HttpServlet {
         }
         listened.whenComplete((done, failed) -> {
             if (failed != null) {
-                LOG.warning(() -> "LISTEN " + listen.channels() + " did not complete in " + LISTEN_WAIT_SECONDS
+                LOG.warning(() -> "LISTEN " + listen.channels() + " did not complete in " + HandshakeWaits.LISTEN_WAIT_SECONDS
                         + " s: " + failed);
             }
             try {
@@ -166,7 +166,7 @@ public class EventStreamServlet extends HttpServlet {
     }
 
     /**
-     * Completes once every channel is LISTENed, or after {@value #LISTEN_WAIT_SECONDS} s (exceptionally); at once
+     * Completes once every channel is LISTENed, or after {@value HandshakeWaits#LISTEN_WAIT_SECONDS} s (exceptionally); at once
      * while the connection is connecting, down or stalled: the channels are LISTENed when it comes (back), and the stream is
      * told of the gap.
      */
@@ -176,7 +176,7 @@ public class EventStreamServlet extends HttpServlet {
         }
         CompletableFuture<?>[] listening = channels.stream().map(relay::listening).toArray(CompletableFuture[]::new);
         CompletableFuture<Void> all = CompletableFuture.allOf(listening);
-        return all.isDone() ? all : all.orTimeout(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
+        return all.isDone() ? all : all.orTimeout(HandshakeWaits.LISTEN_WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     private NotificationListener listener() {

@@ -38,9 +38,7 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
     /** The {@link UnsentUpgrade} of a handshake whose 101 is held back for its LISTEN; absent when it waited here. */
     static final String UNSENT = "pgeventserv.unsent";
     private static final Logger LOG = Logger.getLogger(SubscribeOnHandshake.class.getName());
-    private static final long LISTEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-    /** How often a parked handshake looks whether the connection has stalled meanwhile. */
-    private static final long STALL_CHECK_MILLIS = 100;
+    private static final long LISTEN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(HandshakeWaits.LISTEN_WAIT_SECONDS);
 
     // Looked up once: the configurator is shared by every handshake, and a CDI lookup per handshake costs.
     private volatile Relay relay;
@@ -127,7 +125,7 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
      * While the listener is connecting, down or stalled (a round trip unanswered for seconds), an HTTP worker parked
      * here could wait seconds, and a storm of handshakes would park them all (health checks included); the channel
      * is LISTENed when the connection comes (back), and clients that can be told of the gap are told then. A
-     * handshake already parked when the connection stalls goes on within {@value #STALL_CHECK_MILLIS} ms of it being
+     * handshake already parked when the connection stalls goes on within {@value HandshakeWaits#STALL_CHECK_MILLIS} ms of it being
      * known. Even while the connection is up, at most {@link pgeventserv.listen.HandshakeWaits} handshakes get this
      * far to wait: the front door answers the others 503.
      */
@@ -146,7 +144,7 @@ public class SubscribeOnHandshake extends ServerEndpointConfig.Configurator {
         try {
             while (true) {
                 try {
-                    listening.get(STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                    listening.get(HandshakeWaits.STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
                     return;
                 } catch (TimeoutException e) {
                     if (!l.listensPromptly()) {

@@ -31,18 +31,26 @@ class UpgradeDeferralsTest {
     }
 
     /** A handshake answered 101 through the held response, its session opened: the 101 waits for what is due. */
-    private UnsentUpgrade deferred() throws Exception {
-        UnsentUpgrade unsent = deferrals.unsent(http.response());
-        WithheldResponse held = new WithheldResponse(http.response());
-        held.setStatus(101);
-        held.flushBuffer();
-        deferrals.answered(unsent, held, listening);
+    private UnsentUpgrade deferred() {
+        UnsentUpgrade unsent = answered(101, true);
         unsent.opened(() -> attached++);
         return unsent;
     }
 
+    /** A handshake that went down the chain through the held response and was answered {@code status}. */
+    private UnsentUpgrade answered(int status, boolean tyrusFlushed) {
+        UnsentUpgrade unsent = deferrals.unsent(http.response());
+        WithheldResponse held = new WithheldResponse(http.response());
+        held.setStatus(status);
+        if (tyrusFlushed) {
+            held.flushBuffer();
+        }
+        deferrals.answered(unsent, held, listening);
+        return unsent;
+    }
+
     @Test
-    void the101GoesWhenItsListenIsInEffectAndNotBefore() throws Exception {
+    void the101GoesWhenItsListenIsInEffectAndNotBefore() {
         UnsentUpgrade unsent = deferred();
         assertEquals(0, http.flushes, "Tyrus's flush was held back");
         deferrals.check(System.nanoTime(), true);
@@ -55,7 +63,7 @@ class UpgradeDeferralsTest {
     }
 
     @Test
-    void the101GoesWhenTheListenerStopsListeningPromptly() throws Exception {
+    void the101GoesWhenTheListenerStopsListeningPromptly() {
         deferred();
         deferrals.check(System.nanoTime(), false);
         assertEquals(1, http.flushes);
@@ -65,30 +73,24 @@ class UpgradeDeferralsTest {
     }
 
     @Test
-    void the101GoesWithoutItsListenOnceItsTimeIsUp() throws Exception {
+    void the101GoesWithoutItsListenOnceItsTimeIsUp() {
         UnsentUpgrade unsent = deferred();
-        deferrals.check(unsent.sinceNanos() + TimeUnit.SECONDS.toNanos(UpgradeDeferrals.LISTEN_WAIT_SECONDS) / 2, true);
+        deferrals.check(unsent.sinceNanos() + TimeUnit.SECONDS.toNanos(HandshakeWaits.LISTEN_WAIT_SECONDS) / 2, true);
         assertEquals(0, http.flushes);
-        deferrals.check(unsent.sinceNanos() + TimeUnit.SECONDS.toNanos(UpgradeDeferrals.LISTEN_WAIT_SECONDS) + 1, true);
+        deferrals.check(unsent.sinceNanos() + TimeUnit.SECONDS.toNanos(HandshakeWaits.LISTEN_WAIT_SECONDS) + 1, true);
         assertEquals(1, http.flushes);
     }
 
     @Test
     void aHandshakeThatFailedIsNotDeferred() {
-        UnsentUpgrade unsent = deferrals.unsent(http.response());
-        WithheldResponse held = new WithheldResponse(http.response());
-        held.setStatus(400);
-        deferrals.answered(unsent, held, listening);
+        answered(400, false);
         assertEquals(0, deferrals.deferred());
         assertTrue(deferrals.on());
     }
 
     @Test
     void a101ThatWasNotHeldBackTurnsDeferralOffForGood() {
-        UnsentUpgrade unsent = deferrals.unsent(http.response());
-        WithheldResponse held = new WithheldResponse(http.response());
-        held.setStatus(101);
-        deferrals.answered(unsent, held, listening);
+        UnsentUpgrade unsent = answered(101, false);
         assertFalse(deferrals.on());
         assertEquals(0, deferrals.deferred());
         unsent.opened(() -> attached++);

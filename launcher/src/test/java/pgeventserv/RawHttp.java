@@ -41,15 +41,20 @@ public final class RawHttp {
     }
 
     public static Response upgrade(URL base, String rawPath, String... extraHeaders) throws IOException {
+        return exchange(base, upgradeRequest(base.getPort(), rawPath, extraHeaders));
+    }
+
+    /** A WebSocket handshake on {@code rawPath} as a client sends it to 127.0.0.1:{@code port}, head and blank line. */
+    public static String upgradeRequest(int port, String rawPath, String... extraHeaders) {
         StringBuilder request = new StringBuilder()
                 .append("GET ").append(rawPath).append(" HTTP/1.1\r\n")
-                .append("Host: 127.0.0.1:").append(base.getPort()).append("\r\n")
+                .append("Host: 127.0.0.1:").append(port).append("\r\n")
                 .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                 .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
         for (String header : extraHeaders) {
             request.append(header).append("\r\n");
         }
-        return exchange(base, request.append("\r\n").toString());
+        return request.append("\r\n").toString();
     }
 
     public static Response get(URL base, String rawPath) throws IOException {

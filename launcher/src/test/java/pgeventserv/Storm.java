@@ -36,9 +36,8 @@ public final class Storm implements AutoCloseable {
      * has its answer's head. Returns this storm's failures so far.
      */
     public Map<String, Integer> open(URL base, String channel, int count, Duration limit) throws IOException {
-        byte[] request = ("GET /listen/" + channel + " HTTP/1.1\r\nHost: 127.0.0.1:" + base.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = RawHttp.upgradeRequest(base.getPort(), "/listen/" + channel)
+                .getBytes(StandardCharsets.ISO_8859_1);
         InetSocketAddress server = new InetSocketAddress("127.0.0.1", base.getPort());
         long deadline = System.nanoTime() + limit.toNanos();
         try (Selector selector = Selector.open()) {

@@ -579,9 +579,7 @@ class BurstIT {
             for (int i = 0; i < ABANDONED; i++) {
                 Socket socket = new Socket(base.getHost(), base.getPort());
                 sockets.add(socket);
-                socket.getOutputStream().write(("GET /listen/" + run + "_" + i + " HTTP/1.1\r\nHost: " + base.getHost()
-                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                socket.getOutputStream().write(RawHttp.upgradeRequest(base.getPort(), "/listen/" + run + "_" + i)
                         .getBytes(StandardCharsets.US_ASCII));
             }
             Eventually.within(WAIT, "the handshakes held back", () ->

@@ -230,9 +230,7 @@ class LimitsIT {
 
     private static void upgrade(Socket socket, String path) throws IOException {
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
+        out.write(RawHttp.upgradeRequest(socket.getPort(), path).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         var in = socket.getInputStream();

@@ -26,6 +26,13 @@ import java.util.List;
  * the relay's hot path passes those counts within its first second of load and is then compiled by C2 as before
  * (the bench showed no loss of throughput: docs/benchmarks.md). Any {@code -XX:Tier...} option given, or
  * {@code -XX:-TieredCompilation}, replaces these.
+ *
+ * <p>A heap that gives back what it does not use ({@link #HEAP_GIVES_BACK}): G1's defaults keep up to 70 % of the
+ * committed heap free after a collection that shrinks it, so an idle server with 10,000 sessions kept about twice
+ * their live heap in RSS. At most 20 % free (and 10 % free enough after growing) brings RSS per idle session to
+ * about the live heap. G1 still grows the heap under load by its pause-time goal, not by these ratios; the bench
+ * showed no loss of throughput or latency (docs/benchmarks.md). Any {@code -XX:...HeapFreeRatio} option given
+ * replaces both.
  */
 final class ServerJvmOptions {
 
@@ -35,6 +42,8 @@ final class ServerJvmOptions {
     /** Ten times HotSpot's defaults (5,000, 600, 15,000 and 40,000). */
     static final List<String> LATER_C2 = List.of("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
             "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
+    /** Free heap kept after a collection that resizes it: HotSpot's defaults are 40 and 70 %. */
+    static final List<String> HEAP_GIVES_BACK = List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
 
     private ServerJvmOptions() {
     }
@@ -53,6 +62,9 @@ final class ServerJvmOptions {
         }
         if (options.stream().noneMatch(a -> a.startsWith("-XX:Tier") || a.endsWith("TieredCompilation"))) {
             options.addAll(LATER_C2);
+        }
+        if (options.stream().noneMatch(a -> a.contains("HeapFreeRatio"))) {
+            options.addAll(HEAP_GIVES_BACK);
         }
         if (javaFeatureVersion >= 25 && options.stream().noneMatch(a -> a.endsWith("UseCompactObjectHeaders"))) {
             options.add(COMPACT_HEADERS);

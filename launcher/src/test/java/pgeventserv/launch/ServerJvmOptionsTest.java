@@ -42,16 +42,35 @@ class ServerJvmOptionsTest {
 
     @Test
     void c2ComesLaterUnlessTheCompilerThresholdsOrTiersAreChosen() {
-        assertEquals(List.of("-XX:Tier4InvocationThreshold=8000", POOLED),
+        assertEquals(withHeapGivingBack("-XX:Tier4InvocationThreshold=8000", POOLED),
                 ServerJvmOptions.from(List.of("-XX:Tier4InvocationThreshold=8000"), 17));
-        assertEquals(List.of("-XX:TieredStopAtLevel=1", POOLED), ServerJvmOptions.from(List.of("-XX:TieredStopAtLevel=1"), 17));
-        assertEquals(List.of("-XX:-TieredCompilation", POOLED), ServerJvmOptions.from(List.of("-XX:-TieredCompilation"), 17));
+        assertEquals(withHeapGivingBack("-XX:TieredStopAtLevel=1", POOLED),
+                ServerJvmOptions.from(List.of("-XX:TieredStopAtLevel=1"), 17));
+        assertEquals(withHeapGivingBack("-XX:-TieredCompilation", POOLED),
+                ServerJvmOptions.from(List.of("-XX:-TieredCompilation"), 17));
     }
 
-    /** The given options followed by the compiler's thresholds the server gets by default. */
+    @Test
+    void theHeapGivesBackWhatItDoesNotUseUnlessAFreeRatioIsChosen() {
+        List<String> chosen = new ArrayList<>(List.of("-XX:MaxHeapFreeRatio=50", POOLED));
+        chosen.addAll(ServerJvmOptions.LATER_C2);
+        assertEquals(chosen, ServerJvmOptions.from(List.of("-XX:MaxHeapFreeRatio=50"), 17));
+        List<String> minOnly = new ArrayList<>(List.of("-XX:MinHeapFreeRatio=5", POOLED));
+        minOnly.addAll(ServerJvmOptions.LATER_C2);
+        assertEquals(minOnly, ServerJvmOptions.from(List.of("-XX:MinHeapFreeRatio=5"), 17));
+    }
+
+    private static List<String> withHeapGivingBack(String... options) {
+        List<String> all = new ArrayList<>(List.of(options));
+        all.addAll(ServerJvmOptions.HEAP_GIVES_BACK);
+        return all;
+    }
+
+    /** The given options followed by the compiler's thresholds and the heap's free ratios the server gets by default. */
     private static List<String> defaults(String... options) {
         List<String> all = new ArrayList<>(List.of(options));
         all.addAll(ServerJvmOptions.LATER_C2);
+        all.addAll(ServerJvmOptions.HEAP_GIVES_BACK);
         return all;
     }
 }

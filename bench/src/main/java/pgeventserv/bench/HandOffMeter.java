@@ -1,6 +1,7 @@
 package pgeventserv.bench;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * What the server's listener thread did in a measured window, from our application metrics
@@ -11,10 +12,18 @@ import java.io.IOException;
  */
 final class HandOffMeter implements Producer.Window {
 
-    /** Counts over a window; {@code count < 0} when the server did not say (a --target, an older build). */
-    record HandOffs(long count, double seconds, long frames, long notifications, double windowSeconds) {
+    /**
+     * Counts over a window; {@code count < 0} when the server did not say (a --target, an older build). The writer
+     * threads beside the listener ({@code pg_eventserv_writer_threads}; 0 from a build without them) write the other
+     * shares of the clients at the same time.
+     */
+    record HandOffs(long count, double seconds, long frames, long notifications, double windowSeconds, int writerThreads) {
 
-        static final HandOffs UNKNOWN = new HandOffs(-1, -1, -1, -1, -1);
+        static final HandOffs UNKNOWN = new HandOffs(-1, -1, -1, -1, -1, 0);
+
+        HandOffs(long count, double seconds, long frames, long notifications, double windowSeconds) {
+            this(count, seconds, frames, notifications, windowSeconds, 0);
+        }
 
         boolean known() {
             return count > 0 && frames > 0;
@@ -25,7 +34,7 @@ final class HandOffMeter implements Producer.Window {
                 return UNKNOWN;
             }
             return new HandOffs(count - earlier.count, seconds - earlier.seconds, frames - earlier.frames,
-                    notifications - earlier.notifications, window);
+                    notifications - earlier.notifications, window, writerThreads);
         }
 
         /** Mean milliseconds from a poll's return to the end of its writes. */
@@ -33,12 +42,23 @@ final class HandOffMeter implements Producer.Window {
             return seconds * 1000 / count;
         }
 
+        /** The clients the listener thread writes itself: all, or its share beside the writer threads. */
+        int listenerClients(int clients) {
+            return (clients + writerThreads) / (writerThreads + 1);
+        }
+
         /**
-         * Mean microseconds of a hand-off per client: the cost of one client's write (one write a client a poll,
-         * whatever the poll brought), the poll's dispatch included.
+         * Mean microseconds of a hand-off per client the listener writes: the cost of one client's write (one write a
+         * client a poll, whatever the poll brought), the poll's dispatch included.
          */
         double microsPerWrite(int clients) {
-            return meanMillis() * 1000 / clients;
+            return meanMillis() * 1000 / listenerClients(clients);
+        }
+
+        /** How the listener's writes are shared, for the report: "" with no writer threads. */
+        String sharing(int clients) {
+            return writerThreads == 0 ? "" : String.format(Locale.ROOT, "; the listener writes %,d of the %,d clients,"
+                    + " %d writer thread(s) the rest at the same time", listenerClients(clients), clients, writerThreads);
         }
 
         double notificationsPerHandOff() {
@@ -85,6 +105,7 @@ final class HandOffMeter implements Producer.Window {
         double seconds = -1;
         double frames = -1;
         double notifications = -1;
+        double writerThreads = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("#")) {
                 continue;
@@ -101,6 +122,7 @@ final class HandOffMeter implements Producer.Window {
                 case "pg_eventserv_listener_handoff_seconds" -> seconds = value;
                 case "pg_eventserv_frames_sent" -> frames = value;
                 case "pg_eventserv_notifications_received" -> notifications = value;
+                case "pg_eventserv_writer_threads" -> writerThreads = value;
                 default -> {
                 }
             }
@@ -108,6 +130,6 @@ final class HandOffMeter implements Producer.Window {
         if (count < 0 || seconds < 0 || frames < 0 || notifications < 0) {
             return HandOffs.UNKNOWN;
         }
-        return new HandOffs((long) count, seconds, (long) frames, (long) notifications, -1);
+        return new HandOffs((long) count, seconds, (long) frames, (long) notifications, -1, (int) writerThreads);
     }
 }

@@ -54,9 +54,9 @@ final class Report {
                 }
                 HandOffMeter.HandOffs h = r.handOffs();
                 if (h != null && h.known()) {
-                    t.append(String.format(Locale.ROOT, "    listener: %,d hand-offs, %.1f notifications and %.2f ms each (%.1f us a client write),"
+                    t.append(String.format(Locale.ROOT, "    listener: %,d hand-offs, %.1f notifications and %.2f ms each (%.1f us a client write%s),"
                             + " busy %.0f %% of the window%n", h.count(), h.notificationsPerHandOff(), h.meanMillis(),
-                            h.microsPerWrite(r.clients()), 100 * h.busy()));
+                            h.microsPerWrite(r.clients()), h.sharing(r.clients()), 100 * h.busy()));
                 }
             }
             if (!Double.isNaN(results.socketWriteMicros)) {
@@ -247,15 +247,16 @@ final class Report {
         double half = h.meanMillis() / 2;
         String ceiling = results.ceilingLatency(r.rate()).map(c -> String.format(Locale.ROOT, " (the pgjdbc ceiling: p50 %s ms,"
                 + " p99 %s ms at this rate)", millis(c.summary().p50()), millis(c.summary().p99()))).orElse("");
-        why.add(String.format(Locale.ROOT, "    why: a hand-off (the listener thread writing all %,d clients in turn) took %.2f ms on average"
+        why.add(String.format(Locale.ROOT, "    why: a hand-off (the listener thread writing %,d clients in turn%s) took %.2f ms on average"
                         + " (%.1f us a client write, the plain socket's %.1f us); a client waits for its place in it, %.2f ms at the"
                         + " median; the rest is outside the hand-off: from PostgreSQL to the listener thread%s and from the socket to"
-                        + " the client", r.clients(), h.meanMillis(),
+                        + " the client", h.listenerClients(r.clients()), h.writerThreads() == 0 ? "" : ", " + h.writerThreads()
+                        + " writer thread(s) the others", h.meanMillis(),
                 h.microsPerWrite(r.clients()), results.socketWriteMicros, half, ceiling));
         if (gapMillis <= half) {
             double needed = h.meanMillis() - 2 * gapMillis;
             why.add(String.format(Locale.ROOT, "    what it would take: hand-offs of %.2f ms, %.1f us a client write (or the writes spread"
-                    + " over the cores)", needed, needed * 1000 / r.clients()));
+                    + " over more cores)", needed, needed * 1000 / h.listenerClients(r.clients())));
         } else {
             why.add(String.format(Locale.ROOT, "    what it would take: more than a free hand-off: %.2f ms of the gap are outside it",
                     gapMillis - half));
@@ -274,10 +275,11 @@ final class Report {
         }
         List<String> why = new ArrayList<>();
         double writeMicros = h.microsPerWrite(r.clients());
-        why.add(String.format(Locale.ROOT, "    why: the listener thread hands each poll to all %,d clients itself: a hand-off took"
+        why.add(String.format(Locale.ROOT, "    why: the listener thread writes %,d of the %,d clients itself%s: a hand-off took"
                 + " %.2f ms on average (%.1f us a client write, %.1f notifications a poll), the thread busy %.0f %% of the window;"
-                + " %s", r.clients(), h.meanMillis(), writeMicros, h.notificationsPerHandOff(), 100 * h.busy(), model));
-        double microsNeeded = handOffMillisNeeded * 1000 / r.clients();
+                + " %s", h.listenerClients(r.clients()), r.clients(), h.writerThreads() == 0 ? "" : " (" + h.writerThreads()
+                + " writer thread(s) the others)", h.meanMillis(), writeMicros, h.notificationsPerHandOff(), 100 * h.busy(), model));
+        double microsNeeded = handOffMillisNeeded * 1000 / h.listenerClients(r.clients());
         if (!Double.isNaN(socketWriteMicros)) {
             why.add(String.format(Locale.ROOT, "    a plain loopback socket write costs %.1f us on this machine (socket write cost, this run): of"
                     + " the relay's %.1f us, %.1f us are above the socket as the plain client writes it (the relay's work per client, the"
@@ -285,8 +287,8 @@ final class Report {
                     socketWriteMicros, writeMicros, Math.max(0, writeMicros - socketWriteMicros)));
         }
         String floor = Double.isNaN(socketWriteMicros) || socketWriteMicros <= microsNeeded ? ""
-                : String.format(Locale.ROOT, "; below the plain socket's %.1f us, so on this machine only with the writes spread over idle"
-                        + " cores (write lanes were measured and did not help on 2 busy ones: docs/benchmarks.md)", socketWriteMicros);
+                : String.format(Locale.ROOT, "; below the plain socket's %.1f us, so on this machine only with the writes spread over"
+                        + " more cores", socketWriteMicros);
         why.add(String.format(Locale.ROOT, "    what it would take: hand-offs of %.2f ms, %.1f us a client write%s", handOffMillisNeeded,
                 microsNeeded, floor));
         return why;

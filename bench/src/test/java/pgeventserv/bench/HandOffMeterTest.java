@@ -40,6 +40,17 @@ class HandOffMeterTest {
     }
 
     @Test
+    void withWriterThreadsAWriteCostsTheHandOffOverTheListenersShareOfTheClients() {
+        HandOffMeter.HandOffs start = HandOffMeter.parse(METRICS + "pg_eventserv_writer_threads 1.0\n");
+        assertEquals(1, start.writerThreads());
+        HandOffMeter.HandOffs window = new HandOffMeter.HandOffs(6000, 12.5, 1_100_000, 12_000, -1, 1).minus(start, 10);
+        assertEquals(50, window.listenerClients(100));
+        assertEquals(40.0, window.microsPerWrite(100), 1e-9);
+        assertEquals(34, new HandOffMeter.HandOffs(1, 1, 1, 1, 1, 2).listenerClients(100));
+        assertEquals(0, HandOffMeter.parse(METRICS).writerThreads(), "a build without writer threads");
+    }
+
+    @Test
     void aServerWithoutTheMetricsGivesNoFigures() {
         assertFalse(HandOffMeter.parse("pg_eventserv_frames_sent 10.0\n").known());
         assertFalse(HandOffMeter.parse("").minus(HandOffMeter.parse(METRICS), 10).known());

@@ -3,18 +3,22 @@ package pgeventserv.fanout;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The writer threads that take one poll's writes off the listener thread, spread over as many threads as asked
- * (the wiring's {@code -Dpgeventserv.writeLanes}, as many as the machine has cores with {@code cores}): each
- * subscriber is given a lane when it is made, round-robin, and keeps it, so its writes stay in order while
- * different subscribers' writes run at once. With none, the listener thread writes every client itself
- * ({@link #NONE}), the default: measured on a shared 2-core machine, the lanes did not lower the median.
+ * The writer threads that share one poll's writes with the listener thread (the wiring's
+ * {@code -Dpgeventserv.writeLanes}; by default one fewer than the machine has cores, so that every core writes):
+ * each subscriber is given a share when it is made, round-robin, and keeps it, so its writes stay in order while
+ * different subscribers' writes run at once. The first share of every round is the listener's own (a null lane:
+ * whoever delivers writes), so a lone client is written as with no lanes at all ({@link #NONE}).
+ *
+ * <p>Why the listener keeps a share: on a 2-core machine, writer threads that took every write off the listener
+ * did not lower the median (each hand-off waited for a writer to wake); the listener writing half of a poll's
+ * clients while one writer thread writes the other half did (docs/benchmarks.md).
  *
  * <p>The listener thread never waits for a lane: it queues the poll's batch in the subscriber's outbox and puts
  * the outbox on its lane, nothing more. Threads: any.
  */
 public final class WriteLanes {
 
-    /** No lanes: whoever delivers writes. */
+    /** No writer threads: whoever delivers writes every client. */
     public static final WriteLanes NONE = new WriteLanes(new WriteLane[0]);
 
     private final WriteLane[] lanes;
@@ -24,7 +28,7 @@ public final class WriteLanes {
         this.lanes = lanes;
     }
 
-    /** {@code count} lanes, each on a thread of its own from {@code threads}, started now; none for zero. */
+    /** {@code count} lanes beside the listener's share, each on a thread of its own from {@code threads}, started now. */
     public static WriteLanes start(int count, ThreadFactory threads) {
         if (count <= 0) {
             return NONE;
@@ -40,13 +44,13 @@ public final class WriteLanes {
         return lanes.length;
     }
 
-    /** The lane of a new subscriber; null when there are none. */
+    /** The lane of a new subscriber: null for the listener's share, which is every one when there are no lanes. */
     synchronized WriteLane next() {
         if (lanes.length == 0) {
             return null;
         }
-        WriteLane lane = lanes[next];
-        next = (next + 1) % lanes.length;
+        WriteLane lane = next == 0 ? null : lanes[next - 1];
+        next = (next + 1) % (lanes.length + 1);
         return lane;
     }
 

@@ -19,8 +19,8 @@
  *   <li>{@link pgeventserv.fanout.Subscriber}: one client's lifecycle and what its transport may ask; any thread.</li>
  *   <li>{@link pgeventserv.fanout.Outbox}: one client's bounded queue (with the replay allowance) and its writes;
  *       the thread that holds its drain.</li>
- *   <li>{@link pgeventserv.fanout.WriteLanes}, {@link pgeventserv.fanout.WriteLane}: optional writer threads that
- *       drain the outboxes the listener thread hands them (off by default); each its own thread.</li>
+ *   <li>{@link pgeventserv.fanout.WriteLanes}, {@link pgeventserv.fanout.WriteLane}: the writer threads that share a
+ *       poll's writes with the listener thread, draining the outboxes it hands them; each its own thread.</li>
  *   <li>{@link pgeventserv.fanout.Joins}: carries out moves (admission, reply, gap, replay from history); listener
  *       thread.</li>
  *   <li>{@link pgeventserv.fanout.LiveDelivery}: a poll's batches to members, once per format, and into history;
@@ -46,8 +46,9 @@
  * </ul>
  *
  * <p>Threads. The listener thread runs everything that orders delivery, without a lock. Server threads subscribe,
- * leave and ask (through queues); writers' completions and keep-alive ticks drain outboxes, and so do write lanes
- * where they are switched on (the listener thread then queues a poll's batches and hands them over without waiting). Reads of the durable
+ * leave and ask (through queues); writers' completions and keep-alive ticks drain outboxes, and so do the write
+ * lanes (the listener thread writes its own share of the clients and hands the others' batches over without
+ * waiting). Reads of the durable
  * table run on two executors of the wiring's: live reads (hints, catch-ups, continuity) and resume reads, apart, so
  * resumes never hold up live delivery. The listener thread never waits on a client or on the database.
  *

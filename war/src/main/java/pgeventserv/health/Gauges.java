@@ -161,9 +161,15 @@ public class Gauges {
     }
 
     @Gauge(name = "pg_eventserv_listener_handoff", absolute = true, unit = MetricUnits.SECONDS,
-            description = "time from those polls' return to the end of their writes to every client, in all (monotonic)")
+            description = "time from those polls' return to the end of the listener thread's writes (its share of the clients), in all (monotonic)")
     public double listenerHandOffSeconds() {
         return listener.handOffSeconds();
+    }
+
+    @Gauge(name = "pg_eventserv_writer_threads", absolute = true, unit = MetricUnits.NONE,
+            description = "writer threads that share each poll's writes to clients with the listener thread (-Dpgeventserv.writeLanes)")
+    public long writerThreads() {
+        return relay.writerThreads();
     }
 
     @Gauge(name = "pg_eventserv_listener_allocated", absolute = true, unit = MetricUnits.BYTES,

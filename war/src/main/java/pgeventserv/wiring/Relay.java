@@ -117,17 +117,17 @@ public class Relay {
     private ScheduledFuture<?> pings;
     private ScheduledFuture<?> sweeps;
     private WriteLanes lanes;
+    // From -Dpgeventserv.writeLanes; the unit tests set 0, so that every write is made before deliver returns.
+    int writerThreadsWanted = writeLanes();
 
     @PostConstruct
     void init() {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
-        lanes = WriteLanes.start(writeLanes(), threads);
-        // The default needs no line of its own: a start prints at most five up to "ready".
-        if (lanes.count() == 0) {
-            LOG.fine("the listener thread writes every client (-Dpgeventserv.writeLanes=N or cores for writer threads)");
-        } else {
-            LOG.info("clients are written on " + lanes.count() + " writer threads (-Dpgeventserv.writeLanes)");
-        }
+        lanes = WriteLanes.start(writerThreadsWanted, threads);
+        // Not a line at INFO: a start prints at most five up to "ready".
+        LOG.fine(() -> lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes)"
+                : "clients are written by the listener thread and " + lanes.count() + " writer thread(s), one share each"
+                        + " (-Dpgeventserv.writeLanes)");
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),
@@ -231,6 +231,11 @@ public class Relay {
         return subscriptions.listening(channel);
     }
 
+    /** Writer threads beside the listener's own share of the writes (0: the listener writes every client). */
+    public int writerThreads() {
+        return lanes.count();
+    }
+
     public int sessions() {
         return subscriptions.sessionCount();
     }
@@ -256,19 +261,19 @@ public class Relay {
     }
 
     /**
-     * How many writer threads take a poll's writes off the listener thread: {@code -Dpgeventserv.writeLanes=N}, or
-     * {@code cores} for as many as the machine has. None by default (the listener writes every client in turn):
-     * on a 2-core machine shared with the clients and PostgreSQL they did not lower the median and raised the p99
-     * (docs/benchmarks.md, issue 28).
+     * How many writer threads share a poll's writes with the listener thread: {@code -Dpgeventserv.writeLanes=N},
+     * or {@code cores} (the default) for one fewer than the machine has cores, so that each core writes; 0 for none
+     * (the listener writes every client in turn). On a 2-core machine shared with the clients and PostgreSQL, one
+     * writer thread beside the listener lowered the median at 100 clients x 100/s (docs/benchmarks.md, issue 28).
      */
     private static int writeLanes() {
-        return lanesFor(System.getProperty("pgeventserv.writeLanes", "0"), Runtime.getRuntime().availableProcessors());
+        return lanesFor(System.getProperty("pgeventserv.writeLanes", "cores"), Runtime.getRuntime().availableProcessors());
     }
 
     static int lanesFor(String setting, int cores) {
         String lanes = setting.trim();
         if (lanes.equals("cores")) {
-            return cores;
+            return Math.max(0, cores - 1);
         }
         try {
             return Math.max(0, Integer.parseInt(lanes));

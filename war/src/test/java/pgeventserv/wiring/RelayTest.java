@@ -139,6 +139,7 @@ class RelayTest {
         relay.historyAge = historyAge;
         relay.maxChannelsPerSession = 7;
         relay.maxFiltersPerSubscriber = 10;
+        relay.writerThreadsWanted = 0;
         relay.init();
         relays.add(relay);
         return relay;
@@ -392,10 +393,11 @@ class RelayTest {
     }
 
     @Test
-    void writeLanesAreOffUnlessAskedForByNumberOrOnePerCore() {
+    void writeLanesAreOneFewerThanCoresUnlessANumberIsGiven() {
         assertEquals(0, Relay.lanesFor("0", 2));
         assertEquals(3, Relay.lanesFor("3", 2));
-        assertEquals(2, Relay.lanesFor(" cores ", 2));
+        assertEquals(1, Relay.lanesFor(" cores ", 2));
+        assertEquals(0, Relay.lanesFor("cores", 1));
         assertEquals(0, Relay.lanesFor("-1", 2));
         assertEquals(0, Relay.lanesFor("many", 2));
     }

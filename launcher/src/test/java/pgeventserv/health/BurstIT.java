@@ -60,10 +60,10 @@ import pgeventserv.WebSocketClient;
  * each sent a NOTIFY right after its open, while {@code /health/ready} is asked every 100 ms as a load balancer would,
  * with a 1 s timeout; then the same with the database silently stalled (a proxy that stops forwarding). What it
  * proves: every handshake completes (a WebSocket answered 503 {@code Retry-After: 1} because 32 others were waiting
- * for their LISTEN tries again, as it is told), every NOTIFY arrives, readiness answers every time within 2 s (the
- * answers later than 1 s, the issue's aim, are counted and printed: see {@link #MISSED_AFTER}) and reports the stall, the workers
- * parked by handshakes stay within their bound, and none parks once the stall is known; on Payara (this test's own
- * server) none parks at all during the stall, a handshake waiting for its LISTEN with its 101 held back.
+ * for their LISTEN tries again, as it is told), every NOTIFY arrives, readiness answers every time within 1 s
+ * ({@link #READY_WITHIN}) and reports the stall, the workers parked by handshakes stay within their bound, and none
+ * parks once the stall is known; on Payara (this test's own server) none parks at all during the stall, a handshake
+ * waiting for its LISTEN with its 101 held back.
  *
  * <p>The clients are asynchronous (a handful of threads, not one per client) and run at a lower CPU priority than
  * the server and the watch, as clients on other machines would: on a 2-core machine, 820 client threads took half
@@ -94,16 +94,13 @@ class BurstIT {
     private static final int SESSIONS = 20;
     private static final int PER_SESSION = 10;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    /** The aim for every readiness answer during a burst: answers later than this are counted and printed. */
-    private static final Duration READY_WITHIN = Duration.ofSeconds(1);
     /**
-     * What fails the test: an answer later than this (a load balancer's usual health-check timeout, HAProxy's
-     * {@code inter 2s}) would take the instance out. Not {@link #READY_WITHIN}: on a 2-core machine a burst of 1,000
-     * handshakes takes about a second of both cores, and a readiness request shares them (docs/benchmarks.md), so
-     * answers of 0.7 to 1.2 s pass or fail by the machine's other load (1,047 and 1,174 ms in two runs of eight, with
-     * no worker parked; up to 1.8 s on the wire in later runs, for probes outside this JVM too).
+     * The issue's bound for every readiness answer during a burst, and the watch's timeout: a later answer fails the
+     * test. On this 2-core machine the margin is the machine's other load: with the burst's clients, the server and
+     * PostgreSQL on the same cores, the slowest answer of a burst took 0.3 to 0.98 s, and up to 1.3 s in heavier runs
+     * (docs/benchmarks.md).
      */
-    private static final Duration MISSED_AFTER = Duration.ofSeconds(2);
+    private static final Duration READY_WITHIN = Duration.ofSeconds(1);
     /** The most handshakes that may wait for their LISTEN on a worker at once (HandshakeWaits). */
     private static final int PARKED_BOUND = 32;
     /** Handshakes whose client goes away while their 101 is held back, as the stall begins. */
@@ -171,7 +168,6 @@ class BurstIT {
         final AtomicLong slowestNanos = new AtomicLong();
         final AtomicInteger answers = new AtomicInteger();
         final AtomicInteger notReady = new AtomicInteger();
-        final AtomicInteger late = new AtomicInteger();
         final AtomicInteger missed = new AtomicInteger();
         final AtomicInteger unanswered = new AtomicInteger();
         /** When each answer slower than 300 ms or missing was asked, from the watch's start, and how long it took. */
@@ -188,7 +184,7 @@ class BurstIT {
         }
 
         private void run() {
-            HttpRequest ready = HttpRequest.newBuilder(probe).timeout(MISSED_AFTER).build();
+            HttpRequest ready = HttpRequest.newBuilder(probe).timeout(READY_WITHIN).build();
             while (running.get()) {
                 long start = System.nanoTime();
                 try {
@@ -205,9 +201,6 @@ class BurstIT {
                     }
                     slowestNanos.accumulateAndGet(took, Math::max);
                     answers.incrementAndGet();
-                    if (took > READY_WITHIN.toNanos()) {
-                        late.incrementAndGet();
-                    }
                     if (status != 200) {
                         notReady.incrementAndGet();
                     }
@@ -229,9 +222,8 @@ class BurstIT {
         }
 
         String figures() {
-            return answers + " answers of " + probe.getPath() + " (" + notReady + " not ready, " + late
-                    + " later than " + READY_WITHIN.toMillis() + " ms, " + missed + " none within " + MISSED_AFTER.toMillis()
-                    + " ms, " + unanswered + " unanswered), slowest "
+            return answers + " answers of " + probe.getPath() + " (" + notReady + " not ready, " + missed
+                    + " none within " + READY_WITHIN.toMillis() + " ms, " + unanswered + " unanswered), slowest "
                     + TimeUnit.NANOSECONDS.toMillis(slowestNanos.get()) + " ms" + (slow.isEmpty() ? "" : " " + slow);
         }
     }

@@ -16,6 +16,12 @@ import java.util.List;
  * were the latency tail. The pooled manager recycles those buffers whatever the thread; it keeps 3 % of the
  * maximum heap for them. {@code -Dorg.glassfish.grizzly.DEFAULT_MEMORY_MANAGER=...} chooses another.
  *
+ * <p>{@value #JSON_PROVIDER} names JSON-P's provider ({@value #PARSSON}, the one Payara ships), so that
+ * {@code Json.createObjectBuilder()} and its kin no longer look it up with a {@code ServiceLoader} at every call,
+ * each a scan of the class path's jars, under one lock per jar. Payara's own {@code /health} answer makes three such
+ * calls; during a burst of 1,000 handshakes on 2 cores the scans were about an eighth of the server's sampled CPU,
+ * most of them for readiness answers (docs/benchmarks.md). {@code -Djakarta.json.provider=...} chooses another.
+ *
  * <p>On Java 25 and later (the server runs on the launcher's Java), compact object headers: most of an idle
  * session's memory is hundreds of small objects of the server's HTTP layer, and 4 bytes fewer each take some
  * 2.5 KB off every session. {@code -XX:-UseCompactObjectHeaders} turns them off.
@@ -38,6 +44,8 @@ final class ServerJvmOptions {
 
     static final String MEMORY_MANAGER = "org.glassfish.grizzly.DEFAULT_MEMORY_MANAGER";
     static final String POOLED = "org.glassfish.grizzly.memory.PooledMemoryManager";
+    static final String JSON_PROVIDER = "jakarta.json.provider";
+    static final String PARSSON = "org.eclipse.parsson.JsonProviderImpl";
     static final String COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders";
     /** Ten times HotSpot's defaults (5,000, 600, 15,000 and 40,000). */
     static final List<String> LATER_C2 = List.of("-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
@@ -59,6 +67,9 @@ final class ServerJvmOptions {
                 .toList());
         if (options.stream().noneMatch(a -> a.startsWith("-D" + MEMORY_MANAGER + "="))) {
             options.add("-D" + MEMORY_MANAGER + "=" + POOLED);
+        }
+        if (options.stream().noneMatch(a -> a.startsWith("-D" + JSON_PROVIDER + "="))) {
+            options.add("-D" + JSON_PROVIDER + "=" + PARSSON);
         }
         if (options.stream().noneMatch(a -> a.startsWith("-XX:Tier") || a.endsWith("TieredCompilation"))) {
             options.addAll(LATER_C2);

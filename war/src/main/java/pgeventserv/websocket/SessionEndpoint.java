@@ -6,6 +6,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
@@ -54,6 +55,8 @@ import pgeventserv.wiring.Relay;
 public class SessionEndpoint {
 
     private static final Logger LOG = Logger.getLogger(SessionEndpoint.class.getName());
+    // One factory: Json.createReader looks its provider up (a ServiceLoader scan of the class path) at every call.
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     /** Commands come in bursts (a page subscribing to all its channels at once), never in a stream. */
     private static final long COMMAND_REFILL_NANOS = 20_000_000L;
@@ -117,7 +120,7 @@ public class SessionEndpoint {
             return;
         }
         JsonObject command;
-        try (JsonReader reader = Json.createReader(new StringReader(message))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(message))) {
             command = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             reply(Envelope.error("commands are JSON objects with a \"type\": subscribe, unsubscribe or auth"));

@@ -580,8 +580,11 @@ public final class Bench {
                 producer.send(0, 1);
                 missing = Producer.drain(load, sessions, 1, DRAIN_NANOS);
             }
-            HeapHistogram heapAfter = liveHeapOrNull();
+            // RSS first, as it stands: the live-heap count forces a full collection, which gives committed heap
+            // back as nothing does in a server's normal life.
             long rssAfter = settledRss();
+            HeapHistogram heapAfter = liveHeapOrNull();
+            long rssAfterFullGc = heapAfter == null ? -1 : settledRss();
             int errors = load.closedByServer() + load.failed();
             String note = missing > 0 ? missing + " sessions did not receive the check notification" : null;
             Map<String, Double> owners = Map.of();
@@ -594,7 +597,7 @@ public final class Bench {
             }
             results.memory.add(new Results.Memory(subject.name(), sessions,
                     heapBefore == null ? -1 : heapBefore.totalBytes(), heapAfter == null ? -1 : heapAfter.totalBytes(),
-                    rssBefore, rssAfter, errors + (int) Math.max(0, missing), note(note, load.lastError()), owners));
+                    rssBefore, rssAfter, errors + (int) Math.max(0, missing), note(note, load.lastError()), owners, rssAfterFullGc));
         }
     }
 

@@ -20,9 +20,24 @@ final class Results {
                    int errors, String note, CpuMeter.Share cpu, GcMeter.Collections gc, HandOffMeter.HandOffs handOffs) {
     }
 
-    /** Live heap (after a full GC) and RSS of the server before and with {@code sessions} idle sessions open. */
+    /**
+     * Live heap (after a full GC) and RSS of the server before and with {@code sessions} idle sessions open. The RSS
+     * with them open is as it stands, before anything forces a collection, as a server's RSS is in use;
+     * {@code rssAfterFullGc} is the same once the live-heap count's full collection has run (ours only; -1 for a
+     * {@code --target}, whose heap is not counted).
+     */
     record Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note,
-                  Map<String, Double> heapOwners) {
+                  Map<String, Double> heapOwners, long rssAfterFullGc) {
+
+        Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note,
+               Map<String, Double> heapOwners) {
+            this(name, sessions, heapBefore, heapAfter, rssBefore, rssAfter, errors, note, heapOwners, -1);
+        }
+
+        /** Negative when not measured. */
+        double rssPerSessionAfterFullGc() {
+            return rssAfterFullGc < 0 ? -1 : (rssAfterFullGc - rssBefore) / (double) sessions;
+        }
 
         /** Negative when the heap was not measured (a {@code --target}). */
         double heapPerSession() {

@@ -4,14 +4,16 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * The writer threads that share one poll's writes with the listener thread (the wiring's
- * {@code -Dpgeventserv.writeLanes}; by default one fewer than the machine has cores, so that every core writes):
+ * {@code -Dpgeventserv.writeLanes}, none by default; {@code cores} for one fewer than the machine has cores):
  * each subscriber is given a share when it is made, round-robin, and keeps it, so its writes stay in order while
  * different subscribers' writes run at once. The first share of every round is the listener's own (a null lane:
  * whoever delivers writes), so a lone client is written as with no lanes at all ({@link #NONE}).
  *
  * <p>Why the listener keeps a share: on a 2-core machine, writer threads that took every write off the listener
  * did not lower the median (each hand-off waited for a writer to wake); the listener writing half of a poll's
- * clients while one writer thread writes the other half did (docs/benchmarks.md).
+ * clients while one writer thread writes the other half did, by about 0.5 ms at 100 clients x 100/s. Flat out, a
+ * lane that falls behind has its clients' batches queued, which cost up to half the deliveries at 100 clients:
+ * hence off by default (docs/benchmarks.md).
  *
  * <p>The listener thread never waits for a lane: it queues the poll's batch in the subscriber's outbox and puts
  * the outbox on its lane, nothing more. Threads: any.

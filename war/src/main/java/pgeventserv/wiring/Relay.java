@@ -261,13 +261,15 @@ public class Relay {
     }
 
     /**
-     * How many writer threads share a poll's writes with the listener thread: {@code -Dpgeventserv.writeLanes=N},
-     * or {@code cores} (the default) for one fewer than the machine has cores, so that each core writes; 0 for none
-     * (the listener writes every client in turn). On a 2-core machine shared with the clients and PostgreSQL, one
-     * writer thread beside the listener lowered the median at 100 clients x 100/s (docs/benchmarks.md, issue 28).
+     * How many writer threads share a poll's writes with the listener thread: {@code -Dpgeventserv.writeLanes=N}, or
+     * {@code cores} for one fewer than the machine has cores, so that each core writes; 0, the default, for none (the
+     * listener writes every client in turn). On a 2-core machine shared with the clients and PostgreSQL, one writer
+     * thread beside the listener lowered the median at 100 clients x 100/s by about 0.5 ms, but flat out at 100
+     * clients it delivered as little as half as much in some runs (docs/benchmarks.md, issue 28): a choice for
+     * deployments whose load is light, not the default.
      */
     private static int writeLanes() {
-        return lanesFor(System.getProperty("pgeventserv.writeLanes", "cores"), Runtime.getRuntime().availableProcessors());
+        return lanesFor(System.getProperty("pgeventserv.writeLanes", "0"), Runtime.getRuntime().availableProcessors());
     }
 
     static int lanesFor(String setting, int cores) {

@@ -393,7 +393,7 @@ class RelayTest {
     }
 
     @Test
-    void writeLanesAreOneFewerThanCoresUnlessANumberIsGiven() {
+    void writeLanesAreOffUnlessANumberOrOneFewerThanTheCoresIsAskedFor() {
         assertEquals(0, Relay.lanesFor("0", 2));
         assertEquals(3, Relay.lanesFor("3", 2));
         assertEquals(1, Relay.lanesFor(" cores ", 2));

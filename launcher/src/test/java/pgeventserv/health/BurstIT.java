@@ -609,24 +609,23 @@ class BurstIT {
     }
 
     /**
-     * The sessions open once the count has held still for 2 s (at most 30 s): after the stall and the listener's
+     * The sessions open once the count has held still for 2 s (within 30 s): after the stall and the listener's
      * reconnect, the earlier parts' sessions may still be settling, and any that opened after this count would be
      * taken for a place not given back.
      */
     private static long settledSessions() throws Exception {
-        long open = (long) Scrape.metric(base, "pg_eventserv_sessions_open");
-        long stillSince = System.nanoTime();
-        long deadline = stillSince + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() - stillSince < TimeUnit.SECONDS.toNanos(2) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
+        AtomicLong open = new AtomicLong((long) Scrape.metric(base, "pg_eventserv_sessions_open"));
+        AtomicLong stillSince = new AtomicLong(System.nanoTime());
+        Eventually.within(Duration.ofSeconds(30), "the sessions count held still for 2 s", () -> {
             long now = (long) Scrape.metric(base, "pg_eventserv_sessions_open");
-            if (now != open) {
-                System.out.println("BurstIT gone: sessions open " + open + " -> " + now + " before the part");
-                open = now;
-                stillSince = System.nanoTime();
+            if (now != open.get()) {
+                System.out.println("BurstIT gone: sessions open " + open.get() + " -> " + now + " before the part");
+                open.set(now);
+                stillSince.set(System.nanoTime());
             }
-        }
-        return open;
+            return System.nanoTime() - stillSince.get() >= TimeUnit.SECONDS.toNanos(2);
+        });
+        return open.get();
     }
 
     /** {@code /health/ready} is 503 and says the LISTEN connection is stalled (up, a round trip unanswered). */

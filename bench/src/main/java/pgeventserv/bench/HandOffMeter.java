@@ -21,10 +21,6 @@ final class HandOffMeter implements Producer.Window {
 
         static final HandOffs UNKNOWN = new HandOffs(-1, -1, -1, -1, -1, 0);
 
-        HandOffs(long count, double seconds, long frames, long notifications, double windowSeconds) {
-            this(count, seconds, frames, notifications, windowSeconds, 0);
-        }
-
         boolean known() {
             return count > 0 && frames > 0;
         }

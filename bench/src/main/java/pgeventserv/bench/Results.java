@@ -29,11 +29,6 @@ final class Results {
     record Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note,
                   Map<String, Double> heapOwners, long rssAfterFullGc) {
 
-        Memory(String name, int sessions, long heapBefore, long heapAfter, long rssBefore, long rssAfter, int errors, String note,
-               Map<String, Double> heapOwners) {
-            this(name, sessions, heapBefore, heapAfter, rssBefore, rssAfter, errors, note, heapOwners, -1);
-        }
-
         /** Negative when not measured. */
         double rssPerSessionAfterFullGc() {
             return rssAfterFullGc < 0 ? -1 : (rssAfterFullGc - rssBefore) / (double) sessions;

@@ -29,8 +29,8 @@ class HandOffMeterTest {
 
     @Test
     void aWindowGivesTheMeanHandOffTheCostOfAWriteAndHowBusyTheThreadWas() {
-        HandOffMeter.HandOffs start = new HandOffMeter.HandOffs(1000, 2.5, 100_000, 2000, -1);
-        HandOffMeter.HandOffs end = new HandOffMeter.HandOffs(6000, 12.5, 1_100_000, 12_000, -1);
+        HandOffMeter.HandOffs start = new HandOffMeter.HandOffs(1000, 2.5, 100_000, 2000, -1, 0);
+        HandOffMeter.HandOffs end = new HandOffMeter.HandOffs(6000, 12.5, 1_100_000, 12_000, -1, 0);
         HandOffMeter.HandOffs window = end.minus(start, 10);
         assertTrue(window.known());
         assertEquals(2.0, window.meanMillis(), 1e-9);

@@ -15,10 +15,10 @@ class ReportTest {
                 0, 0, null, CPU, GcMeter.Collections.UNKNOWN, HandOffMeter.HandOffs.UNKNOWN));
         // 2,500 hand-offs of 2 ms each in a 10 s window: 100 clients, 20 us a write.
         r.latency.add(new Results.Latency(Bench.OURS, false, 100, 1_000, new Latencies.Summary(1_000_000, 3_700, 7_500, 12_000),
-                0, 0, null, CPU, new GcMeter.Collections(0, 0), new HandOffMeter.HandOffs(2_500, 5.0, 1_000_000, 10_000, 10)));
+                0, 0, null, CPU, new GcMeter.Collections(0, 0), new HandOffMeter.HandOffs(2_500, 5.0, 1_000_000, 10_000, 10, 0)));
         r.socketWriteMicros = 10.0;
         r.memory.add(new Results.Memory(Bench.OURS, 10_000, 100_000_000, 390_000_000, 500_000_000, 1_200_000_000, 0, null,
-                Map.of(HeapHistogram.HTTP, 12_000.0)));
+                Map.of(HeapHistogram.HTTP, 12_000.0), -1));
         return r;
     }
 
@@ -42,7 +42,7 @@ class ReportTest {
     private static Results againstTheOriginal(long ourP50At100) {
         Results r = new Results();
         r.latency.add(new Results.Latency(Bench.OURS, false, 100, 100, new Latencies.Summary(100_000, ourP50At100, 9_000, 20_000),
-                0, 0, null, CPU, new GcMeter.Collections(0, 0), new HandOffMeter.HandOffs(1_000, 1.0, 2_000_000, 10_000, 10)));
+                0, 0, null, CPU, new GcMeter.Collections(0, 0), new HandOffMeter.HandOffs(1_000, 1.0, 2_000_000, 10_000, 10, 0)));
         r.latency.add(new Results.Latency(Bench.TARGET, false, 100, 100, new Latencies.Summary(100_000, 2_000, 8_000, 20_000),
                 0, 0, null, CPU, GcMeter.Collections.UNKNOWN, HandOffMeter.HandOffs.UNKNOWN));
         r.latency.add(new Results.Latency(Bench.OURS, false, 100, 1_000, new Latencies.Summary(1_000_000, 3_000, 9_000, 20_000),
@@ -50,8 +50,8 @@ class ReportTest {
         r.latency.add(new Results.Latency(Bench.TARGET, false, 100, 1_000, new Latencies.Summary(1_000_000, 10_000, 70_000, 90_000),
                 0, 0, null, CPU, GcMeter.Collections.UNKNOWN, HandOffMeter.HandOffs.UNKNOWN));
         r.socketWriteMicros = 6.0;
-        r.memory.add(new Results.Memory(Bench.OURS, 10_000, 100_000_000, 300_000_000, 500_000_000, 800_000_000, 0, null, Map.of()));
-        r.memory.add(new Results.Memory(Bench.TARGET, 10_000, -1, -1, 10_000_000, 300_000_000, 0, null, Map.of()));
+        r.memory.add(new Results.Memory(Bench.OURS, 10_000, 100_000_000, 300_000_000, 500_000_000, 800_000_000, 0, null, Map.of(), -1));
+        r.memory.add(new Results.Memory(Bench.TARGET, 10_000, -1, -1, 10_000_000, 300_000_000, 0, null, Map.of(), -1));
         return r;
     }
 

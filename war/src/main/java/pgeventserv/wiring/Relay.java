@@ -117,17 +117,18 @@ public class Relay {
     private ScheduledFuture<?> pings;
     private ScheduledFuture<?> sweeps;
     private WriteLanes lanes;
-    // From -Dpgeventserv.writeLanes; the unit tests set 0, so that every write is made before deliver returns.
-    int writerThreadsWanted = writeLanes();
 
     @PostConstruct
     void init() {
         long grace = historyMessages > 0 ? Math.max(historyAge.toMillis(), UNLISTEN_GRACE_MILLIS) : UNLISTEN_GRACE_MILLIS;
-        lanes = WriteLanes.start(writerThreadsWanted, threads);
-        // Not a line at INFO: a start prints at most five up to "ready".
-        LOG.fine(() -> lanes.count() == 0 ? "the listener thread writes every client (-Dpgeventserv.writeLanes)"
-                : "clients are written by the listener thread and " + lanes.count() + " writer thread(s), one share each"
-                        + " (-Dpgeventserv.writeLanes)");
+        lanes = WriteLanes.start(writeLanes(), threads);
+        // The default needs no line of its own: a start prints at most five up to "ready".
+        if (lanes.count() == 0) {
+            LOG.fine("the listener thread writes every client (-Dpgeventserv.writeLanes=N or cores for writer threads)");
+        } else {
+            LOG.info("clients are written by the listener thread and " + lanes.count() + " writer thread(s), one share each"
+                    + " (-Dpgeventserv.writeLanes)");
+        }
         subscriptions = new Subscriptions(new Limits(queueMessages, queueBytes),
                 new HistoryLimits(historyMessages, historyBytes, historyAge), maxSessions, maxChannels,
                 channel -> direct().listen(channel), channel -> direct().unlisten(channel),

@@ -139,7 +139,6 @@ class RelayTest {
         relay.historyAge = historyAge;
         relay.maxChannelsPerSession = 7;
         relay.maxFiltersPerSubscriber = 10;
-        relay.writerThreadsWanted = 0;
         relay.init();
         relays.add(relay);
         return relay;

@@ -34,11 +34,12 @@ import java.util.List;
  * {@code -XX:-TieredCompilation}, replaces these.
  *
  * <p>A heap that gives back what it does not use ({@link #HEAP_GIVES_BACK}): G1's defaults keep up to 70 % of the
- * committed heap free after a collection that shrinks it, so an idle server with 10,000 sessions kept about twice
- * their live heap in RSS. At most 20 % free (and 10 % free enough after growing) brings RSS per idle session to
- * about the live heap. G1 still grows the heap under load by its pause-time goal, not by these ratios; the bench
- * showed no loss of throughput or latency (docs/benchmarks.md). Any {@code -XX:...HeapFreeRatio} option given
- * replaces both.
+ * committed heap free after a collection that resizes it (a full one, or the end of a concurrent cycle), so with
+ * 10,000 idle sessions the RSS after such a collection was about twice their live heap. At most 20 % free (and 10 %
+ * free enough after growing) brought it to about the live heap. G1 still grows the heap under load by its
+ * pause-time goal, not by these ratios; the bench's flat-out and latency runs showed no cost beyond their spread
+ * (docs/benchmarks.md). Between such collections an idle server keeps what the sessions' handshakes made it commit.
+ * Any {@code -XX:...HeapFreeRatio} option given replaces both.
  */
 final class ServerJvmOptions {
 
